@@ -1,0 +1,238 @@
+"""One small interface over the SPARQL engines, so a canned query runs unchanged on each.
+
+- `OxigraphEngine`: the embedded default (pyoxigraph), fast on aggregates.
+- `RdflibEngine`: the reference implementation.
+- `kg.remote.RemoteEngine`: any SPARQL 1.1 endpoint, through SPARQLWrapper.
+
+Every engine answers `query(text, bindings)` with a `SelectResult`, a `bool` (ASK) or an
+`rdflib.Graph` (CONSTRUCT/DESCRIBE), with values as rdflib terms, so results from different
+engines compare directly. The default graph of every engine is the union of the dataset's
+graphs (ontology, asserted data, inferred).
+
+Parameters are bound by the engine (pyoxigraph substitutions, rdflib initBindings), never
+spliced into the query text.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Mapping, Protocol, Union
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .security import UnsafeQueryError, check_query
+
+__all__ = [
+    "SelectResult", "QueryResult", "Engine", "OxigraphEngine", "RdflibEngine",
+    "QueryError", "QueryLimitError", "UnsafeQueryError", "DEFAULT_ROW_LIMIT", "DEFAULT_TIMEOUT_S",
+    "to_oxigraph", "from_oxigraph",
+]
+
+DEFAULT_ROW_LIMIT = 100_000
+DEFAULT_TIMEOUT_S = 30.0
+
+
+class QueryError(Exception):
+    """The query could not be run (syntax error, engine failure); the message is for people."""
+
+
+class QueryLimitError(QueryError):
+    """The query went past its time or result-size limit."""
+
+
+@dataclass
+class SelectResult:
+    variables: list[str]
+    rows: list[dict[str, Node | None]] = field(default_factory=list)
+
+    def as_set(self) -> set[tuple]:
+        """Rows as a set of tuples (in `variables` order): what engines must agree on."""
+        return {tuple(r.get(v) for v in self.variables) for r in self.rows}
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+QueryResult = Union[SelectResult, bool, Graph]
+
+
+class Engine(Protocol):
+    name: str
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None, *,
+              timeout_s: float = DEFAULT_TIMEOUT_S, row_limit: int = DEFAULT_ROW_LIMIT) -> QueryResult:
+        ...
+
+
+# --- term conversion -------------------------------------------------------------------------
+
+def to_oxigraph(term: Node):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot convert {term!r} to a pyoxigraph term")
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def from_oxigraph(term) -> Node | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        if dt == _XSD_STRING:
+            return Literal(term.value)
+        # keep the lexical form exactly as the engine gave it
+        return Literal(term.value, datatype=URIRef(dt), normalize=False)
+    raise TypeError(f"unexpected pyoxigraph term {term!r}")
+
+
+def normalise_literal(term: Node | None) -> Node | None:
+    """rdflib and oxigraph differ on xsd:string vs plain literals only; make them equal."""
+    if isinstance(term, Literal) and term.datatype is not None and str(term.datatype) == _XSD_STRING:
+        return Literal(str(term))
+    return term
+
+
+# --- the embedded default --------------------------------------------------------------------
+
+class OxigraphEngine:
+    """The embedded engine: a pyoxigraph in-memory store holding the dataset's named graphs."""
+
+    name = "oxigraph"
+
+    def __init__(self, store: ox.Store | None = None):
+        self.store = store if store is not None else ox.Store()
+
+    @classmethod
+    def from_nquads(cls, path: Path) -> "OxigraphEngine":
+        store = ox.Store()
+        with open(path, "rb") as fh:
+            store.bulk_load(fh, ox.RdfFormat.N_QUADS)
+        return cls(store)
+
+    @classmethod
+    def from_dataset(cls, ds: Dataset) -> "OxigraphEngine":
+        store = ox.Store()
+        quads = []
+        for s, p, o, g in ds.quads((None, None, None, None)):
+            gname = g.identifier if isinstance(g, Graph) else g
+            graph = ox.DefaultGraph() if gname is None or str(gname).startswith("urn:x-rdflib:default") \
+                else to_oxigraph(gname)
+            quads.append(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph))
+        store.extend(quads)
+        return cls(store)
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None, *,
+              timeout_s: float = DEFAULT_TIMEOUT_S, row_limit: int = DEFAULT_ROW_LIMIT) -> QueryResult:
+        check_query(sparql)
+        subs = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items() if v is not None}
+        started = time.monotonic()
+        try:
+            res = self.store.query(sparql, use_default_graph_as_union=True, substitutions=subs or None)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+        except OSError as exc:
+            raise QueryError(f"query failed: {exc}") from exc
+        if isinstance(res, ox.QueryBoolean):
+            return bool(res)
+        if isinstance(res, ox.QuerySolutions):
+            variables = [v.value for v in res.variables]
+            rows: list[dict[str, Node | None]] = []
+            for sol in res:
+                if len(rows) >= row_limit:
+                    raise QueryLimitError(f"the query returned more than {row_limit} rows (the result-size limit)")
+                if time.monotonic() - started > timeout_s:
+                    raise QueryLimitError(f"the query ran past its time limit of {timeout_s:g} s")
+                rows.append({v: from_oxigraph(sol[v]) for v in variables})
+            return SelectResult(variables, rows)
+        g = Graph()
+        for i, t in enumerate(res):
+            if i >= row_limit:
+                raise QueryLimitError(f"the query returned more than {row_limit} triples (the result-size limit)")
+            g.add((from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)))
+        return g
+
+
+# --- the reference engine --------------------------------------------------------------------
+
+class RdflibEngine:
+    """rdflib's SPARQL engine over the same dataset (default graph = union of the named graphs)."""
+
+    name = "rdflib"
+
+    def __init__(self, dataset: Dataset):
+        self.dataset = dataset
+        self.dataset.default_union = True
+
+    @classmethod
+    def from_nquads(cls, path: Path) -> "RdflibEngine":
+        ds = Dataset(default_union=True)
+        ds.parse(path, format="nquads")
+        return cls(ds)
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None, *,
+              timeout_s: float = DEFAULT_TIMEOUT_S, row_limit: int = DEFAULT_ROW_LIMIT) -> QueryResult:
+        import rdflib.plugins.sparql as rsparql
+
+        check_query(sparql)
+        rsparql.SPARQL_LOAD_GRAPHS = False  # never fetch FROM <url> over the network
+        init = {k: v for k, v in (bindings or {}).items() if v is not None}
+        try:
+            res = self.dataset.query(sparql, initBindings=init)
+        except Exception as exc:  # rdflib raises pyparsing errors and others
+            raise QueryError(f"SPARQL error: {exc}") from exc
+        if res.type == "ASK":
+            return bool(res.askAnswer)
+        if res.type == "SELECT":
+            variables = [str(v) for v in res.vars]
+            rows = []
+            for row in res:
+                if len(rows) >= row_limit:
+                    raise QueryLimitError(f"the query returned more than {row_limit} rows (the result-size limit)")
+                rows.append({v: normalise_literal(row[i]) for i, v in enumerate(variables)})
+            return SelectResult(variables, rows)
+        g = Graph()
+        for t in res.graph if res.graph is not None else []:
+            g.add(t)
+        return g
+
+
+def load_engine(name: str, nquads: Path) -> Engine:
+    """An engine by name ('oxigraph' or 'rdflib') over the built dataset file."""
+    if name == "oxigraph":
+        return OxigraphEngine.from_nquads(nquads)
+    if name == "rdflib":
+        return RdflibEngine.from_nquads(nquads)
+    raise ValueError(f"unknown engine {name!r}: choose 'oxigraph' or 'rdflib' (or --endpoint URL)")
+
+
+def comparable(result: QueryResult):
+    """A value two engines' answers can be compared with (`==`)."""
+    if isinstance(result, SelectResult):
+        return {tuple(normalise_literal(v) for v in row) for row in result.as_set()}
+    if isinstance(result, Graph):
+        from rdflib.compare import to_isomorphic
+        return to_isomorphic(result)
+    return result
+
+
+def iter_terms(rows: Iterable[dict[str, Node | None]], var: str) -> list[Node]:
+    return [r[var] for r in rows if r.get(var) is not None]

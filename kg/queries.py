@@ -1,0 +1,187 @@
+"""The catalogue of canned queries: one `.rq` file a question in `queries/`.
+
+Each file is runnable on its own (its own PREFIX lines) and starts with a header of comments:
+
+    #+ summary: Agreements of a sub-state actor, with partner, kind, dates and status.
+    #+ question-en: Which agreements has this actor signed, with whom, and what became of them?
+    #+ question-id: Perjanjian apa saja yang telah dibuat aktor ini, dengan siapa, dan bagaimana nasibnya?
+    #+ param: actor | iri | pdi:special-region-of-yogyakarta | the sub-state actor
+    #+ tags: agreements, indonesia
+
+`param` lines: name | type (iri, date, string, integer, decimal) | default (empty: unbound) |
+description. Parameters are bound by the engine, never spliced into the text.
+
+Roles, by name: `*-violation.rq` must return no rows on the real data or the build fails;
+`construct-*.rq` derive triples; every other query is a report.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from .namespaces import PREFIXES, project_root
+
+
+class QueryCatalogueError(Exception):
+    """A canned query or a parameter value is malformed; the message names the file and the fix."""
+
+
+PARAM_TYPES = {"iri", "date", "string", "integer", "decimal", "year"}
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: str | None
+    description: str
+
+
+@dataclass
+class CannedQuery:
+    name: str
+    path: Path
+    text: str
+    summary: str = ""
+    question_en: str = ""
+    question_id: str = ""
+    params: list[Param] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def role(self) -> str:
+        if self.name.endswith("-violation"):
+            return "violation"
+        if self.name.startswith("construct-"):
+            return "construct"
+        return "report"
+
+    def prefixes(self) -> dict[str, str]:
+        found = dict(PREFIXES)
+        for m in re.finditer(r"^\s*PREFIX\s+([A-Za-z][\w-]*|):\s*<([^>]*)>", self.text, re.I | re.M):
+            found[m.group(1)] = m.group(2)
+        return found
+
+    def bind(self, values: dict[str, str] | None = None) -> dict[str, Node]:
+        """Typed RDF terms for the parameters: given values over defaults; unknown names refused."""
+        values = dict(values or {})
+        known = {p.name for p in self.params}
+        unknown = set(values) - known
+        if unknown:
+            raise QueryCatalogueError(
+                f"query {self.name!r} has no parameter {', '.join(sorted(unknown))}; "
+                f"its parameters are: {', '.join(sorted(known)) or '(none)'}")
+        out: dict[str, Node] = {}
+        for p in self.params:
+            raw = values.get(p.name, p.default)
+            if raw is None or raw == "":
+                continue
+            out[p.name] = self._term(p, raw)
+        return out
+
+    def _term(self, p: Param, raw: str) -> Node:
+        raw = raw.strip()
+        if p.type == "iri":
+            if raw.startswith("<") and raw.endswith(">"):
+                iri = raw[1:-1]
+            elif re.match(r"^[a-z][a-z0-9+.-]*://", raw, re.I):
+                iri = raw
+            elif ":" in raw:
+                prefix, local = raw.split(":", 1)
+                ns = self.prefixes().get(prefix)
+                if ns is None:
+                    raise QueryCatalogueError(
+                        f"parameter {p.name}: unknown prefix {prefix!r} in {raw!r}; "
+                        f"give a full IRI or one of the prefixes {', '.join(sorted(self.prefixes()))}")
+                iri = ns + local
+            else:
+                # a bare local name is taken as an instance id, the common case on the command line
+                iri = PREFIXES["pdi"] + raw
+            if re.search(r"[\s<>\"{}|\\^`]", iri):
+                raise QueryCatalogueError(f"parameter {p.name}: {raw!r} is not a valid IRI")
+            return URIRef(iri)
+        if p.type == "date":
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+                raise QueryCatalogueError(f"parameter {p.name}: {raw!r} is not a date; write YYYY-MM-DD")
+            return Literal(raw, datatype=XSD.date)
+        if p.type == "year":
+            if not re.fullmatch(r"\d{4}", raw):
+                raise QueryCatalogueError(f"parameter {p.name}: {raw!r} is not a year; write YYYY")
+            return Literal(raw, datatype=XSD.gYear)
+        if p.type == "integer":
+            if not re.fullmatch(r"[+-]?\d+", raw):
+                raise QueryCatalogueError(f"parameter {p.name}: {raw!r} is not an integer")
+            return Literal(raw, datatype=XSD.integer)
+        if p.type == "decimal":
+            if not re.fullmatch(r"[+-]?\d+(\.\d+)?", raw):
+                raise QueryCatalogueError(f"parameter {p.name}: {raw!r} is not a decimal number")
+            return Literal(raw, datatype=XSD.decimal)
+        return Literal(raw)
+
+
+def parse_header(path: Path, text: str) -> CannedQuery:
+    q = CannedQuery(name=path.stem, path=path, text=text)
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.startswith("#+"):
+            continue
+        m = re.match(r"#\+\s*([\w-]+)\s*:\s*(.*)$", line)
+        if not m:
+            raise QueryCatalogueError(f"{path}:{lineno}: header line not of the form '#+ key: value'")
+        key, value = m.group(1).lower(), m.group(2).strip()
+        if key == "summary":
+            q.summary = value
+        elif key == "question-en":
+            q.question_en = value
+        elif key == "question-id":
+            q.question_id = value
+        elif key == "tags":
+            q.tags = [t.strip() for t in value.split(",") if t.strip()]
+        elif key == "param":
+            parts = [s.strip() for s in value.split("|")]
+            if len(parts) != 4:
+                raise QueryCatalogueError(
+                    f"{path}:{lineno}: a param line has four fields: name | type | default | description")
+            name, typ, default, desc = parts
+            if typ not in PARAM_TYPES:
+                raise QueryCatalogueError(
+                    f"{path}:{lineno}: parameter type {typ!r} unknown; use one of {', '.join(sorted(PARAM_TYPES))}")
+            q.params.append(Param(name, typ, default or None, desc))
+        else:
+            raise QueryCatalogueError(
+                f"{path}:{lineno}: unknown header key {key!r}; use summary, question-en, question-id, param, tags")
+    if not q.summary:
+        raise QueryCatalogueError(f"{path}: the header has no '#+ summary:' line")
+    return q
+
+
+def queries_dir(root: Path | None = None) -> Path:
+    return (root or project_root()) / "queries"
+
+
+def load_catalogue(root: Path | None = None) -> dict[str, CannedQuery]:
+    """Every canned query, by name, in name order."""
+    out: dict[str, CannedQuery] = {}
+    for path in sorted(queries_dir(root).glob("*.rq")):
+        out[path.stem] = parse_header(path, path.read_text(encoding="utf-8"))
+    return out
+
+
+def resolve(name_or_file: str, root: Path | None = None) -> CannedQuery:
+    """A canned query by name, or any `.rq` file by path."""
+    p = Path(name_or_file)
+    if p.suffix == ".rq" and p.exists():
+        text = p.read_text(encoding="utf-8")
+        if "#+ summary:" in text:
+            return parse_header(p, text)
+        return CannedQuery(name=p.stem, path=p, text=text, summary="(ad-hoc query file)")
+    cat = load_catalogue(root)
+    if name_or_file in cat:
+        return cat[name_or_file]
+    close = [n for n in cat if name_or_file.lower() in n]
+    hint = f" Did you mean: {', '.join(close[:5])}?" if close else " `kg query --list` shows them all."
+    raise QueryCatalogueError(f"no canned query named {name_or_file!r} and no such .rq file.{hint}")

@@ -1,0 +1,74 @@
+"""Refuse queries that would make the program reach the network or the disk on its own.
+
+`SERVICE` (federation), `FROM`/`FROM NAMED` with a graph that is not one of the dataset's own
+(rdflib would fetch it), and any update (`LOAD`, `INSERT`, ... belong to the update endpoint,
+which is off unless the operator opts in). The check parses the query, so a keyword inside a
+string literal or a comment is not mistaken for the operation.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from pyparsing import ParseResults
+
+from .namespaces import DATASET_GRAPHS
+
+_SUSPICIOUS = re.compile(r"\b(SERVICE|FROM|LOAD)\b", re.IGNORECASE)
+
+
+class UnsafeQueryError(Exception):
+    """The query asks for something this program refuses to do (network or disk access)."""
+
+
+def _walk(node):
+    yield node
+    if isinstance(node, ParseResults):
+        for v in node:
+            yield from _walk(v)
+        for v in node.values() if hasattr(node, "values") else []:
+            yield from _walk(v)
+    elif isinstance(node, (list, tuple)):
+        for v in node:
+            yield from _walk(v)
+
+
+def check_query(text: str, allowed_graphs: Iterable[str] | None = None) -> None:
+    """Raise `UnsafeQueryError` if the query uses SERVICE or a FROM graph outside the dataset.
+
+    A query the parser cannot read passes through: the engine reports the syntax error itself.
+    """
+    if not _SUSPICIOUS.search(text):
+        return
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    allowed = {str(g) for g in (allowed_graphs if allowed_graphs is not None else DATASET_GRAPHS)}
+    try:
+        tree = parseQuery(text)
+    except Exception:
+        if re.search(r"^\s*(LOAD|INSERT|DELETE|CLEAR|DROP|CREATE|COPY|MOVE|ADD)\b", _strip(text), re.I | re.M):
+            raise UnsafeQueryError("SPARQL updates are not accepted here: this is a read-only query interface")
+        return
+    for node in _walk(tree):
+        name = getattr(node, "name", None)
+        if name == "ServiceGraphPattern":
+            raise UnsafeQueryError(
+                "SERVICE is refused: federated queries would make this server reach the network. "
+                "Query the remote endpoint directly instead.")
+        if name == "DatasetClause":
+            iri = node.get("default") or node.get("named")
+            if str(iri) not in allowed:
+                raise UnsafeQueryError(
+                    f"FROM <{iri}> is refused: only the dataset's own graphs may be named "
+                    f"({', '.join(sorted(allowed))}); nothing is fetched from the network or the disk.")
+
+
+def _strip(text: str) -> str:
+    """The query without comments and PREFIX/BASE lines (for the update sniffing above)."""
+    lines = []
+    for line in text.splitlines():
+        line = re.sub(r"#.*$", "", line)
+        if re.match(r"^\s*(PREFIX|BASE)\b", line, re.I):
+            continue
+        lines.append(line)
+    return "\n".join(lines)
