@@ -1,0 +1,225 @@
+"""The build: sources (ontology/, shapes/, data/, queries/) → one dataset in `dist/`.
+
+Stages: parse → version (stamp the ontology header) → shacl (pySHACL) → reason (owlrl, then the
+`construct-*.rq` queries) → check (the `*-violation.rq` queries) → export (every format, written
+into a temporary folder beside `dist/` and swapped in with renames at the end).
+
+A failure at any stage raises before the swap, so the last good `dist/` is never touched:
+`KgInputError` for unreadable input (the CLI exits 2), `BuildFailed` when the data does not
+conform (exit 1).
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from rdflib import Graph, Literal
+from rdflib.namespace import OWL, RDF
+
+from . import __version__
+from .export import FORMATS, CanonicalDataset, canonical_dataset, write_all
+from .loader import KgInputError, SourceTree, load_tree
+from .namespaces import ONTOLOGY_IRI, project_root, version_iri
+from .reason import InconsistentError, Method, infer
+from .validate import Finding, Inference, ViolationQueryFailure, run_violation_queries, validate_shapes
+
+__all__ = ["build", "check", "BuildReport", "BuildFailed", "KgInputError", "dist_dir", "ensure_built",
+           "stamp_version", "NQUADS", "Progress"]
+
+NQUADS = FORMATS["nq"][0]
+Progress = Callable[[str, float], None]
+SOURCE_FOLDERS = ("ontology", "shapes", "data", "queries")
+
+
+class BuildFailed(Exception):
+    """The data does not conform (SHACL violation, violation query, OWL inconsistency): exit 1."""
+
+    def __init__(self, message: str, findings: list[Finding] | None = None,
+                 failures: list[ViolationQueryFailure] | None = None):
+        super().__init__(message)
+        self.findings = findings or []
+        self.failures = failures or []
+
+
+@dataclass
+class BuildReport:
+    root: Path
+    version: str
+    dist: Path | None = None
+    stages: list[tuple[str, float]] = field(default_factory=list)
+    triples: dict[str, int] = field(default_factory=dict)     # graph -> triples
+    warnings: list[Finding] = field(default_factory=list)
+    files: dict[str, int] = field(default_factory=dict)       # file -> bytes
+    dropped: dict[str, int] = field(default_factory=dict)     # drop rule -> inferred triples left out
+    from_construct: dict[str, int] = field(default_factory=dict)
+    violation_queries: list[str] = field(default_factory=list)
+
+    @property
+    def total_s(self) -> float:
+        return sum(t for _, t in self.stages)
+
+
+def dist_dir(root: Path | None = None) -> Path:
+    """Where the built dataset lives: `<root>/dist`."""
+    return Path(root or project_root()) / "dist"
+
+
+def stamp_version(ontology: Graph, version: str) -> None:
+    """Set `owl:versionIRI` and `owl:versionInfo` of the ontology header from the package version.
+
+    The version is written in one place (pyproject.toml); any value in the sources is replaced.
+    """
+    ontology.add((ONTOLOGY_IRI, RDF.type, OWL.Ontology))
+    ontology.remove((ONTOLOGY_IRI, OWL.versionIRI, None))
+    ontology.remove((ONTOLOGY_IRI, OWL.versionInfo, None))
+    ontology.add((ONTOLOGY_IRI, OWL.versionIRI, version_iri(version)))
+    ontology.add((ONTOLOGY_IRI, OWL.versionInfo, Literal(version)))
+
+
+class _Clock:
+    def __init__(self, report: BuildReport, progress: Progress | None):
+        self.report, self.progress = report, progress
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        yield
+        dt = time.perf_counter() - t0
+        self.report.stages.append((name, dt))
+        if self.progress:
+            self.progress(name, dt)
+
+
+def _catalogue(root: Path):
+    from .queries import QueryCatalogueError, load_catalogue
+
+    try:
+        return load_catalogue(root)
+    except QueryCatalogueError as exc:
+        raise KgInputError(str(exc)) from exc
+
+
+def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, parser: str,
+           shacl_inference: Inference) -> tuple[SourceTree, CanonicalDataset]:
+    with clock.stage("parse"):
+        tree = load_tree(root, parser=parser)  # type: ignore[arg-type]
+        catalogue = _catalogue(root)
+    with clock.stage("shacl"):
+        shacl = validate_shapes(tree.ontology, tree.data, tree.shapes, inference=shacl_inference)
+        report.warnings = shacl.warnings
+        tree.shacl_report = shacl.report  # type: ignore[attr-defined]
+        if not shacl.conforms:
+            lines = [str(f) for f in shacl.violations]
+            raise BuildFailed(f"the data does not conform to the shapes ({len(lines)} violation(s)):\n  "
+                              + "\n  ".join(lines), findings=shacl.violations)
+    with clock.stage("version"):
+        stamp_version(tree.ontology, report.version)
+    with clock.stage("reason"):
+        constructs = [(q.name, q.text) for q in catalogue.values() if q.role == "construct"]
+        try:
+            rr = infer(tree.ontology, tree.data, method=method, construct_queries=constructs)
+        except InconsistentError as exc:
+            raise BuildFailed(str(exc)) from exc
+        report.dropped, report.from_construct = rr.dropped, rr.from_construct
+    with clock.stage("canonicalise"):
+        cds = canonical_dataset(tree.ontology, tree.data, rr.inferred)
+        report.triples = {"ontology": len(tree.ontology), "data": len(tree.data),
+                          "inferred": len(rr.inferred)}
+    with clock.stage("check"):
+        from .engine import OxigraphEngine, QueryError
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        store.load(("\n".join(cds.nquads_lines) + "\n").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        engine = OxigraphEngine(store)
+        violations = [(q.name, q.text) for q in catalogue.values() if q.role == "violation"]
+        report.violation_queries = [n for n, _ in violations]
+        try:
+            failures = run_violation_queries(engine, violations)
+        except QueryError as exc:
+            raise KgInputError(f"a violation query failed to run: {exc}") from exc
+        if failures:
+            raise BuildFailed("violation queries found problems in the data:\n" +
+                              "\n".join(str(f) for f in failures), failures=failures)
+    return tree, cds
+
+
+def check(root: Path | None = None, progress: Progress | None = None, *, method: Method = "full",
+          parser: str = "oxigraph", shacl_inference: Inference = "none") -> BuildReport:
+    """Every stage of the build except writing `dist/`: parse, SHACL, reasoning, violation queries."""
+    root = Path(root or project_root())
+    report = BuildReport(root=root, version=__version__)
+    _check(root, report, _Clock(report, progress), method=method, parser=parser,
+           shacl_inference=shacl_inference)
+    return report
+
+
+@contextlib.contextmanager
+def _lock(dist: Path) -> Iterator[None]:
+    """One build at a time per `dist/` (test modules and `kg serve` may call ensure_built at once)."""
+    dist.parent.mkdir(parents=True, exist_ok=True)
+    with open(dist.parent / f".{dist.name}.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def build(root: Path | None = None, dist: Path | None = None, progress: Progress | None = None, *,
+          method: Method = "full", parser: str = "oxigraph",
+          shacl_inference: Inference = "none") -> BuildReport:
+    """Build the dataset of the source tree `root` into `dist` (default `<root>/dist`)."""
+    root = Path(root or project_root())
+    dist = Path(dist) if dist is not None else dist_dir(root)
+    report = BuildReport(root=root, version=__version__, dist=dist)
+    clock = _Clock(report, progress)
+    tree, cds = _check(root, report, clock, method=method, parser=parser, shacl_inference=shacl_inference)
+    with clock.stage("export"), _lock(dist):
+        tmp = Path(tempfile.mkdtemp(prefix=f".{dist.name}.tmp-", dir=dist.parent))
+        try:
+            report.files = write_all(tmp, cds, cds.graph(_ontology_iri()), tree.shacl_report,  # type: ignore[attr-defined]
+                                     report.version)
+            os.chmod(tmp, 0o755)
+            old = None
+            if dist.exists():
+                old = dist.parent / f".{dist.name}.old-{os.getpid()}"
+                os.rename(dist, old)
+            os.rename(tmp, dist)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    return report
+
+
+def _ontology_iri():
+    from .namespaces import GRAPH_ONTOLOGY
+
+    return GRAPH_ONTOLOGY
+
+
+def _newest_source(root: Path) -> float:
+    newest = 0.0
+    for folder in SOURCE_FOLDERS:
+        d = root / folder
+        if d.is_dir():
+            newest = max([newest, d.stat().st_mtime] + [p.stat().st_mtime for p in d.iterdir() if p.is_file()])
+    return newest
+
+
+def ensure_built(root: Path | None = None, progress: Progress | None = None) -> Path:
+    """The path of `dist/paradiplomacy.nq`, building first if it is missing or older than a source."""
+    root = Path(root or project_root())
+    nq = dist_dir(root) / NQUADS
+    if not nq.exists() or nq.stat().st_mtime < _newest_source(root):
+        build(root, progress=progress)
+    return nq

@@ -1,0 +1,323 @@
+"""Writing the built dataset: every format from one canonical set of quads, byte for byte the same
+for the same input.
+
+Determinism, step by step: the quads are canonicalised with RDFC-1.0 (pyoxigraph), so blank nodes
+get labels that depend only on the graph's content; every format is then produced from the quads
+in sorted order, line-based formats are sorted, and the JSON-LD is re-serialised with sorted keys
+and sorted node lists. Nothing in any file depends on the clock, the machine or the hash seed.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+from .engine import from_oxigraph, to_oxigraph
+from .namespaces import (BASE, DCAT, DCTERMS, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, PD,
+                         PREFIXES, VOID)
+
+__all__ = ["DATASET_FILE", "FORMATS", "CanonicalDataset", "canonical_dataset", "write_all",
+           "json_ld_context", "LICENSE", "DATASET_IRI"]
+
+DATASET_FILE = "paradiplomacy"
+LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+DATASET_IRI = URIRef(BASE + "dataset")
+
+# format name -> (file name in dist/, media type, holds named graphs?)
+FORMATS: dict[str, tuple[str, str, bool]] = {
+    "nq": (f"{DATASET_FILE}.nq", "application/n-quads", True),
+    "trig": (f"{DATASET_FILE}.trig", "application/trig", True),
+    "ttl": (f"{DATASET_FILE}.ttl", "text/turtle", False),
+    "nt": (f"{DATASET_FILE}.nt", "application/n-triples", False),
+    "jsonld": (f"{DATASET_FILE}.jsonld", "application/ld+json", False),
+    "rdf": (f"{DATASET_FILE}.rdf", "application/rdf+xml", False),
+}
+OTHER_FILES = {
+    "ontology.ttl": "text/turtle",
+    "context.jsonld": "application/ld+json",
+    "validation-report.ttl": "text/turtle",
+}
+
+_GRAPHS = ((GRAPH_ONTOLOGY, "ontology"), (GRAPH_DATA, "data"), (GRAPH_INFERRED, "inferred"))
+
+
+@dataclass
+class CanonicalDataset:
+    """The dataset after RDFC-1.0: sorted N-Quads lines and the same quads as rdflib terms."""
+
+    nquads_lines: list[str]
+    quads: list[tuple]  # (s, p, o, graph IRI) rdflib terms, in the order of `nquads_lines`
+
+    def graph(self, name: URIRef | None = None) -> Graph:
+        """One named graph, or the union of all three (name None), as an rdflib Graph."""
+        g = Graph()
+        bind_prefixes(g)
+        for s, p, o, gn in self.quads:
+            if name is None or gn == name:
+                g.add((s, p, o))
+        return g
+
+    def count(self, name: URIRef) -> int:
+        return sum(1 for q in self.quads if q[3] == name)
+
+
+def bind_prefixes(g: Graph) -> None:
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=True, replace=True)
+
+
+def canonical_dataset(ontology: Graph, data: Graph, inferred: Graph) -> CanonicalDataset:
+    """Canonicalise the three graphs together (blank nodes relabelled by RDFC-1.0)."""
+    ds = ox.Dataset()
+    for gname, g in ((GRAPH_ONTOLOGY, ontology), (GRAPH_DATA, data), (GRAPH_INFERRED, inferred)):
+        gn = ox.NamedNode(str(gname))
+        for s, p, o in g:
+            ds.add(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), gn))
+    ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    pairs = []
+    for q in ds:
+        line = ox.serialize([q], format=ox.RdfFormat.N_QUADS).decode("utf-8").rstrip("\n")
+        pairs.append((line, (from_oxigraph(q.subject), from_oxigraph(q.predicate),
+                             from_oxigraph(q.object), URIRef(q.graph_name.value))))
+    pairs.sort(key=lambda x: x[0])
+    return CanonicalDataset([p[0] for p in pairs], [p[1] for p in pairs])
+
+
+# --- JSON-LD ------------------------------------------------------------------------------
+
+def json_ld_context(ontology: Graph) -> dict:
+    """A `@context` with readable keys: prefixes, and each `pd:` term by its local name.
+
+    Object properties are typed `@id` so their values read as IRIs (`"isPartOf": "pdi:belgium"`);
+    datatype properties with a single XSD range carry that type. Terms whose local name would clash
+    with another are left to their prefixed form.
+    """
+    ctx: dict[str, object] = {p: ns for p, ns in sorted(PREFIXES.items())}
+    terms: dict[str, object] = {}
+    seen: dict[str, int] = {}
+    candidates = set()
+    for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDFS.Class,
+                 RDF.Property):
+        for s in ontology.subjects(RDF.type, kind):
+            if isinstance(s, URIRef) and str(s).startswith(str(PD)):
+                candidates.add((s, kind))
+    for s, _kind in candidates:
+        local = str(s)[len(str(PD)):]
+        seen[local] = seen.get(local, 0) + 1
+    for s, kind in sorted(candidates):
+        local = str(s)[len(str(PD)):]
+        if seen[local] > 1 or local in ctx or not local or not local.replace("-", "").replace("_", "").isalnum():
+            continue
+        iri = f"pd:{local}"
+        if kind == OWL.ObjectProperty:
+            terms[local] = {"@id": iri, "@type": "@id"}
+        elif kind == OWL.DatatypeProperty:
+            ranges = [r for r in ontology.objects(s, RDFS.range) if isinstance(r, URIRef)]
+            if len(ranges) == 1 and str(ranges[0]).startswith(str(XSD)) and ranges[0] != XSD.string:
+                terms[local] = {"@id": iri, "@type": f"xsd:{str(ranges[0])[len(str(XSD)):]}"}
+            else:
+                terms[local] = {"@id": iri}
+        else:
+            terms[local] = iri
+    ctx.update(dict(sorted(terms.items())))
+    return {"@context": ctx}
+
+
+def _sorted_json(value):
+    """Sort keys (by json.dumps) and the order of unordered node/value arrays, never `@list`."""
+    if isinstance(value, dict):
+        return {k: (v if k == "@context" else
+                    ([_sorted_json(x) for x in v] if k == "@list" and isinstance(v, list) else _sorted_json(v)))
+                for k, v in sorted(value.items())}
+    if isinstance(value, list):
+        items = [_sorted_json(x) for x in value]
+        return sorted(items, key=lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def _json_ld(union: Graph, context: dict) -> bytes:
+    text = union.serialize(format="json-ld", context=context["@context"], auto_compact=True)
+    doc = json.loads(text)
+    doc = _sorted_json(doc)
+    # put @context first, as readers expect, then the rest in sorted order
+    ordered = {"@context": context["@context"]}
+    ordered.update({k: v for k, v in doc.items() if k != "@context"})
+    return (json.dumps(ordered, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
+
+
+# --- VoID / DCAT ---------------------------------------------------------------------------
+
+def void_graph(cds: CanonicalDataset, version: str, sizes: dict[str, int]) -> Graph:
+    """VoID + DCAT description: the dataset, one distribution a file, triples per graph, partitions.
+
+    Partitions get hash IRIs under the dataset IRI (not blank nodes), so each has a stable name.
+    """
+    g = Graph()
+    bind_prefixes(g)
+    ds = DATASET_IRI
+    g.add((ds, RDF.type, VOID.Dataset))
+    g.add((ds, RDF.type, DCAT.Dataset))
+    g.add((ds, DCTERMS.title, Literal("Paradiplomacy knowledge graph", lang="en")))
+    g.add((ds, DCTERMS.title, Literal("Graf pengetahuan paradiplomasi", lang="id")))
+    g.add((ds, DCTERMS.description, Literal(
+        "How sub-state governments conduct foreign relations and how their central governments "
+        "respond: an OWL ontology, instance data with provenance, and OWL 2 RL inferences.", lang="en")))
+    g.add((ds, DCTERMS.license, LICENSE))
+    g.add((ds, OWL.versionInfo, Literal(version)))
+    g.add((ds, DCAT.version, Literal(version)))
+    g.add((ds, VOID.vocabulary, URIRef(str(PD))))
+    g.add((ds, VOID.uriSpace, Literal(PREFIXES["pdi"])))
+    g.add((ds, DCTERMS.conformsTo, URIRef(BASE + "ontology")))
+    union = cds.graph(None)
+    g.add((ds, VOID.triples, Literal(len(union))))
+    g.add((ds, VOID.entities, Literal(len({s for s in union.subjects() if isinstance(s, URIRef)}))))
+    g.add((ds, VOID.distinctSubjects, Literal(len(set(union.subjects())))))
+    g.add((ds, VOID.properties, Literal(len(set(union.predicates())))))
+    for gname, local in _GRAPHS:
+        part = URIRef(f"{ds}#graph-{local}")
+        g.add((ds, VOID.subset, part))
+        g.add((part, RDF.type, VOID.Dataset))
+        g.add((part, DCTERMS.title, Literal(f"{local} graph", lang="en")))
+        g.add((part, URIRef("http://www.w3.org/ns/sparql-service-description#name"), gname))
+        g.add((part, VOID.triples, Literal(cds.count(gname))))
+    classes: dict[URIRef, set] = {}
+    for s, o in union.subject_objects(RDF.type):
+        if isinstance(o, URIRef):
+            classes.setdefault(o, set()).add(s)
+    for cls in sorted(classes):
+        part = URIRef(f"{ds}#class-{_slug(cls)}")
+        g.add((ds, VOID.classPartition, part))
+        g.add((part, VOID["class"], cls))
+        g.add((part, VOID.entities, Literal(len(classes[cls]))))
+    props: dict[URIRef, int] = {}
+    for _s, p, _o in union:
+        props[p] = props.get(p, 0) + 1
+    for p in sorted(props):
+        part = URIRef(f"{ds}#property-{_slug(p)}")
+        g.add((ds, VOID.propertyPartition, part))
+        g.add((part, VOID.property, p))
+        g.add((part, VOID.triples, Literal(props[p])))
+    for fname in sorted(sizes):
+        dist = URIRef(f"{ds}/{version}/{fname}")
+        media = next((m for (f, m, _n) in FORMATS.values() if f == fname), OTHER_FILES.get(fname))
+        g.add((ds, DCAT.distribution, dist))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCAT.downloadURL, URIRef(f"{ds}/{version}/{fname}")))
+        if media:
+            g.add((dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media}")))
+        g.add((dist, DCAT.byteSize, Literal(sizes[fname], datatype=XSD.nonNegativeInteger)))
+        g.add((dist, DCTERMS.license, LICENSE))
+        g.add((dist, DCTERMS.title, Literal(fname)))
+        if fname == FORMATS["nq"][0]:
+            g.add((ds, VOID.dataDump, dist))
+    return g
+
+
+def _slug(iri: URIRef) -> str:
+    from .validate import short
+
+    s = short(iri)
+    if s.startswith("<"):
+        import hashlib
+
+        return "iri-" + hashlib.sha256(str(iri).encode()).hexdigest()[:16]
+    return s.replace(":", "-")
+
+
+# --- writing ---------------------------------------------------------------------------
+
+def _turtle(g: Graph) -> bytes:
+    bind_prefixes(g)
+    return g.serialize(format="longturtle").encode("utf-8")
+
+
+def _union_in_order(cds: CanonicalDataset) -> Graph:
+    return cds.graph(None)
+
+
+def write_all(out: Path, cds: CanonicalDataset, ontology_graph: Graph, report: Graph, version: str,
+              *, progress=None) -> dict[str, int]:
+    """Write every file of `dist/` into the (empty, temporary) folder `out`; return byte sizes."""
+    sizes: dict[str, int] = {}
+
+    def put(name: str, content: bytes) -> None:
+        (out / name).write_bytes(content)
+        sizes[name] = len(content)
+
+    put(FORMATS["nq"][0], ("\n".join(cds.nquads_lines) + "\n").encode("utf-8") if cds.nquads_lines else b"")
+    union = _union_in_order(cds)
+    # N-Triples: the N-Quads lines without their graph name (an IRI, the last term), deduplicated
+    nt_lines = sorted({line.rsplit(" ", 2)[0] + " ." for line in cds.nquads_lines})
+    put(FORMATS["nt"][0], ("\n".join(nt_lines) + "\n").encode("utf-8") if nt_lines else b"")
+    put(FORMATS["trig"][0], _trig(cds))
+    put(FORMATS["ttl"][0], _turtle(union))
+    context = json_ld_context(ontology_graph)
+    put("context.jsonld", (json.dumps(context, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    put(FORMATS["jsonld"][0], _json_ld(union, context))
+    # pyoxigraph writes the triples in the order given (sorted), so the file is reproducible;
+    # rdflib's RDF/XML writers follow hash order and are not
+    put(FORMATS["rdf"][0], ox.serialize(_ox_triples(cds), format=ox.RdfFormat.RDF_XML,
+                                        prefixes=_used_prefixes(cds)))
+    put("ontology.ttl", _turtle(cds.graph(GRAPH_ONTOLOGY)))
+    put("validation-report.ttl", _canonical_turtle(report))
+    void = void_graph(cds, version, dict(sizes))
+    put("void.ttl", _turtle(void))
+    return sizes
+
+
+def _ox_triples(cds: CanonicalDataset) -> list:
+    seen, out = set(), []
+    for s, p, o, _g in cds.quads:
+        if (s, p, o) not in seen:
+            seen.add((s, p, o))
+            out.append(ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)))
+    out.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return out
+
+
+def _used_prefixes(cds: CanonicalDataset) -> dict[str, str]:
+    text = "\n".join(cds.nquads_lines)
+    return {p: ns for p, ns in sorted(PREFIXES.items()) if f"<{ns}" in text}
+
+
+def _trig(cds: CanonicalDataset) -> bytes:
+    """TriG with the graphs in a fixed order, each body written by rdflib's (sorted) Turtle writer.
+
+    rdflib's own TriG writer visits the graphs in hash order, so the file would change from run to
+    run; composing it from per-graph Turtle keeps rdflib's readable layout and makes it stable.
+    """
+    prefixes = _used_prefixes(cds)
+    parts = [f"@prefix {p}: <{ns}> ." for p, ns in prefixes.items()]
+    for gname, _local in _GRAPHS:
+        g = cds.graph(gname)
+        body = g.serialize(format="turtle")
+        lines = [line for line in body.splitlines() if not line.startswith("@prefix")]
+        while lines and not lines[0].strip():
+            lines.pop(0)
+        parts.append("")
+        parts.append(f"<{gname}> {{")
+        parts.extend(("    " + line) if line.strip() else "" for line in lines)
+        while parts and not parts[-1].strip():
+            parts.pop()
+        parts.append("}")
+    return ("\n".join(parts) + "\n").encode("utf-8")
+
+
+def _canonical_turtle(g: Graph) -> bytes:
+    """Turtle for a graph with blank nodes (the SHACL report), relabelled by RDFC-1.0 first."""
+    ds = ox.Dataset()
+    for s, p, o in g:
+        ds.add(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.DefaultGraph()))
+    ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    triples = sorted(((from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object))
+                      for q in ds), key=lambda t: tuple(x.n3() for x in t))
+    out = Graph()
+    bind_prefixes(out)
+    for t in triples:
+        out.add(t)
+    return _turtle(out)

@@ -1,0 +1,184 @@
+"""Reading the source tree (ontology/, shapes/, data/) into rdflib graphs, with errors for people.
+
+Only Turtle is read from the source tree. Turtle has no import mechanism, so parsing a source file
+can never make the program fetch anything over the network or read another file on its own (unlike
+JSON-LD remote contexts or RDF/XML external entities): other RDF formats found in the tree are
+refused with a message saying how to fix it, rather than silently skipped.
+
+Two parsers are available. pyoxigraph is the default first pass: it is fast and its syntax errors
+carry the file, line and column. rdflib's Turtle parser is the reference and is used when asked
+(`parser="rdflib"`); its `BadSyntax` carries a line number, which we turn into the same kind of
+message.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Literal as TypingLiteral
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+
+from .namespaces import PREFIXES
+
+__all__ = ["KgInputError", "SourceTree", "parse_turtle", "load_tree", "source_files", "RDF_SUFFIXES"]
+
+# Formats we refuse to read from the source tree (see the module docstring for why).
+RDF_SUFFIXES = {".rdf", ".owl", ".xml", ".jsonld", ".json", ".nt", ".nq", ".trig", ".n3", ".ttl"}
+
+Parser = TypingLiteral["oxigraph", "rdflib"]
+
+
+class KgInputError(Exception):
+    """Bad input from a person (a malformed file, a wrong argument): the message says where and how
+    to fix it. The CLI prints it without a traceback and exits with status 2."""
+
+
+@dataclass
+class SourceTree:
+    """The parsed sources: the ontology, the asserted data and the SHACL shapes, kept apart."""
+
+    root: Path
+    ontology: Graph
+    data: Graph
+    shapes: Graph
+    files: dict[str, list[Path]] = field(default_factory=dict)
+
+
+def _term(t) -> object:
+    if isinstance(t, ox.NamedNode):
+        return URIRef(t.value)
+    if isinstance(t, ox.BlankNode):
+        return BNode(t.value)
+    if isinstance(t, ox.Literal):
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        dt = t.datatype.value
+        if dt == "http://www.w3.org/2001/XMLSchema#string":
+            return Literal(t.value)
+        # normalize=False keeps the lexical form as written: the export must not rewrite the source
+        return Literal(t.value, datatype=URIRef(dt), normalize=False)
+    raise KgInputError(f"unsupported RDF term {t!r} (RDF-star triple terms are not used in this project)")
+
+
+def _display(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return str(path.resolve().relative_to(root.resolve()))
+        except ValueError:
+            pass
+    return str(path)
+
+
+def _line_excerpt(text: str, line: int) -> str:
+    lines = text.splitlines()
+    if 1 <= line <= len(lines):
+        return f"\n    {line} | {lines[line - 1].rstrip()}"
+    return ""
+
+
+def parse_turtle(path: Path, *, parser: Parser = "oxigraph", root: Path | None = None,
+                 into: Graph | None = None) -> Graph:
+    """Parse one Turtle file into an rdflib Graph (or add it to `into`).
+
+    Raises `KgInputError` naming the file, the line (and column, with pyoxigraph), the offending
+    line's text and what to do, for any syntax or encoding error.
+    """
+    shown = _display(path, root)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise KgInputError(f"{shown}: cannot read the file ({exc.strerror})") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise KgInputError(
+            f"{shown}:{line}: the file is not UTF-8 (byte 0x{raw[exc.start]:02x}); "
+            "save it as UTF-8, which Turtle requires") from exc
+    graph = into if into is not None else Graph()
+    base = f"file:///{path.name}"  # rdflib needs one; it never dereferences it
+    if parser == "oxigraph":
+        try:
+            # no base IRI: a relative IRI in a source file is an error to report, not to resolve;
+            # renamed blank nodes: `_:b1` in two files must not become one node
+            triples = list(ox.parse(raw, format=ox.RdfFormat.TURTLE, rename_blank_nodes=True))
+        except SyntaxError as exc:
+            msg = exc.args[0] if exc.args else str(exc)
+            line = getattr(exc, "lineno", None) or 0
+            col = getattr(exc, "offset", None) or 0
+            # pyoxigraph says "Parser error between line L column C and ...: what"; keep the "what"
+            what = re.sub(r"^Parser error (at|between) .*?: ", "", msg)
+            where = f"{shown}:{line}:{col}" if line else shown
+            raise KgInputError(
+                f"{where}: Turtle syntax error: {what}{_line_excerpt(text, line)}\n"
+                "  fix the Turtle at that line (a missing ' .', ';' or closing quote is the usual cause)"
+            ) from exc
+        for t in triples:
+            graph.add((_term(t.subject), _term(t.predicate), _term(t.object)))
+        return graph
+    if parser == "rdflib":
+        from rdflib.plugins.parsers.notation3 import BadSyntax
+
+        tmp = Graph()
+        try:
+            tmp.parse(data=text, format="turtle", publicID=base)
+        except BadSyntax as exc:
+            line = int(getattr(exc, "lines", 0)) + 1  # BadSyntax counts newlines before the error
+            why = getattr(exc, "_why", str(exc))
+            raise KgInputError(
+                f"{shown}:{line}: Turtle syntax error: {why}{_line_excerpt(text, line)}\n"
+                "  fix the Turtle at that line (a missing ' .', ';' or closing quote is the usual cause)"
+            ) from exc
+        except Exception as exc:  # rdflib raises plain exceptions for some errors (bad IRIs, prefixes)
+            raise KgInputError(f"{shown}: Turtle error: {exc}") from exc
+        for t in tmp:
+            graph.add(t)
+        return graph
+    raise ValueError(f"unknown parser {parser!r}: use 'oxigraph' or 'rdflib'")
+
+
+def source_files(root: Path, folder: str) -> list[Path]:
+    """The Turtle files of one source folder, sorted; other RDF formats are refused."""
+    d = root / folder
+    if not d.is_dir():
+        return []
+    out = []
+    for p in sorted(d.iterdir()):
+        if p.name.startswith(".") or not p.is_file():
+            continue
+        if p.suffix == ".ttl":
+            out.append(p)
+        elif p.suffix.lower() in RDF_SUFFIXES:
+            raise KgInputError(
+                f"{folder}/{p.name}: only Turtle (.ttl) is read from {folder}/. Other formats can make "
+                f"a parser fetch remote contexts or expand entities; convert it to Turtle, e.g. "
+                f"`rdfpipe -o turtle {p.name} > {p.stem}.ttl`, and remove the original")
+    return out
+
+
+def _parse_all(paths: Iterable[Path], parser: Parser, root: Path) -> Graph:
+    g = Graph()
+    for p in paths:
+        parse_turtle(p, parser=parser, root=root, into=g)
+    return g
+
+
+def load_tree(root: Path, *, parser: Parser = "oxigraph") -> SourceTree:
+    """Parse ontology/, data/ and shapes/ of a source tree into three separate graphs."""
+    root = Path(root)
+    files = {f: source_files(root, f) for f in ("ontology", "data", "shapes")}
+    if not files["ontology"]:
+        raise KgInputError(f"{root / 'ontology'}: no ontology (*.ttl) found; is KG_ROOT or --root the project folder?")
+    tree = SourceTree(
+        root=root,
+        ontology=_parse_all(files["ontology"], parser, root),
+        data=_parse_all(files["data"], parser, root),
+        shapes=_parse_all(files["shapes"], parser, root),
+        files=files,
+    )
+    for g in (tree.ontology, tree.data, tree.shapes):
+        for prefix, ns in PREFIXES.items():
+            g.bind(prefix, ns, override=True)
+    return tree

@@ -1,0 +1,139 @@
+"""Validation: the SHACL shapes (pySHACL) and the `queries/*-violation.rq` checks.
+
+`validate_shapes(...)` never changes its input graphs and returns a `ShaclResult` whose findings a
+person can act on (focus node, shape, path, message). `sh:Violation` findings make the data
+non-conforming (the build stops, exit 1); `sh:Warning` and `sh:Info` findings are reported and kept.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Literal as TypingLiteral
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, SH
+from rdflib.term import Node
+
+from .namespaces import PREFIXES
+
+__all__ = ["Finding", "ShaclResult", "ViolationQueryFailure", "validate_shapes",
+           "run_violation_queries", "short", "Inference"]
+
+Inference = TypingLiteral["none", "rdfs"]
+
+
+def short(term: Node | None, prefixes: dict[str, str] | None = None) -> str:
+    """A term as a person reads it: `pdi:flanders` rather than the full IRI."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        iri = str(term)
+        best = None
+        for prefix, ns in (prefixes or PREFIXES).items():
+            if iri.startswith(ns) and (best is None or len(ns) > len(best[1])):
+                best = (prefix, ns)
+        if best is not None:
+            local = iri[len(best[1]):]
+            if local and all(c.isalnum() or c in "-_." for c in local):
+                return f"{best[0]}:{local}"
+        return f"<{iri}>"
+    return term.n3() if hasattr(term, "n3") else str(term)
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str          # "Violation", "Warning" or "Info"
+    focus: str
+    shape: str
+    path: str
+    message: str
+    value: str = ""
+    constraint: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.focus}" + (f" {self.path}" if self.path else "")
+        val = f" (value {self.value})" if self.value else ""
+        return f"[{self.severity}] {where}{val}: {self.message}  — shape {self.shape}"
+
+
+@dataclass
+class ShaclResult:
+    conforms: bool                      # no sh:Violation (warnings do not count)
+    findings: list[Finding] = field(default_factory=list)
+    report: Graph = field(default_factory=Graph)
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity != "Violation"]
+
+
+@dataclass
+class ViolationQueryFailure:
+    name: str
+    variables: list[str]
+    rows: list[dict]
+
+    def __str__(self) -> str:
+        lines = [f"queries/{self.name}.rq returned {len(self.rows)} row(s); it must return none:"]
+        for row in self.rows[:20]:
+            lines.append("    " + "  ".join(f"{v}={short(row.get(v))}" for v in self.variables))
+        if len(self.rows) > 20:
+            lines.append(f"    ... and {len(self.rows) - 20} more")
+        return "\n".join(lines)
+
+
+def validate_shapes(ontology: Graph, data: Graph, shapes: Graph, *,
+                    inference: Inference = "none") -> ShaclResult:
+    """Validate ontology ∪ data against the shapes; the inputs are not modified.
+
+    The ontology is part of the data graph because SHACL's `sh:targetClass` follows
+    `rdfs:subClassOf` triples found in the data graph: an instance of a subclass is then checked
+    by the superclass's shapes without any inference.
+    """
+    import pyshacl
+
+    data_graph = Graph()
+    for src in (ontology, data):
+        for t in src:
+            data_graph.add(t)
+    _conforms, report, _text = pyshacl.validate(
+        data_graph, shacl_graph=shapes, ont_graph=None, inference=inference,
+        abort_on_first=False, allow_warnings=True, meta_shacl=False, advanced=True,
+        inplace=True,  # on our private copy: saves pySHACL another copy of the data
+    )
+    findings = []
+    for r in report.subjects(RDF.type, SH.ValidationResult):
+        sev = report.value(r, SH.resultSeverity)
+        findings.append(Finding(
+            severity=str(sev).rsplit("#", 1)[-1] if sev else "Violation",
+            focus=short(report.value(r, SH.focusNode)),
+            shape=short(report.value(r, SH.sourceShape)),
+            path=short(report.value(r, SH.resultPath)),
+            message=" ".join(str(m) for m in sorted(report.objects(r, SH.resultMessage))),
+            value=short(report.value(r, SH.value)),
+            constraint=short(report.value(r, SH.sourceConstraintComponent)),
+        ))
+    findings.sort(key=lambda f: ({"Violation": 0, "Warning": 1}.get(f.severity, 2), f.focus, f.shape,
+                                 f.path, f.message, f.value))
+    for prefix, ns in PREFIXES.items():
+        report.bind(prefix, ns, override=True)
+    return ShaclResult(conforms=not any(f.severity == "Violation" for f in findings),
+                       findings=findings, report=report)
+
+
+def run_violation_queries(engine, queries: Iterable[tuple[str, str]]) -> list[ViolationQueryFailure]:
+    """Run each (name, text) violation query on `engine`; the ones that returned rows."""
+    from .engine import SelectResult
+
+    failures = []
+    for name, text in queries:
+        res = engine.query(text)
+        if isinstance(res, SelectResult):
+            if res.rows:
+                failures.append(ViolationQueryFailure(name, res.variables, res.rows))
+        elif res is True:  # an ASK violation query: true means the problem exists
+            failures.append(ViolationQueryFailure(name, [], [{}]))
+    return failures
