@@ -151,7 +151,7 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
     return tree, cds
 
 
-def check(root: Path | None = None, progress: Progress | None = None, *, method: Method = "full",
+def check(root: Path | None = None, progress: Progress | None = None, *, method: Method = "targeted",
           parser: str = "oxigraph", shacl_inference: Inference = "none") -> BuildReport:
     """Every stage of the build except writing `dist/`: parse, SHACL, reasoning, violation queries."""
     root = Path(root or project_root())
@@ -174,7 +174,7 @@ def _lock(dist: Path) -> Iterator[None]:
 
 
 def build(root: Path | None = None, dist: Path | None = None, progress: Progress | None = None, *,
-          method: Method = "full", parser: str = "oxigraph",
+          method: Method = "targeted", parser: str = "oxigraph",
           shacl_inference: Inference = "none") -> BuildReport:
     """Build the dataset of the source tree `root` into `dist` (default `<root>/dist`)."""
     root = Path(root or project_root())

@@ -54,7 +54,10 @@ class CanonicalDataset:
     quads: list[tuple]  # (s, p, o, graph IRI) rdflib terms, in the order of `nquads_lines`
 
     def graph(self, name: URIRef | None = None) -> Graph:
-        """One named graph, or the union of all three (name None), as an rdflib Graph."""
+        """One named graph, or the union of all three (name None), as an rdflib Graph.
+
+        A fresh graph each call: callers may bind prefixes or add to it.
+        """
         g = Graph()
         bind_prefixes(g)
         for s, p, o, gn in self.quads:
@@ -152,7 +155,7 @@ def _json_ld(union: Graph, context: dict) -> bytes:
 
 # --- VoID / DCAT ---------------------------------------------------------------------------
 
-def void_graph(cds: CanonicalDataset, version: str, sizes: dict[str, int]) -> Graph:
+def void_graph(cds: CanonicalDataset, version: str, sizes: dict[str, int], union: Graph | None = None) -> Graph:
     """VoID + DCAT description: the dataset, one distribution a file, triples per graph, partitions.
 
     Partitions get hash IRIs under the dataset IRI (not blank nodes), so each has a stable name.
@@ -173,7 +176,7 @@ def void_graph(cds: CanonicalDataset, version: str, sizes: dict[str, int]) -> Gr
     g.add((ds, VOID.vocabulary, URIRef(str(PD))))
     g.add((ds, VOID.uriSpace, Literal(PREFIXES["pdi"])))
     g.add((ds, DCTERMS.conformsTo, URIRef(BASE + "ontology")))
-    union = cds.graph(None)
+    union = union if union is not None else cds.graph(None)
     g.add((ds, VOID.triples, Literal(len(union))))
     g.add((ds, VOID.entities, Literal(len({s for s in union.subjects() if isinstance(s, URIRef)}))))
     g.add((ds, VOID.distinctSubjects, Literal(len(set(union.subjects())))))
@@ -265,7 +268,7 @@ def write_all(out: Path, cds: CanonicalDataset, ontology_graph: Graph, report: G
                                         prefixes=_used_prefixes(cds)))
     put("ontology.ttl", _turtle(cds.graph(GRAPH_ONTOLOGY)))
     put("validation-report.ttl", _canonical_turtle(report))
-    void = void_graph(cds, version, dict(sizes))
+    void = void_graph(cds, version, dict(sizes), union)
     put("void.ttl", _turtle(void))
     return sizes
 

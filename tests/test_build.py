@@ -1,0 +1,216 @@
+"""The build pipeline: what stops it (exit 1 or 2, dist/ untouched) and what it derives."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF
+
+import kg
+from kg.build import BuildFailed, build, check, dist_dir, ensure_built
+from kg.cli import main
+from kg.loader import KgInputError, load_tree, parse_turtle
+from kg.namespaces import GRAPH_INFERRED, ONTOLOGY_IRI, PD, PDI, version_iri
+from kg.reason import drop_reason, infer
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def graph_of(root: Path, name: str) -> Graph:
+    ds_lines = (dist_dir(root) / "paradiplomacy.nq").read_text(encoding="utf-8").splitlines()
+    g = Graph()
+    g.parse(data="\n".join(l.rsplit(" ", 2)[0] + " ." for l in ds_lines if f"/graph/{name}> ." in l),
+            format="nt")
+    return g
+
+
+# --- malformed input: exit 2, a message naming file and line, dist/ untouched -------------------
+
+BROKEN = '''@prefix pd: <https://w3id.org/paradiplomacy/ontology#> .
+@prefix pdi: <https://w3id.org/paradiplomacy/id/> .
+
+pdi:catalonia a pd:Region ;
+    pd:isPartOf pdi:spain
+pdi:spain a pd:Country .
+'''
+
+
+def test_malformed_turtle_stops_the_build_with_file_and_line_and_leaves_dist(fixture_tree, capsys):
+    assert main(["--root", str(fixture_tree), "build", "-q"]) == 0
+    before = snapshot(dist_dir(fixture_tree))
+    (fixture_tree / "data" / "catalonia.ttl").write_text(BROKEN, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--root", str(fixture_tree), "build", "-q"]) == 2
+    err = capsys.readouterr().err
+    # the statement missing its ' .' runs into line 6, where the parser notices
+    assert "data/catalonia.ttl:6:" in err
+    assert "Traceback" not in err
+    assert snapshot(dist_dir(fixture_tree)) == before
+
+
+@pytest.mark.parametrize("parser", ["oxigraph", "rdflib"])
+def test_both_parsers_name_file_and_line_of_a_syntax_error(tmp_path, parser):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b "open .\nex:d ex:e ex:f .\n',
+                   encoding="utf-8")
+    with pytest.raises(KgInputError) as info:
+        parse_turtle(bad, parser=parser, root=tmp_path)
+    msg = str(info.value)
+    assert msg.startswith("bad.ttl:3")
+    assert 'ex:a ex:b "open .' in msg  # the offending line is quoted
+
+
+def test_relative_iri_in_a_source_is_an_error_not_resolved(tmp_path):
+    bad = tmp_path / "rel.ttl"
+    bad.write_text("@prefix ex: <http://example.org/> .\n<flanders> ex:b ex:c .\n", encoding="utf-8")
+    with pytest.raises(KgInputError, match=r"rel.ttl:2:"):
+        parse_turtle(bad, root=tmp_path)
+
+
+def test_non_utf8_source_is_refused_with_line(tmp_path):
+    bad = tmp_path / "latin.ttl"
+    bad.write_bytes(b'@prefix ex: <http://example.org/> .\nex:a ex:b "Qu\xe9bec" .\n')
+    with pytest.raises(KgInputError, match=r"latin.ttl:2: the file is not UTF-8"):
+        parse_turtle(bad, root=tmp_path)
+
+
+def test_other_rdf_formats_in_data_are_refused(fixture_tree):
+    (fixture_tree / "data" / "extra.jsonld").write_text('{"@context": "http://example.org/ctx"}')
+    with pytest.raises(KgInputError, match=r"data/extra.jsonld: only Turtle"):
+        load_tree(fixture_tree)
+
+
+def test_blank_node_labels_of_two_files_stay_distinct(tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.ttl").write_text(
+            f'@prefix ex: <http://example.org/> .\n_:n ex:from "{name}" .\n', encoding="utf-8")
+    g = Graph()
+    parse_turtle(tmp_path / "a.ttl", into=g)
+    parse_turtle(tmp_path / "b.ttl", into=g)
+    assert len(set(g.subjects())) == 2
+
+
+# --- non-conforming data: exit 1, dist/ untouched --------------------------------------------
+
+def test_shacl_violation_stops_the_build_naming_focus_and_shape(fixture_tree, capsys):
+    assert main(["--root", str(fixture_tree), "build", "-q"]) == 0
+    before = snapshot(dist_dir(fixture_tree))
+    f = fixture_tree / "data" / "flanders.ttl"
+    f.write_text(f.read_text().replace("    pd:isPartOf pdi:belgium ;\n", ""), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--root", str(fixture_tree), "build", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "pdi:flanders" in err and "pds:SubStateGovernment-isPartOf" in err
+    assert "must be part of a country" in err
+    assert snapshot(dist_dir(fixture_tree)) == before
+
+
+def test_violation_query_with_rows_stops_the_build(fixture_tree):
+    (fixture_tree / "queries" / "in-spain-violation.rq").write_text(
+        "#+ summary: test: flags every government of Spain\n"
+        "PREFIX pd: <https://w3id.org/paradiplomacy/ontology#>\n"
+        "PREFIX pdi: <https://w3id.org/paradiplomacy/id/>\n"
+        "SELECT ?government WHERE { ?government pd:isPartOf pdi:spain }\n", encoding="utf-8")
+    with pytest.raises(BuildFailed) as info:
+        build(fixture_tree)
+    assert [f.name for f in info.value.failures] == ["in-spain-violation"]
+    assert "pdi:catalonia" in str(info.value)
+    assert not dist_dir(fixture_tree).exists()
+
+
+def test_owl_inconsistency_stops_the_build(fixture_tree, capsys):
+    # deliberately wrong: Belgium typed as a sub-state government, which the ontology declares
+    # disjoint from pd:Country
+    (fixture_tree / "data" / "wrong.ttl").write_text(
+        "@prefix pd: <https://w3id.org/paradiplomacy/ontology#> .\n"
+        "@prefix pdi: <https://w3id.org/paradiplomacy/id/> .\n"
+        "pdi:belgium a pd:SubStateGovernment ; pd:isPartOf pdi:spain ; pd:relationWithCentre \"x\" .\n",
+        encoding="utf-8")
+    assert main(["--root", str(fixture_tree), "build", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "inconsistent" in err and "belgium" in err
+
+
+# --- what the build derives ----------------------------------------------------------------
+
+def test_version_comes_from_the_package_metadata(built_fixture):
+    onto = Graph().parse(dist_dir(built_fixture) / "ontology.ttl")
+    assert onto.value(ONTOLOGY_IRI, OWL.versionIRI) == version_iri(kg.__version__)
+    assert onto.value(ONTOLOGY_IRI, OWL.versionInfo) == Literal(kg.__version__)
+
+
+def test_inferred_graph_holds_rl_consequences_and_construct_results(built_fixture):
+    inferred = graph_of(built_fixture, "inferred")
+    assert (PDI.flanders, RDF.type, PD.SubStateGovernment) in inferred      # via rdfs:subClassOf
+    assert (PDI.belgium, PD.hasPart, PDI.flanders) in inferred              # via owl:inverseOf
+    assert (PDI.spain, RDF.type, PD.StateWithSubStateActors) in inferred    # construct-*.rq
+    asserted = graph_of(built_fixture, "data") + graph_of(built_fixture, "ontology")
+    assert not set(inferred) & set(asserted)
+
+
+def test_inferred_graph_carries_no_uninformative_triples(built_fixture):
+    inferred = graph_of(built_fixture, "inferred")
+    assert [t for t in inferred if drop_reason(t)] == []
+    assert (PDI.flanders, RDF.type, OWL.Thing) not in inferred
+
+
+@pytest.mark.parametrize("triple, rule", [
+    ((Literal("x"), OWL.sameAs, Literal("x")), "literal-subject"),
+    ((PDI.flanders, OWL.sameAs, PDI.flanders), "reflexive"),
+    ((PD.Region, OWL.equivalentClass, PD.Region), "reflexive"),
+    ((PDI.flanders, RDF.type, OWL.Thing), "top"),
+    ((URIRef("http://www.w3.org/2001/XMLSchema#int"), RDF.type, URIRef("http://www.w3.org/2000/01/rdf-schema#Datatype")),
+     "builtin-vocabulary"),
+    ((PDI.flanders, RDF.type, PD.SubStateGovernment), None),
+])
+def test_drop_rules(triple, rule):
+    assert drop_reason(triple) == rule
+
+
+def _pd_triples(g: Graph) -> set:
+    pd = str(PD)
+    return {t for t in g if any(isinstance(x, URIRef) and str(x).startswith(pd) for x in t)}
+
+
+@pytest.mark.parametrize("tree", ["fixture_tree", "real_tree"])
+def test_targeted_reasoning_derives_what_full_owlrl_derives(tree, request):
+    root = request.getfixturevalue(tree)
+    src = load_tree(root)
+    full = infer(src.ontology, src.data, method="full").inferred
+    targeted = infer(src.ontology, src.data, method="targeted").inferred
+    assert len(full) > 0
+    assert _pd_triples(targeted) == _pd_triples(full)
+
+
+def test_shacl_warnings_do_not_stop_the_build_and_are_kept(built_fixture):
+    report = Graph().parse(dist_dir(built_fixture) / "validation-report.ttl")
+    SH = "http://www.w3.org/ns/shacl#"
+    warned = {report.value(r, URIRef(SH + "focusNode"))
+              for r in report.subjects(URIRef(SH + "resultSeverity"), URIRef(SH + "Warning"))}
+    assert warned == {PDI.catalonia}
+
+
+def test_check_reports_without_writing(fixture_tree):
+    report = check(fixture_tree)
+    assert report.violation_queries == ["part-of-itself-violation"]
+    assert not dist_dir(fixture_tree).exists()
+
+
+def test_ensure_built_rebuilds_only_when_a_source_is_newer(fixture_tree):
+    nq = ensure_built(fixture_tree)
+    first = nq.stat().st_mtime_ns
+    assert ensure_built(fixture_tree).stat().st_mtime_ns == first
+    src = fixture_tree / "data" / "flanders.ttl"
+    import os
+    os.utime(src, ns=(first + 10**9, first + 10**9))
+    assert ensure_built(fixture_tree).stat().st_mtime_ns != first
+
+
+def test_the_real_sources_build(real_tree):
+    report = build(real_tree)
+    assert report.triples["ontology"] > 0
+    assert (dist_dir(real_tree) / "paradiplomacy.nq").stat().st_size > 0

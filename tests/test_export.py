@@ -1,0 +1,128 @@
+"""The files of dist/: reproducible byte for byte, each parses back (with pyoxigraph, a parser
+independent of the rdflib writers) to the same graph, and the VoID description tells the truth."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF
+
+from kg.build import build, dist_dir
+from kg.engine import from_oxigraph
+from kg.export import FORMATS, LICENSE, DATASET_IRI
+from kg.namespaces import DATASET_GRAPHS, DCAT, DCTERMS, VOID
+
+from conftest import BUILD_FIXTURE, copy_tree, REPO
+
+CONTRACT_FILES = {"paradiplomacy.nq", "paradiplomacy.trig", "paradiplomacy.ttl", "paradiplomacy.nt",
+                  "paradiplomacy.jsonld", "paradiplomacy.rdf", "context.jsonld", "ontology.ttl", "void.ttl",
+                  "validation-report.ttl"}
+
+OX_FORMATS = {"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "ttl": ox.RdfFormat.TURTLE,
+              "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD, "rdf": ox.RdfFormat.RDF_XML}
+
+
+def ox_graph(path: Path, fmt, graph: str | None = None) -> Graph:
+    g = Graph()
+    for q in ox.parse(path=path, format=fmt):
+        if graph is not None and (isinstance(q, ox.Triple) or q.graph_name.value != graph):
+            continue
+        g.add((from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object)))
+    return g
+
+
+def test_dist_holds_the_files_of_the_contract(built_fixture):
+    assert {p.name for p in dist_dir(built_fixture).iterdir()} == CONTRACT_FILES
+
+
+def test_two_builds_are_byte_identical_even_with_another_hash_seed(built_fixture, tmp_path):
+    other = copy_tree(BUILD_FIXTURE, tmp_path / "other")
+    env = dict(os.environ, PYTHONHASHSEED="12345", PYTHONPATH=str(REPO))
+    subprocess.run([sys.executable, "-m", "kg", "--root", str(other), "build", "-q"], check=True, env=env,
+                   cwd=REPO, capture_output=True)
+    a, b = dist_dir(built_fixture), dist_dir(other)
+    differing = [p.name for p in sorted(a.iterdir()) if p.read_bytes() != (b / p.name).read_bytes()]
+    assert differing == []
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_every_format_parses_back_to_the_dataset(built_fixture, fmt):
+    dist = dist_dir(built_fixture)
+    reference = ox_graph(dist / "paradiplomacy.nq", ox.RdfFormat.N_QUADS)
+    assert len(reference) > 0
+    parsed = ox_graph(dist / FORMATS[fmt][0], OX_FORMATS[fmt])
+    assert isomorphic(parsed, reference)
+
+
+@pytest.mark.parametrize("graph", [str(g) for g in DATASET_GRAPHS])
+def test_trig_keeps_each_named_graph(built_fixture, graph):
+    dist = dist_dir(built_fixture)
+    assert isomorphic(ox_graph(dist / "paradiplomacy.trig", ox.RdfFormat.TRIG, graph),
+                      ox_graph(dist / "paradiplomacy.nq", ox.RdfFormat.N_QUADS, graph))
+
+
+def test_line_based_files_are_sorted(built_fixture):
+    for name in ("paradiplomacy.nq", "paradiplomacy.nt"):
+        lines = (dist_dir(built_fixture) / name).read_text(encoding="utf-8").splitlines()
+        assert lines == sorted(lines) and len(lines) == len(set(lines))
+
+
+def test_json_ld_embeds_the_shipped_context_and_names_no_remote_one(built_fixture):
+    dist = dist_dir(built_fixture)
+    doc = json.loads((dist / "paradiplomacy.jsonld").read_text(encoding="utf-8"))
+    shipped = json.loads((dist / "context.jsonld").read_text(encoding="utf-8"))
+    assert isinstance(doc["@context"], dict)
+    assert doc["@context"] == shipped["@context"]
+    assert shipped["@context"]["isPartOf"] == {"@id": "pd:isPartOf", "@type": "@id"}
+    # readable keys are used in the data
+    assert '"isPartOf"' in (dist / "paradiplomacy.jsonld").read_text(encoding="utf-8")
+
+
+def test_void_counts_and_sizes_match_the_files(built_fixture):
+    dist = dist_dir(built_fixture)
+    void = Graph().parse(dist / "void.ttl")
+    assert void.value(DATASET_IRI, DCTERMS.license) == LICENSE
+    nq = ox_graph(dist / "paradiplomacy.nq", ox.RdfFormat.N_QUADS)
+    assert int(void.value(DATASET_IRI, VOID.triples)) == len(nq)
+    for g in DATASET_GRAPHS:
+        part = next(p for p in void.objects(DATASET_IRI, VOID.subset)
+                    if void.value(p, URIRef("http://www.w3.org/ns/sparql-service-description#name")) == g)
+        assert int(void.value(part, VOID.triples)) == len(ox_graph(dist / "paradiplomacy.nq",
+                                                                   ox.RdfFormat.N_QUADS, str(g)))
+    sizes = {}
+    for d in void.objects(DATASET_IRI, DCAT.distribution):
+        sizes[str(void.value(d, DCTERMS.title))] = int(void.value(d, DCAT.byteSize))
+    assert sizes and all((dist / name).stat().st_size == n for name, n in sizes.items())
+    assert set(sizes) == CONTRACT_FILES - {"void.ttl"}
+
+
+def test_void_class_partitions_count_instances(built_fixture):
+    void = Graph().parse(dist_dir(built_fixture) / "void.ttl")
+    counts = {void.value(p, VOID["class"]): int(void.value(p, VOID.entities))
+              for p in void.objects(DATASET_IRI, VOID.classPartition)}
+    from kg.namespaces import PD
+    # two regions in the fixture (Flanders, Catalonia), both sub-state governments by inference
+    assert counts[PD.Region] == 2 and counts[PD.SubStateGovernment] == 2
+
+
+def test_failed_export_leaves_the_previous_dist(fixture_tree, monkeypatch):
+    build(fixture_tree)
+    before = {p.name: p.read_bytes() for p in dist_dir(fixture_tree).iterdir()}
+    import kg.export
+
+    def explode(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(kg.export, "_json_ld", explode)
+    with pytest.raises(OSError):
+        build(fixture_tree)
+    assert {p.name: p.read_bytes() for p in dist_dir(fixture_tree).iterdir()} == before
+    leftovers = [p.name for p in fixture_tree.iterdir() if p.name.startswith(".dist.tmp")]
+    assert leftovers == []
