@@ -28,6 +28,9 @@ def _walk(node):
             yield from _walk(v)
         for v in node.values() if hasattr(node, "values") else []:
             yield from _walk(v)
+    elif isinstance(node, dict):  # rdflib's CompValue (SelectQuery, GroupGraphPatternSub, ...) is a dict
+        for v in node.values():
+            yield from _walk(v)
     elif isinstance(node, (list, tuple)):
         for v in node:
             yield from _walk(v)
