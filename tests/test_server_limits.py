@@ -1,0 +1,112 @@
+"""Limits and survival of `kg serve`: time limit, row limit, request size, bad and broken clients.
+
+After each abuse the same live server must still answer a plain query correctly.
+"""
+from __future__ import annotations
+
+import socket
+import time
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from kg.server import ServerConfig
+from test_server_support import FIXTURES, LiveServer, make_dist
+
+TIMEOUT_S = 1.5
+# a cross product of the whole dataset four times over: far past any time limit on any machine
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    dist = make_dist(tmp_path_factory.mktemp("dist"))
+    config = ServerConfig(nquads=dist / "paradiplomacy.nq", root=FIXTURES, dist=dist, timeout_s=TIMEOUT_S,
+                          max_rows=20, max_request_bytes=4096, workers=2)
+    with LiveServer(config) as s:
+        yield s
+
+
+@pytest.fixture()
+def client(server):
+    with httpx.Client(base_url=server.url, timeout=30) as c:
+        yield c
+
+
+def still_answers(client) -> None:
+    r = client.get("/sparql", params={"query": "ASK { <https://w3id.org/paradiplomacy/id/flanders> ?p ?o }"})
+    assert r.status_code == 200 and r.json()["boolean"] is True
+
+
+def test_query_past_the_time_limit_is_stopped_with_503(client, server):
+    restarts = server.kg.pool.restarts
+    started = time.monotonic()
+    r = client.get("/sparql", params={"query": SLOW})
+    elapsed = time.monotonic() - started
+    assert r.status_code == 503 and "time limit of 1.5 s" in r.text
+    assert elapsed < TIMEOUT_S + 5
+    assert server.kg.pool.restarts == restarts + 1  # the stuck worker was killed and replaced
+    still_answers(client)
+
+
+def test_answer_past_the_row_limit_is_refused_not_truncated(client):
+    r = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert r.status_code == 413 and "more than 20 rows" in r.text
+    r = client.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"})
+    assert r.status_code == 413 and "more than 20 triples" in r.text
+    r = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 20"})
+    assert r.status_code == 200 and len(r.json()["results"]["bindings"]) == 20
+    still_answers(client)
+
+
+def test_over_long_requests_are_413(client):
+    pad = "#" + "x" * 5000 + "\n"
+    r = client.post("/sparql", content=pad + "ASK {}", headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 413 and "4096" in r.text
+    r = client.get("/sparql", params={"query": pad + "ASK {}"})
+    assert r.status_code == 413
+    still_answers(client)
+
+
+@pytest.mark.parametrize("body,ctype", [
+    (b"\xff\xfe\x00garbage", "application/sparql-query"),
+    (b"query=%FF%FE", "application/x-www-form-urlencoded"),
+    (b"ASK {", "application/sparql-query"),
+    (b"", "application/sparql-query"),
+    (b"query=ASK+{}&query=ASK+{}", "application/x-www-form-urlencoded"),
+    (b"ASK {}", "image/png"),
+])
+def test_malformed_requests_are_4xx_and_the_server_survives(client, body, ctype):
+    r = client.post("/sparql", content=body, headers={"Content-Type": ctype})
+    assert 400 <= r.status_code < 500, r.text
+    still_answers(client)
+
+
+def _raw(server, request: bytes, read: int = 0) -> None:
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as s:
+        s.sendall(request)
+        if read:
+            s.recv(read)
+        s.shutdown(socket.SHUT_RDWR)
+
+
+def test_clients_that_disconnect_do_not_break_the_server(client, server):
+    big = b"GET /sparql?query=SELECT%20*%20WHERE%20%7B%3Fs%20%3Fp%20%3Fo%7D%20LIMIT%2020 HTTP/1.1\r\nHost: x\r\n\r\n"
+    for _ in range(10):
+        _raw(server, big, read=10)          # mid-response
+        _raw(server, big[:30])              # mid-request
+        _raw(server, b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                     b"Content-Length: 1000\r\n\r\nASK")  # body promised, never sent
+    slow = f"GET /sparql?query={quote(SLOW)} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+    _raw(server, slow)                      # gone while its query runs
+    still_answers(client)
+    time.sleep(TIMEOUT_S + 1)
+    for _ in range(5):
+        still_answers(client)
+
+
+def test_garbage_http_does_not_break_the_server(client, server):
+    _raw(server, b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 not http at all\r\n\r\n", read=1)
+    _raw(server, b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", read=1)
+    still_answers(client)
