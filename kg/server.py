@@ -448,6 +448,28 @@ class KGServer:
             workers = 1
         self.pool = WorkerPool(source, workers)
         self.pages = pages.PageRenderer(self.store, self.catalogue)
+        self.download_paths = self._void_downloads()
+
+    def _void_downloads(self) -> dict[str, Path]:
+        """Server paths of the download URLs in dist/void.ttl (void:dataDump, dcat:downloadURL).
+
+        The description names files under https://w3id.org/paradiplomacy/...; each one that is a
+        file of dist/ is served at that same path, so the description holds on this server too.
+        """
+        files = self._dist_files()
+        if "void.ttl" not in files:
+            return {}
+        out: dict[str, Path] = {}
+        g = ox.Store()
+        with open(files["void.ttl"], "rb") as fh:
+            g.load(fh, ox.RdfFormat.TURTLE)
+        for prop in ("http://rdfs.org/ns/void#dataDump", "http://www.w3.org/ns/dcat#downloadURL"):
+            for q in g.quads_for_pattern(None, ox.NamedNode(prop), None, None):
+                url = q.object.value if isinstance(q.object, ox.NamedNode) else ""
+                name = url.rsplit("/", 1)[-1]
+                if url.startswith(BASE) and name in files:
+                    out["/" + url[len(BASE):]] = files[name]
+        return out
 
     def close(self) -> None:
         self.pool.close()
@@ -623,6 +645,9 @@ class KGServer:
     # -- linked data, dumps --
 
     async def resource(self, request: Request) -> Response:
+        if request.url.path in self.download_paths:
+            name = self.download_paths[request.url.path].name
+            return FileResponse(self.download_paths[request.url.path], media_type=pages.media_type_for(name))
         path = request.url.path.lstrip("/")
         fmt = None
         for ext, key in EXTENSIONS.items():

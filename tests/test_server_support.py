@@ -47,11 +47,12 @@ def make_dist(folder: Path, trig: Path = DATASET_TRIG) -> Path:
     void.add((d, RDF.type, VOID.Dataset))
     void.add((d, RDF.type, DCAT.Dataset))
     void.add((d, VOID.sparqlEndpoint, URIRef(BASE + "sparql")))
+    # download URLs laid out as kg build writes them (dataset/VERSION/FILE)
     for name in ("paradiplomacy.nq", "ontology.ttl"):
-        dist = URIRef(BASE + "dumps/" + name)
+        dist = URIRef(BASE + "dataset/0.1.0/" + name)
         void.add((d, VOID.dataDump, dist))
-        void.add((d, DCAT.distribution, URIRef(BASE + "dumps/" + name + "#distribution")))
-        void.add((URIRef(BASE + "dumps/" + name + "#distribution"), DCAT.downloadURL, dist))
+        void.add((d, DCAT.distribution, URIRef(BASE + "dataset/0.1.0/" + name + "#distribution")))
+        void.add((URIRef(BASE + "dataset/0.1.0/" + name + "#distribution"), DCAT.downloadURL, dist))
     void.add((d, DCTERMS.title, __import__("rdflib").Literal("fixture", lang="en")))
     void.serialize(folder / "void.ttl", format="turtle")
     return folder
