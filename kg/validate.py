@@ -13,6 +13,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from .loader import KgInputError
 from .namespaces import PREFIXES
 
 __all__ = ["Finding", "ShaclResult", "ViolationQueryFailure", "validate_shapes",
@@ -104,6 +105,10 @@ def validate_shapes(ontology: Graph, data: Graph, shapes: Graph, *,
         abort_on_first=False, allow_warnings=True, meta_shacl=False, advanced=True,
         inplace=True,  # on our private copy: saves pySHACL another copy of the data
     )
+    if not isinstance(report, Graph):
+        # pySHACL hands back a ValidationFailure (not a report) when a shape itself is unusable
+        raise KgInputError(f"shapes/: pySHACL cannot use the shapes: {_text or report}\n"
+                           "  fix the shape (see https://www.w3.org/TR/shacl/ for what is allowed)")
     findings = []
     for r in report.subjects(RDF.type, SH.ValidationResult):
         sev = report.value(r, SH.resultSeverity)

@@ -33,8 +33,28 @@ def fixture_tree(tmp_path) -> Path:
 
 @pytest.fixture
 def real_tree(tmp_path) -> Path:
-    """A private copy of the project's real sources (ontology/, shapes/, data/, queries/)."""
-    return copy_tree(REPO, tmp_path / "real")
+    """A private copy of the project's real sources (ontology/, shapes/, data/, queries/) as committed
+    (git HEAD): other people's unfinished edits in the working tree do not make these tests flaky.
+    Outside a git checkout (an sdist), the files on disk are copied."""
+    import subprocess
+
+    dst = tmp_path / "real"
+    dst.mkdir()
+    try:
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", "HEAD"],
+                                 capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        shutil.rmtree(dst)
+        return copy_tree(REPO, dst)
+    import io
+    import tarfile
+
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        members = [m for m in tar.getmembers() if m.name.split("/", 1)[0] in SOURCE_FOLDERS]
+        tar.extractall(dst, members=members, filter="data")
+    for folder in SOURCE_FOLDERS:
+        (dst / folder).mkdir(exist_ok=True)
+    return dst
 
 
 @pytest.fixture(scope="session")
