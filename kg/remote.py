@@ -597,7 +597,8 @@ Example (Virtuoso): kg push --endpoint http://127.0.0.1:8890/sparql --user dba -
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("push", help=PUSH_HELP, description=PUSH_HELP.capitalize() + ".",
+    p = subparsers.add_parser("push", help=PUSH_HELP, description="Load the dataset into a triple store "
+                              "(SPARQL 1.1 Graph Store Protocol) and check the triple counts.",
                               epilog=PUSH_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--endpoint", metavar="URL", help="SPARQL query endpoint (for the count check)")
     p.add_argument("--store", metavar="URL", help="Graph Store Protocol endpoint (default: guessed, see below)")

@@ -172,3 +172,16 @@ def test_construct_keeps_blank_node_structure(store):
     assert len(intervals) == 2 and all(isinstance(i, BNode) for i in intervals)
     ends = {str(g.value(i, URIRef("http://www.w3.org/2006/time#hasEnd"))) for i in intervals}
     assert ends == {"2001", "2002"}  # Ismailia ended 2001, California 2002 (article lines 352-355)
+
+
+def test_push_count_check_catches_a_store_that_merges_values(store, tmp_path):
+    """"01" and "1" as xsd:integer are two RDF terms but one value: both stores keep one triple.
+    The count check must notice and exit 1 rather than report success."""
+    nq = tmp_path / "non-canonical.nq"
+    g = "https://w3id.org/paradiplomacy/test-graph/non-canonical"
+    nq.write_text(
+        f'<https://w3id.org/paradiplomacy/id/special-region-of-yogyakarta> <https://w3id.org/paradiplomacy/ontology#cooperationsWithFollowUp> "06"^^<http://www.w3.org/2001/XMLSchema#integer> <{g}> .\n'
+        f'<https://w3id.org/paradiplomacy/id/special-region-of-yogyakarta> <https://w3id.org/paradiplomacy/ontology#cooperationsWithFollowUp> "6"^^<http://www.w3.org/2001/XMLSchema#integer> <{g}> .\n')
+    code, out, err = run_kg(["push", "--dataset", str(nq)] + store.push_args())
+    assert code == 1, err
+    assert "1 triples in the store, 2 local" in err and out == ""

@@ -271,3 +271,15 @@ def test_values_binding_gives_what_the_engine_binding_gives(query, fixture_nq):
     spliced = engine.query(bind_with_values(query.text, bindings))
     assert comparable(spliced) == comparable(native)
     assert len(native) > 0  # the defaults select something: the comparison is not vacuous
+
+
+def test_push_warns_about_blank_nodes_shared_between_graphs(tmp_path):
+    from kg.remote import read_graphs
+
+    nq = tmp_path / "shared.nq"
+    nq.write_text('_:b <http://e/p> "x" <http://e/g1> .\n_:b <http://e/q> "y" <http://e/g2> .\n'
+                  '_:c <http://e/p> "z" <http://e/g1> .\n')
+    bodies, counts, shared = read_graphs(nq)
+    assert shared == 1 and counts == {"http://e/g1": 2, "http://e/g2": 1}
+    _bodies, counts, shared = read_graphs(nq, into="http://e/all")
+    assert shared == 0 and counts == {"http://e/all": 3}  # one graph keeps the node one node
