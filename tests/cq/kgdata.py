@@ -1,0 +1,73 @@
+"""The built dataset for the query, reasoning and competency-question tests, loaded once a session.
+
+`built_dataset()` builds the project (ontology + data, SHACL, OWL RL, the construct queries) with
+`kg.build.ensure_built` -- the real build, cached in `dist/` -- and reads `dist/paradiplomacy.nq`
+into an rdflib `Dataset`. `engines()` gives the embedded engine (pyoxigraph) and the reference
+(rdflib) over the same quads. `closure_dataset(ontology, data)` is the build's reasoning without
+the rest, for fixtures (violation queries, explain) that are not the project's data.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import re
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from kg.engine import OxigraphEngine, RdflibEngine
+from kg.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, project_root
+
+ROOT = project_root()
+
+
+def article_path() -> Path:
+    """The source article: `$KG_SHARED/seeds/` or `<repo>/../shared/seeds/`."""
+    base = Path(os.environ["KG_SHARED"]) if os.environ.get("KG_SHARED") else ROOT.parent / "shared"
+    return base / "seeds" / "paradiplomacy-article.txt"
+
+
+def normalise_ws(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@functools.lru_cache(maxsize=1)
+def built_nquads() -> Path:
+    from kg.build import ensure_built
+
+    return ensure_built(ROOT)
+
+
+@functools.lru_cache(maxsize=1)
+def built_dataset() -> Dataset:
+    ds = Dataset(default_union=True)
+    ds.parse(built_nquads(), format="nquads")
+    return ds
+
+
+@functools.lru_cache(maxsize=1)
+def engines() -> tuple[OxigraphEngine, RdflibEngine]:
+    return OxigraphEngine.from_nquads(built_nquads()), RdflibEngine(built_dataset())
+
+
+def closure_dataset(ontology: Graph, data: Graph, construct: bool = True) -> Dataset:
+    """ontology, data and the build's inferred graph (owlrl + construct queries) as a Dataset."""
+    from kg.queries import load_catalogue
+    from kg.reason import infer
+
+    constructs = [(q.name, q.text) for q in load_catalogue(ROOT).values() if q.role == "construct"] \
+        if construct else []
+    rr = infer(ontology, data, construct_queries=constructs)
+    ds = Dataset(default_union=True)
+    for name, g in ((GRAPH_ONTOLOGY, ontology), (GRAPH_DATA, data), (GRAPH_INFERRED, rr.inferred)):
+        target = ds.graph(name)
+        for t in g:
+            target.add(t)
+    return ds
+
+
+@functools.lru_cache(maxsize=1)
+def ontology_graph() -> Graph:
+    from kg.loader import load_tree
+
+    return load_tree(ROOT).ontology
