@@ -264,12 +264,12 @@ def write_all(out: Path, cds: CanonicalDataset, ontology_graph: Graph, report: G
     put(FORMATS["jsonld"][0], _json_ld(union, context))
     # pyoxigraph writes the triples in the order given (sorted), so the file is reproducible;
     # rdflib's RDF/XML writers follow hash order and are not
-    put(FORMATS["rdf"][0], ox.serialize(_ox_triples(cds), format=ox.RdfFormat.RDF_XML,
-                                        prefixes=_used_prefixes(cds)))
-    put("ontology.ttl", _turtle(cds.graph(GRAPH_ONTOLOGY)))
+    put(FORMATS["rdf"][0], _sorted_xmlns(ox.serialize(_ox_triples(cds), format=ox.RdfFormat.RDF_XML,
+                                                      prefixes=_used_prefixes(cds))))
+    put("ontology.ttl", _turtle(ontology_graph))
     put("validation-report.ttl", _canonical_turtle(report))
     void = void_graph(cds, version, dict(sizes), union)
-    put("void.ttl", _turtle(void))
+    put("void.ttl", _ox_turtle(void))
     return sizes
 
 
@@ -283,32 +283,52 @@ def _ox_triples(cds: CanonicalDataset) -> list:
     return out
 
 
+def _sorted_xmlns(xml: bytes) -> bytes:
+    """Sort the namespace declarations of the root element (pyoxigraph's own order, as above)."""
+    import re
+
+    m = re.search(rb"<rdf:RDF((?:\s+xmlns:[\w-]+=\"[^\"]*\")+)\s*>", xml)
+    if not m:
+        return xml
+    decls = sorted(re.findall(rb'xmlns:[\w-]+="[^"]*"', m.group(1)))
+    return xml[:m.start(1)] + b" " + b" ".join(decls) + xml[m.end(1):]
+
+
 def _used_prefixes(cds: CanonicalDataset) -> dict[str, str]:
     text = "\n".join(cds.nquads_lines)
     return {p: ns for p, ns in sorted(PREFIXES.items()) if f"<{ns}" in text}
 
 
 def _trig(cds: CanonicalDataset) -> bytes:
-    """TriG with the graphs in a fixed order, each body written by rdflib's (sorted) Turtle writer.
+    """TriG written by pyoxigraph from the sorted quads, graph by graph in a fixed order.
 
-    rdflib's own TriG writer visits the graphs in hash order, so the file would change from run to
-    run; composing it from per-graph Turtle keeps rdflib's readable layout and makes it stable.
+    pyoxigraph groups consecutive triples of one subject, so sorted input gives a compact, stable
+    file. (rdflib's TriG writer visits the graphs in hash order: its output changes run to run.)
     """
-    prefixes = _used_prefixes(cds)
-    parts = [f"@prefix {p}: <{ns}> ." for p, ns in prefixes.items()]
-    for gname, _local in _GRAPHS:
-        g = cds.graph(gname)
-        body = g.serialize(format="turtle")
-        lines = [line for line in body.splitlines() if not line.startswith("@prefix")]
-        while lines and not lines[0].strip():
-            lines.pop(0)
-        parts.append("")
-        parts.append(f"<{gname}> {{")
-        parts.extend(("    " + line) if line.strip() else "" for line in lines)
-        while parts and not parts[-1].strip():
-            parts.pop()
-        parts.append("}")
-    return ("\n".join(parts) + "\n").encode("utf-8")
+    order = {str(g): i for i, (g, _l) in enumerate(_GRAPHS)}
+    quads = [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.NamedNode(str(g)))
+             for s, p, o, g in cds.quads]
+    quads.sort(key=lambda q: (order[q.graph_name.value], str(q.subject), str(q.predicate), str(q.object)))
+    return _sorted_prefix_lines(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_used_prefixes(cds)))
+
+
+def _ox_turtle(g: Graph) -> bytes:
+    """Turtle by pyoxigraph from sorted triples: fast and stable (blank nodes must be canonical)."""
+    triples = sorted((ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in g),
+                     key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    text = "\n".join(str(t) for t in triples)
+    used = {p: ns for p, ns in sorted(PREFIXES.items()) if f"<{ns}" in text}
+    return _sorted_prefix_lines(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used))
+
+
+def _sorted_prefix_lines(text: bytes) -> bytes:
+    """pyoxigraph writes the @prefix lines in an order of its own; sort them so that the bytes
+    depend only on the prefixes, and leave a blank line before the data."""
+    lines = text.split(b"\n")
+    n = 0
+    while n < len(lines) and lines[n].startswith(b"@prefix "):
+        n += 1
+    return b"\n".join(sorted(lines[:n]) + ([b""] if n else []) + lines[n:])
 
 
 def _canonical_turtle(g: Graph) -> bytes:
@@ -317,10 +337,7 @@ def _canonical_turtle(g: Graph) -> bytes:
     for s, p, o in g:
         ds.add(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.DefaultGraph()))
     ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    triples = sorted(((from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object))
-                      for q in ds), key=lambda t: tuple(x.n3() for x in t))
     out = Graph()
-    bind_prefixes(out)
-    for t in triples:
-        out.add(t)
-    return _turtle(out)
+    for q in ds:
+        out.add((from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object)))
+    return _ox_turtle(out)
