@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import hmac
 import json
 import logging
@@ -416,6 +417,17 @@ def prepare_update(text: str, using: list[str], using_named: list[str]) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=1024)
+def _safety_refusal(text: str, graphs: frozenset[str]) -> str | None:
+    """check_query's verdict, cached: it parses with rdflib (slow, and the GIL is shared with every
+    request), and the canned queries come back again and again with the same text."""
+    try:
+        check_query(text, graphs)
+    except UnsafeQueryError as exc:
+        return str(exc)
+    return None
+
+
 def _check_graph_iri(iri: str, param: str) -> str:
     if not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^<>\"{}|^`\\\x00-\x20]*", iri):
         raise HTTPProblem(400, f"{param}={iri!r} is not an absolute IRI")
@@ -541,10 +553,9 @@ class KGServer:
                         subs: dict[str, tuple] | None = None) -> Response:
         if not text.strip():
             raise HTTPProblem(400, "the query is empty")
-        try:
-            check_query(text, self.graphs)
-        except UnsafeQueryError as exc:
-            raise HTTPProblem(403, str(exc)) from exc
+        refusal = _safety_refusal(text, frozenset(self.graphs))
+        if refusal:
+            raise HTTPProblem(403, refusal)
         defaults = [_check_graph_iri(g, "default-graph-uri") for g in params.get("default-graph-uri", [])]
         named = [_check_graph_iri(g, "named-graph-uri") for g in params.get("named-graph-uri", [])]
         result_format, graph_format = self._formats(request, params)
