@@ -9,7 +9,7 @@ and sorted node lists. Nothing in any file depends on the clock, the machine or 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -52,6 +52,16 @@ class CanonicalDataset:
 
     nquads_lines: list[str]
     quads: list[tuple]  # (s, p, o, graph IRI) rdflib terms, in the order of `nquads_lines`
+    ox_quads: list = field(default_factory=list)  # the same as pyoxigraph quads
+
+    def triples(self) -> list[tuple]:
+        """The union of the graphs: distinct (s, p, o), in sorted N-Quads order."""
+        seen, out = set(), []
+        for s, p, o, _g in self.quads:
+            if (s, p, o) not in seen:
+                seen.add((s, p, o))
+                out.append((s, p, o))
+        return out
 
     def graph(self, name: URIRef | None = None) -> Graph:
         """One named graph, or the union of all three (name None), as an rdflib Graph.
@@ -82,13 +92,14 @@ def canonical_dataset(ontology: Graph, data: Graph, inferred: Graph) -> Canonica
         for s, p, o in g:
             ds.add(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), gn))
     ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    pairs = []
-    for q in ds:
-        line = ox.serialize([q], format=ox.RdfFormat.N_QUADS).decode("utf-8").rstrip("\n")
-        pairs.append((line, (from_oxigraph(q.subject), from_oxigraph(q.predicate),
-                             from_oxigraph(q.object), URIRef(q.graph_name.value))))
-    pairs.sort(key=lambda x: x[0])
-    return CanonicalDataset([p[0] for p in pairs], [p[1] for p in pairs])
+    quads = list(ds)
+    lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines()
+    order = sorted(range(len(quads)), key=lambda i: lines[i])
+    return CanonicalDataset(
+        [lines[i] for i in order],
+        [(from_oxigraph(quads[i].subject), from_oxigraph(quads[i].predicate), from_oxigraph(quads[i].object),
+          URIRef(quads[i].graph_name.value)) for i in order],
+        [quads[i] for i in order])
 
 
 # --- JSON-LD ------------------------------------------------------------------------------
@@ -131,31 +142,91 @@ def json_ld_context(ontology: Graph) -> dict:
     return {"@context": ctx}
 
 
-def _sorted_json(value):
-    """Sort keys (by json.dumps) and the order of unordered node/value arrays, never `@list`."""
-    if isinstance(value, dict):
-        return {k: (v if k == "@context" else
-                    ([_sorted_json(x) for x in v] if k == "@list" and isinstance(v, list) else _sorted_json(v)))
-                for k, v in sorted(value.items())}
-    if isinstance(value, list):
-        items = [_sorted_json(x) for x in value]
-        return sorted(items, key=lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False))
-    return value
+def _json_ld(cds: "CanonicalDataset", context: dict) -> bytes:
+    """Compacted JSON-LD of the union graph, written directly from the sorted triples.
+
+    The shape is simple (one flat node object per subject, no nesting), so compaction against our
+    own context is a few rules: a property uses its term when the term's type coercion fits the
+    value, else its prefixed name; `rdf:type` becomes `@type`. Five times faster than rdflib's
+    general JSON-LD serialiser, and the output is sorted, so it is reproducible. The export tests
+    parse it back with pyoxigraph's JSON-LD parser and compare it with the N-Quads.
+    """
+    ctx = context["@context"]
+    prefixes = sorted(((ns, p) for p, ns in ctx.items() if isinstance(ns, str) and ns.startswith("http")),
+                      key=lambda x: -len(x[0]))
+    terms_by_iri: dict[str, tuple[str, object]] = {}
+    for term, d in ctx.items():
+        iri = d["@id"] if isinstance(d, dict) else d
+        if isinstance(iri, str) and not iri.startswith("http"):
+            terms_by_iri[_expand(iri, ctx)] = (term, d.get("@type") if isinstance(d, dict) else None)
+
+    def compact(iri: str, vocab: bool = False) -> str:
+        if vocab and iri in terms_by_iri and terms_by_iri[iri][1] is None:
+            return terms_by_iri[iri][0]
+        for ns, p in prefixes:
+            if iri.startswith(ns) and len(iri) > len(ns):
+                return f"{p}:{iri[len(ns):]}"
+        return iri
+
+    def node_ref(t) -> str:
+        return f"_:{t}" if isinstance(t, BNode) else compact(str(t))
+
+    nodes: dict[str, dict[str, list]] = {}
+    seen = set()
+    for s, p, o, _g in cds.quads:
+        if (s, p, o) in seen:
+            continue
+        seen.add((s, p, o))
+        node = nodes.setdefault(node_ref(s), {})
+        if p == RDF.type and not isinstance(o, Literal):
+            node.setdefault("@type", []).append(compact(str(o), vocab=True) if not isinstance(o, BNode) else f"_:{o}")
+            continue
+        term = terms_by_iri.get(str(p))
+        if isinstance(o, Literal):
+            dt = str(o.datatype) if o.datatype is not None else None
+            if o.language:
+                key, value = compact(str(p)), {"@value": str(o), "@language": o.language}
+                if term and term[1] is None:
+                    key = term[0]
+            elif dt is None or dt == str(XSD.string):
+                key, value = (term[0], str(o)) if term and term[1] is None else (compact(str(p)), str(o))
+            else:
+                if term and term[1] is not None and term[1] != "@id" and _expand(term[1], ctx) == dt:
+                    key, value = term[0], str(o)
+                else:
+                    key = term[0] if term and term[1] is None else compact(str(p))
+                    value = {"@value": str(o), "@type": compact(dt)}
+        else:
+            ref = node_ref(o)
+            if term and term[1] == "@id":
+                key, value = term[0], ref
+            else:
+                key = term[0] if term and term[1] is None else compact(str(p))
+                value = {"@id": ref}
+        node.setdefault(key, []).append(value)
+    graph = []
+    for node_id in sorted(nodes):
+        obj: dict[str, object] = {"@id": node_id}
+        for key in sorted(nodes[node_id]):
+            vals = sorted(nodes[node_id][key], key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+            obj[key] = vals[0] if len(vals) == 1 else vals
+        graph.append(obj)
+    doc = {"@context": ctx, "@graph": graph}
+    return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _json_ld(union: Graph, context: dict) -> bytes:
-    text = union.serialize(format="json-ld", context=context["@context"], auto_compact=True)
-    doc = json.loads(text)
-    doc = _sorted_json(doc)
-    # put @context first, as readers expect, then the rest in sorted order
-    ordered = {"@context": context["@context"]}
-    ordered.update({k: v for k, v in doc.items() if k != "@context"})
-    return (json.dumps(ordered, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
+def _expand(compact_iri: str, ctx: dict) -> str:
+    if ":" in compact_iri:
+        p, local = compact_iri.split(":", 1)
+        ns = ctx.get(p)
+        if isinstance(ns, str):
+            return ns + local
+    return compact_iri
 
 
 # --- VoID / DCAT ---------------------------------------------------------------------------
 
-def void_graph(cds: CanonicalDataset, version: str, sizes: dict[str, int], union: Graph | None = None) -> Graph:
+def void_graph(cds: CanonicalDataset, version: str, sizes: dict[str, int]) -> Graph:
     """VoID + DCAT description: the dataset, one distribution a file, triples per graph, partitions.
 
     Partitions get hash IRIs under the dataset IRI (not blank nodes), so each has a stable name.
@@ -176,11 +247,12 @@ def void_graph(cds: CanonicalDataset, version: str, sizes: dict[str, int], union
     g.add((ds, VOID.vocabulary, URIRef(str(PD))))
     g.add((ds, VOID.uriSpace, Literal(PREFIXES["pdi"])))
     g.add((ds, DCTERMS.conformsTo, URIRef(BASE + "ontology")))
-    union = union if union is not None else cds.graph(None)
+    union = cds.triples()
+    subjects = {t[0] for t in union}
     g.add((ds, VOID.triples, Literal(len(union))))
-    g.add((ds, VOID.entities, Literal(len({s for s in union.subjects() if isinstance(s, URIRef)}))))
-    g.add((ds, VOID.distinctSubjects, Literal(len(set(union.subjects())))))
-    g.add((ds, VOID.properties, Literal(len(set(union.predicates())))))
+    g.add((ds, VOID.entities, Literal(len({s for s in subjects if isinstance(s, URIRef)}))))
+    g.add((ds, VOID.distinctSubjects, Literal(len(subjects))))
+    g.add((ds, VOID.properties, Literal(len({t[1] for t in union}))))
     for gname, local in _GRAPHS:
         part = URIRef(f"{ds}#graph-{local}")
         g.add((ds, VOID.subset, part))
@@ -189,8 +261,8 @@ def void_graph(cds: CanonicalDataset, version: str, sizes: dict[str, int], union
         g.add((part, URIRef("http://www.w3.org/ns/sparql-service-description#name"), gname))
         g.add((part, VOID.triples, Literal(cds.count(gname))))
     classes: dict[URIRef, set] = {}
-    for s, o in union.subject_objects(RDF.type):
-        if isinstance(o, URIRef):
+    for s, p, o in union:
+        if p == RDF.type and isinstance(o, URIRef):
             classes.setdefault(o, set()).add(s)
     for cls in sorted(classes):
         part = URIRef(f"{ds}#class-{_slug(cls)}")
@@ -239,10 +311,6 @@ def _turtle(g: Graph) -> bytes:
     return g.serialize(format="longturtle").encode("utf-8")
 
 
-def _union_in_order(cds: CanonicalDataset) -> Graph:
-    return cds.graph(None)
-
-
 def write_all(out: Path, cds: CanonicalDataset, ontology_graph: Graph, report: Graph, version: str,
               *, progress=None) -> dict[str, int]:
     """Write every file of `dist/` into the (empty, temporary) folder `out`; return byte sizes."""
@@ -253,34 +321,34 @@ def write_all(out: Path, cds: CanonicalDataset, ontology_graph: Graph, report: G
         sizes[name] = len(content)
 
     put(FORMATS["nq"][0], ("\n".join(cds.nquads_lines) + "\n").encode("utf-8") if cds.nquads_lines else b"")
-    union = _union_in_order(cds)
     # N-Triples: the N-Quads lines without their graph name (an IRI, the last term), deduplicated
     nt_lines = sorted({line.rsplit(" ", 2)[0] + " ." for line in cds.nquads_lines})
     put(FORMATS["nt"][0], ("\n".join(nt_lines) + "\n").encode("utf-8") if nt_lines else b"")
     put(FORMATS["trig"][0], _trig(cds))
-    put(FORMATS["ttl"][0], _turtle(union))
+    # the whole dataset by pyoxigraph (fast on thousands of triples); the ontology, which people
+    # read, by rdflib's longturtle (one statement a line, nested restrictions)
+    put(FORMATS["ttl"][0], _ox_turtle_triples(_ox_triples(cds)))
     context = json_ld_context(ontology_graph)
     put("context.jsonld", (json.dumps(context, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-    put(FORMATS["jsonld"][0], _json_ld(union, context))
+    put(FORMATS["jsonld"][0], _json_ld(cds, context))
     # pyoxigraph writes the triples in the order given (sorted), so the file is reproducible;
     # rdflib's RDF/XML writers follow hash order and are not
     put(FORMATS["rdf"][0], _sorted_xmlns(ox.serialize(_ox_triples(cds), format=ox.RdfFormat.RDF_XML,
                                                       prefixes=_used_prefixes(cds))))
     put("ontology.ttl", _turtle(ontology_graph))
     put("validation-report.ttl", _canonical_turtle(report))
-    void = void_graph(cds, version, dict(sizes), union)
+    void = void_graph(cds, version, dict(sizes))
     put("void.ttl", _ox_turtle(void))
     return sizes
 
 
 def _ox_triples(cds: CanonicalDataset) -> list:
-    seen, out = set(), []
-    for s, p, o, _g in cds.quads:
-        if (s, p, o) not in seen:
-            seen.add((s, p, o))
-            out.append(ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)))
-    out.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    return out
+    """Distinct triples of the union, sorted by subject, predicate, object."""
+    seen = {}
+    for q in cds.ox_quads:
+        t = q.triple
+        seen.setdefault((str(t.subject), str(t.predicate), str(t.object)), t)
+    return [seen[k] for k in sorted(seen)]
 
 
 def _sorted_xmlns(xml: bytes) -> bytes:
@@ -306,8 +374,7 @@ def _trig(cds: CanonicalDataset) -> bytes:
     file. (rdflib's TriG writer visits the graphs in hash order: its output changes run to run.)
     """
     order = {str(g): i for i, (g, _l) in enumerate(_GRAPHS)}
-    quads = [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.NamedNode(str(g)))
-             for s, p, o, g in cds.quads]
+    quads = list(cds.ox_quads)
     quads.sort(key=lambda q: (order[q.graph_name.value], str(q.subject), str(q.predicate), str(q.object)))
     return _sorted_prefix_lines(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_used_prefixes(cds)))
 
@@ -316,6 +383,10 @@ def _ox_turtle(g: Graph) -> bytes:
     """Turtle by pyoxigraph from sorted triples: fast and stable (blank nodes must be canonical)."""
     triples = sorted((ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in g),
                      key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return _ox_turtle_triples(triples)
+
+
+def _ox_turtle_triples(triples: list) -> bytes:
     text = "\n".join(str(t) for t in triples)
     used = {p: ns for p, ns in sorted(PREFIXES.items()) if f"<{ns}" in text}
     return _sorted_prefix_lines(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used))
