@@ -779,7 +779,11 @@ def _resolve_dataset(args) -> tuple[Path, Path | None]:
     from . import build  # the build part: ensure_built makes dist/ if it is missing
 
     root = Path(args.root) if args.root else None
-    build.ensure_built(root)
+    try:
+        build.ensure_built(root)
+    except Exception as exc:  # the build reports file and line itself; serve says what to do next
+        raise ValueError(f"the dataset could not be built, so there is nothing to serve:\n{exc}\n"
+                         "fix the sources (see `kg build`), or serve a file with --data FILE.nq") from exc
     dist = Path(build.dist_dir(root))
     return dist / "paradiplomacy.nq", Path(args.dist) if args.dist else dist
 
