@@ -334,13 +334,8 @@ def cmd_demo(args) -> int:
     engine = load_engine("oxigraph", report.dist / "paradiplomacy.nq")
     q = catalogue.get(DEMO_QUERY)
     if q is None:
-        # TEMPORARY, until queries/centre-region-relations.rq lands (written by the queries part):
-        # list the sub-state actors by class instead. Remove once the query exists.
-        print(f"\n3. queries/{DEMO_QUERY}.rq is not written yet; the instances by class instead:\n")
-        result = engine.query("SELECT ?class ?instance WHERE { GRAPH <https://w3id.org/paradiplomacy/graph/data> "
-                              "{ ?instance a ?class } } ORDER BY ?class ?instance")
-        print(format_table(result))
-        return EXIT_OK
+        from .loader import KgInputError
+        raise KgInputError(f"queries/{DEMO_QUERY}.rq is missing: the demo answers that question")
     print(f"\n3. A comparative question ({q.name}):\n   {q.question_en}\n   {q.question_id}\n")
     result = engine.query(q.text, q.bind({}))
     print(format_table(result, q.prefixes()))

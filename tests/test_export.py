@@ -126,3 +126,22 @@ def test_failed_export_leaves_the_previous_dist(fixture_tree, monkeypatch):
     assert {p.name: p.read_bytes() for p in dist_dir(fixture_tree).iterdir()} == before
     leftovers = [p.name for p in fixture_tree.iterdir() if p.name.startswith(".dist.tmp")]
     assert leftovers == []
+
+
+def test_named_graphs_hold_exactly_the_sources(built_fixture):
+    """The data graph is the data/*.ttl files and the ontology graph the ontology/*.ttl files plus the
+    two version triples, each read here by rdflib's own Turtle parser (the build reads with
+    pyoxigraph)."""
+    from rdflib.namespace import OWL
+    from kg.namespaces import ONTOLOGY_IRI
+
+    nq = dist_dir(built_fixture) / "paradiplomacy.nq"
+    for folder, graph in (("data", "graph/data"), ("ontology", "graph/ontology")):
+        source = Graph()
+        for f in sorted((built_fixture / folder).glob("*.ttl")):
+            source.parse(f, format="turtle")
+        built = ox_graph(nq, ox.RdfFormat.N_QUADS, "https://w3id.org/paradiplomacy/" + graph)
+        if folder == "ontology":
+            built.remove((ONTOLOGY_IRI, OWL.versionIRI, None))
+            built.remove((ONTOLOGY_IRI, OWL.versionInfo, None))
+        assert isomorphic(built, source), folder
