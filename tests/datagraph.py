@@ -1,0 +1,144 @@
+"""The project's real data for the data tests: ontology/*.ttl + data/*.ttl parsed once per session,
+the same graph with its OWL 2 RL inferences, and the source article's body text for quote checks.
+
+Shared by tests/test_data_*.py. The graphs are cached: tests must not modify them.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.query import Result
+
+REPO = Path(__file__).resolve().parent.parent
+ARTICLE = Path("/work/shared/seeds/paradiplomacy-article.txt")
+# the repository keeps no copy of the article; KG_ARTICLE may point at one elsewhere
+ARTICLE_ENV = "KG_ARTICLE"
+
+PREFIXES = """
+PREFIX pd: <https://w3id.org/paradiplomacy/ontology#>
+PREFIX pdv: <https://w3id.org/paradiplomacy/vocab/>
+PREFIX pdi: <https://w3id.org/paradiplomacy/id/>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+PREFIX wd: <http://www.wikidata.org/entity/>
+"""
+
+
+def _parse(folder: str) -> Graph:
+    g = Graph()
+    for path in sorted((REPO / folder).glob("*.ttl")):
+        g.parse(path, format="turtle")
+    return g
+
+
+@lru_cache(maxsize=1)
+def ontology_graph() -> Graph:
+    return _parse("ontology")
+
+
+@lru_cache(maxsize=1)
+def data_graph() -> Graph:
+    """data/*.ttl only."""
+    return _parse("data")
+
+
+@lru_cache(maxsize=1)
+def graph() -> Graph:
+    """ontology ∪ data, as asserted."""
+    g = Graph()
+    for src in (ontology_graph(), data_graph()):
+        for t in src:
+            g.add(t)
+    return g
+
+
+@lru_cache(maxsize=1)
+def inferred_graph() -> Graph:
+    """ontology ∪ data ∪ the OWL 2 RL inferences that `kg build` adds (kg.reason, targeted method)."""
+    from kg.reason import infer
+
+    result = infer(ontology_graph(), data_graph(), method="targeted")
+    g = Graph()
+    for src in (graph(), result.inferred):
+        for t in src:
+            g.add(t)
+    return g
+
+
+def select(query: str, *, inferred: bool = False, **bindings) -> list[tuple]:
+    """Run a SELECT over the data (with the shared PREFIXes); bindings go through initBindings."""
+    g = inferred_graph() if inferred else graph()
+    res: Result = g.query(PREFIXES + query, initBindings=bindings or None)
+    return [tuple(row) for row in res]
+
+
+def ask(query: str, *, inferred: bool = False, **bindings) -> bool:
+    g = inferred_graph() if inferred else graph()
+    return bool(g.query(PREFIXES + query, initBindings=bindings or None).askAnswer)
+
+
+# --------------------------------------------------------------------------------------------------
+# The article's text, for checking that quotes are verbatim
+# --------------------------------------------------------------------------------------------------
+# A footnote block sits where a page ended: it starts after a blank line with the footnote's number
+# ("12 http://...") and runs until the body resumes with a line indented by a space. Body lines that
+# begin with a number ("37 kerjasama...") follow a non-blank line, so they are never taken for one.
+_FOOTNOTE_START = re.compile(r"^\d{1,2}\s+\S")
+# footnote markers glued to the text after a full stop or closing quote: "Negara.3Lebih"
+_GLUED_MARKER = re.compile(r"(?<=[.’”])\d{1,2}(?=[A-Z\s]|$)")
+
+
+def _article_path() -> Path:
+    import os
+
+    return Path(os.environ.get(ARTICLE_ENV, ARTICLE))
+
+
+def article_available() -> bool:
+    return _article_path().is_file()
+
+
+def normalise(text: str) -> str:
+    """Whitespace collapsed to single spaces; a line break after '-' or '/' joins the two parts
+    ("micro-\\ndiplomacy" = "micro-diplomacy"), in the article and in a quote alike."""
+    text = re.sub(r"([-/])\s+", r"\1", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@lru_cache(maxsize=1)
+def article_body() -> str:
+    """The article without its footnote blocks and footnote markers, normalised."""
+    lines = _article_path().read_text(encoding="utf-8").splitlines()
+    body: list[str] = []
+    in_footnote = False
+    previous_blank = True
+    for line in lines:
+        blank = not line.strip()
+        if in_footnote:
+            if not blank and line.startswith(" "):
+                in_footnote = False
+            else:
+                previous_blank = blank
+                continue
+        elif previous_blank and _FOOTNOTE_START.match(line):
+            in_footnote = True
+            previous_blank = blank
+            continue
+        body.append(line)
+        previous_blank = blank
+    return normalise(_GLUED_MARKER.sub(" ", "\n".join(body)))
+
+
+@lru_cache(maxsize=1)
+def article_full() -> str:
+    """The whole article (footnotes included), normalised: for checking footnote texts."""
+    return normalise(_article_path().read_text(encoding="utf-8"))
