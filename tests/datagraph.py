@@ -95,6 +95,8 @@ def ask(query: str, *, inferred: bool = False, **bindings) -> bool:
 _FOOTNOTE_START = re.compile(r"^\d{1,2}\s+\S")
 # footnote markers glued to the text after a full stop or closing quote: "Negara.3Lebih"
 _GLUED_MARKER = re.compile(r"(?<=[.’”])\d{1,2}(?=[A-Z\s]|$)")
+# ... or set off by a space at the end of a line: "cenderung konfliktual. 4"
+_SPACED_MARKER = re.compile(r"(?<=[.’”])[ \t]+\d{1,2}[ \t]*$", re.M)
 
 
 def _article_path() -> Path:
@@ -135,7 +137,8 @@ def article_body() -> str:
             continue
         body.append(line)
         previous_blank = blank
-    return normalise(_GLUED_MARKER.sub(" ", "\n".join(body)))
+    text = _SPACED_MARKER.sub("", "\n".join(body))
+    return normalise(_GLUED_MARKER.sub(" ", text))
 
 
 @lru_cache(maxsize=1)
