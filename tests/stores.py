@@ -74,6 +74,18 @@ class StoreProcess:
             return "(no log)"
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: ask Linux to SIGTERM the store if the test process dies (even by
+    SIGKILL), so an interrupted session leaves no server behind."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
 def _wait_until_up(proc: subprocess.Popen, probe: str, log_path: Path, name: str) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
@@ -113,7 +125,8 @@ def start_oxigraph(workdir: Path) -> StoreProcess:
         # default), so RemoteEngine's default-graph-uri scoping is what the tests exercise
         proc = subprocess.Popen([binary, "serve", "--location", str(workdir / "data"),
                                  "--bind", f"127.0.0.1:{port}"],
-                                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                preexec_fn=_die_with_parent)
         log.close()
         base = f"http://127.0.0.1:{port}"
         try:
@@ -178,7 +191,8 @@ def start_virtuoso(workdir: Path) -> StoreProcess:
         started = time.monotonic()
         out = open(workdir / "virtuoso.stdout", "ab")
         proc = subprocess.Popen([binary, "+foreground", "+configfile", str(workdir / "virtuoso.ini")],
-                                cwd=workdir, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                                cwd=workdir, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                preexec_fn=_die_with_parent)
         out.close()
         base = f"http://127.0.0.1:{httpport}"
         try:
@@ -202,10 +216,11 @@ if __name__ == "__main__":  # manual use: python tests/stores.py virtuoso /tmp/v
     sp = STARTERS[which](folder)
 
     def _stop(*_):
-        sp.stop()
-        os._exit(0)
+        # only signal the store here: the main thread's proc.wait() holds Popen's wait lock
+        sp.proc.terminate()
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     print(f"{sp.name} up in {sp.start_s:.2f} s: query {sp.query_url}  store {sp.store_url}", flush=True)
     sp.proc.wait()
+    os._exit(0)
