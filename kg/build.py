@@ -139,8 +139,8 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
         store = ox.Store()
         store.load(("\n".join(cds.nquads_lines) + "\n").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
         engine = OxigraphEngine(store)
-        violations = [(q.name, q.text) for q in catalogue.values() if q.role == "violation"]
-        report.violation_queries = [n for n, _ in violations]
+        violations = [(q.name, q.text, q.summary) for q in catalogue.values() if q.role == "violation"]
+        report.violation_queries = [v[0] for v in violations]
         try:
             failures = run_violation_queries(engine, violations)
         except QueryError as exc:

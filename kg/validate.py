@@ -76,9 +76,12 @@ class ViolationQueryFailure:
     name: str
     variables: list[str]
     rows: list[dict]
+    summary: str = ""
 
     def __str__(self) -> str:
         lines = [f"queries/{self.name}.rq returned {len(self.rows)} row(s); it must return none:"]
+        if self.summary:
+            lines.append(f"  ({self.summary}; the query's comments say how to fix the data)")
         for row in self.rows[:20]:
             lines.append("    " + "  ".join(f"{v}={short(row.get(v))}" for v in self.variables))
         if len(self.rows) > 20:
@@ -129,16 +132,17 @@ def validate_shapes(ontology: Graph, data: Graph, shapes: Graph, *,
                        findings=findings, report=report)
 
 
-def run_violation_queries(engine, queries: Iterable[tuple[str, str]]) -> list[ViolationQueryFailure]:
-    """Run each (name, text) violation query on `engine`; the ones that returned rows."""
+def run_violation_queries(engine, queries: Iterable[tuple]) -> list[ViolationQueryFailure]:
+    """Run each (name, text[, summary]) violation query on `engine`; the ones that returned rows."""
     from .engine import SelectResult
 
     failures = []
-    for name, text in queries:
+    for name, text, *rest in queries:
+        summary = rest[0] if rest else ""
         res = engine.query(text)
         if isinstance(res, SelectResult):
             if res.rows:
-                failures.append(ViolationQueryFailure(name, res.variables, res.rows))
+                failures.append(ViolationQueryFailure(name, res.variables, res.rows, summary))
         elif res is True:  # an ASK violation query: true means the problem exists
-            failures.append(ViolationQueryFailure(name, [], [{}]))
+            failures.append(ViolationQueryFailure(name, [], [{}], summary))
     return failures
