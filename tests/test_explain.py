@@ -1,0 +1,77 @@
+"""`kg explain` (kg/explain.py): the derivation chain of a relation's character, with its sources.
+
+Expected content from the article: Catalonia's relation (B.2) is conflictual because of the
+veto "di-veto oleh Mahakamah Agung Spannyol ... pada bulan Oktober 2014" among others; Flanders's
+(B.1) is cooperative, with the treaty-making power "sejak berdirinya tahun 1993".
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cq.kgdata import built_dataset, engines
+from kg.explain import ExplainError, explain, format_text, resolve_iri
+from kg.namespaces import PDI
+
+
+def test_bare_ids_prefixed_names_and_iris_resolve_alike():
+    assert resolve_iri("catalonia") == resolve_iri("pdi:catalonia") == \
+        resolve_iri("https://w3id.org/paradiplomacy/id/catalonia") == PDI.catalonia
+    with pytest.raises(ExplainError, match="unknown prefix"):
+        resolve_iri("nope:catalonia")
+
+
+def test_actor_explains_its_relations_with_the_conflict_axiom_and_the_veto_sub_rule():
+    oxi, _ = engines()
+    exp = explain(oxi, "catalonia")
+    rel = next(r for r in exp.relations if r.relation == "pdi:relation-catalonia-spain")
+    d = next(d for d in rel.derivations if d.derived_class == "pd:ConflictualRelation")
+    assert d.axiom == "CentreRegionRelation ⊓ ∃hasEvidence.ConflictIndicator ⊑ ConflictualRelation"
+    rules = {s.rule for s in d.evidence}
+    assert "CourtRuling ⊓ ∃vetoes.Referendum ⊑ ConflictIndicator" in rules
+    assert "StatusReduction ⊑ ConflictIndicator" in rules
+    veto = next(s for s in d.evidence if s.rule.startswith("CourtRuling"))
+    assert veto.date and veto.date.startswith("2014-10")
+    assert any(p == "pd:vetoes" for _, p, _ in veto.triples)
+    quotes = " ".join(src.quote or "" for src in veto.sources)
+    assert "di-veto oleh Mahakamah Agung Spannyol" in quotes
+    assert all(src.translation for src in veto.sources if src.quote_lang == "id")
+    assert any(a.classified_by == "pdi:david-criekemans" and a.character == "conflictual" for a in rel.assertions)
+
+
+def test_relation_iri_gives_the_same_explanation_on_both_engines():
+    oxi, ref = engines()
+    a = explain(oxi, "pdi:relation-flanders-belgium")
+    b = explain(ref, "https://w3id.org/paradiplomacy/id/relation-flanders-belgium")
+    assert a.to_json() == b.to_json()
+    rel = a.relations[0]
+    assert [d.derived_class for d in rel.derivations] == ["pd:CooperativeRelation"]
+    assert any(s.rule == "TreatyMakingPower ⊑ CooperationIndicator" and s.date == "1993"
+               for s in rel.derivations[0].evidence)
+    assert len(rel.frictions) >= 2
+
+
+def test_text_output_shows_axiom_evidence_and_quotes():
+    text = format_text(explain(built_dataset(), "catalonia"))
+    assert "by the axiom  CentreRegionRelation ⊓ ∃hasEvidence.ConflictIndicator ⊑ ConflictualRelation" in text
+    assert "source pdi:passage-" in text and '"@id' in text or "@id" in text
+
+
+def test_unknown_or_unexplainable_resources_get_a_clear_error():
+    oxi, _ = engines()
+    with pytest.raises(ExplainError, match="not in the dataset"):
+        explain(oxi, "no-such-thing-anywhere")
+    with pytest.raises(ExplainError, match="neither a centre–region relation"):
+        explain(oxi, "pdi:work-criekemans-2008")
+
+
+def test_cli_explain_prints_the_chain_and_fails_cleanly(capsys):
+    from kg.cli import main
+
+    assert main(["explain", "catalonia", "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["relations"][0]["derivations"][0]["derived_class"] == "pd:ConflictualRelation"
+    assert main(["explain", "no-such-thing-anywhere"]) == 2
+    err = capsys.readouterr().err
+    assert "not in the dataset" in err and "Traceback" not in err

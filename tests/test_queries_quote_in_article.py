@@ -1,0 +1,62 @@
+"""Every pd:quote occurs verbatim in the source article -- the check SPARQL cannot do
+(the role of a `quote-not-in-article-violation.rq`).
+
+The article is `$KG_SHARED/seeds/paradiplomacy-article.txt` (default `<repo>/../shared/seeds/`).
+Comparison is whitespace-normalised (the quotes join the article's line breaks with single
+spaces); the footnote markers the article glues to words ("spesifik.1 Istilah") may be dropped, as
+the data conventions ask; and a sentence may run across a page break, where the text file carries
+that page's footnotes in the middle of it. Nothing else is forgiven.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from rdflib import Literal
+
+from cq.kgdata import article_path, built_dataset, normalise_ws
+from kg.namespaces import PD
+
+ARTICLE = article_path()
+pytestmark = pytest.mark.skipif(not ARTICLE.is_file(), reason=f"the source article is not at {ARTICLE}")
+
+# a footnote number (1-16) glued to the end of a word or punctuation, before a space, a capital
+# letter, a closing quote or the end of the text
+_MARKER = re.compile(r"(?<=[^\s\d])(1[0-6]|[1-9])(?=[\s’'\"A-Z]|$)")
+
+
+# the footnotes at the foot of a page: after a blank line, entries starting with their number, up
+# to the first line of the next page (which starts with a space in the text file)
+_PAGE_FOOTER = re.compile(r"\n\n\d{1,2} .*?\n(?= \S)", re.S)
+
+
+def _forms(text: str) -> list[str]:
+    out = []
+    for body in (text, _PAGE_FOOTER.sub("\n", text)):
+        for marks in (body, _MARKER.sub("", body)):
+            flat = normalise_ws(marks)
+            out.append(flat)
+    return out
+
+
+def find_in_article(quote: str, article: str) -> bool:
+    q = normalise_ws(quote)
+    return any(q in form or q.replace(" ", "") in form.replace(" ", "") for form in _forms(article))
+
+
+def test_marker_rule_is_not_vacuous():
+    article = "sub-state’, dalam rangka kepentingan mereka secara spesifik.1 \nIstilah ‘paradiplomacy’"
+    assert find_in_article("secara spesifik. Istilah ‘paradiplomacy’", article)
+    assert not find_in_article("secara spesifik. Istilah 'paradiplomacy'", article)  # straight quote
+    assert not find_in_article("secara khusus.", article)
+    page_break = "sebagai penggabungan \n\n1 Wolff, Stefan, hal. 1-2, 2009\n istilah ‘parallel diplomacy’"
+    assert find_in_article("sebagai penggabungan istilah ‘parallel diplomacy’", page_break)
+    assert not find_in_article("sebagai penggabungan 1 Wolff", page_break)
+
+
+def test_every_quote_occurs_verbatim_in_the_article():
+    article = ARTICLE.read_text(encoding="utf-8")
+    quotes = [(s, o) for s, o in built_dataset().subject_objects(PD.quote) if isinstance(o, Literal)]
+    assert quotes, "no pd:quote in the data"
+    missing = sorted(f"{s}: {str(o)[:90]!r}" for s, o in quotes if not find_in_article(str(o), article))
+    assert not missing, f"{len(missing)} quote(s) not found in {ARTICLE}:\n  " + "\n  ".join(missing)
