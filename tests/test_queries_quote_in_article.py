@@ -51,7 +51,7 @@ def test_marker_rule_is_not_vacuous():
     assert not find_in_article("secara khusus.", article)
     page_break = "sebagai penggabungan \n\n1 Wolff, Stefan, hal. 1-2, 2009\n istilah ‘parallel diplomacy’"
     assert find_in_article("sebagai penggabungan istilah ‘parallel diplomacy’", page_break)
-    assert not find_in_article("sebagai penggabungan 1 Wolff", page_break)
+    assert not find_in_article("sebagai penggabungan istilah ‘paradiplomacy’", page_break)
 
 
 def test_every_quote_occurs_verbatim_in_the_article():
