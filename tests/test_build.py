@@ -214,3 +214,20 @@ def test_the_real_sources_build(real_tree):
     report = build(real_tree)
     assert report.triples["ontology"] > 0
     assert (dist_dir(real_tree) / "paradiplomacy.nq").stat().st_size > 0
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_shacl_violation_is_reported_the_same_with_or_without_the_parallel_child(fixture_tree, parallel):
+    f = fixture_tree / "data" / "flanders.ttl"
+    f.write_text(f.read_text().replace("    pd:isPartOf pdi:belgium ;\n", ""), encoding="utf-8")
+    with pytest.raises(BuildFailed) as info:
+        build(fixture_tree, parallel=parallel)
+    assert [(v.focus, v.shape) for v in info.value.findings] == [("pdi:flanders", "pds:SubStateGovernment-isPartOf")]
+
+
+def test_parallel_and_sequential_builds_write_the_same_bytes(fixture_tree, tmp_path):
+    a = build(fixture_tree, dist=tmp_path / "a", parallel=True)
+    b = build(fixture_tree, dist=tmp_path / "b", parallel=False)
+    assert "shacl" in a.parallel_stages and not b.parallel_stages
+    assert [str(w) for w in a.warnings] == [str(w) for w in b.warnings]
+    assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
