@@ -36,6 +36,7 @@ __all__ = ["build", "check", "BuildReport", "BuildFailed", "KgInputError", "dist
 NQUADS = FORMATS["nq"][0]
 Progress = Callable[[str, float], None]
 SOURCE_FOLDERS = ("ontology", "shapes", "data", "queries")
+PARALLEL_MIN_TRIPLES = 2000
 
 
 class BuildFailed(Exception):
@@ -138,6 +139,8 @@ def _can_fork() -> bool:
 def _start_shacl_child(tree: SourceTree, inference: Inference):
     import multiprocessing
 
+    import pyshacl  # noqa: F401  imported before the fork, so the child does not import it again
+
     ctx = multiprocessing.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
 
@@ -197,6 +200,8 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
     # SHACL and OWL RL reasoning read the same sources and do not depend on each other: on a
     # multi-core machine they run at once (SHACL in a forked child), which is what keeps the build
     # near its time budget. The SHACL outcome is looked at first, as if it had run first.
+    # below a few thousand triples a fork costs more than it saves
+    parallel = parallel and len(tree.ontology) + len(tree.data) >= PARALLEL_MIN_TRIPLES
     pending = _start_shacl_child(tree, shacl_inference) if parallel else None
     reason_error: BaseException | None = None
     rr = None

@@ -217,7 +217,9 @@ def test_the_real_sources_build(real_tree):
 
 
 @pytest.mark.parametrize("parallel", [False, True])
-def test_shacl_violation_is_reported_the_same_with_or_without_the_parallel_child(fixture_tree, parallel):
+def test_shacl_violation_is_reported_the_same_with_or_without_the_parallel_child(fixture_tree, parallel,
+                                                                                 monkeypatch):
+    monkeypatch.setattr("kg.build.PARALLEL_MIN_TRIPLES", 0)  # the fixture is below the threshold
     f = fixture_tree / "data" / "flanders.ttl"
     f.write_text(f.read_text().replace("    pd:isPartOf pdi:belgium ;\n", ""), encoding="utf-8")
     with pytest.raises(BuildFailed) as info:
@@ -225,7 +227,8 @@ def test_shacl_violation_is_reported_the_same_with_or_without_the_parallel_child
     assert [(v.focus, v.shape) for v in info.value.findings] == [("pdi:flanders", "pds:SubStateGovernment-isPartOf")]
 
 
-def test_parallel_and_sequential_builds_write_the_same_bytes(fixture_tree, tmp_path):
+def test_parallel_and_sequential_builds_write_the_same_bytes(fixture_tree, tmp_path, monkeypatch):
+    monkeypatch.setattr("kg.build.PARALLEL_MIN_TRIPLES", 0)
     a = build(fixture_tree, dist=tmp_path / "a", parallel=True)
     b = build(fixture_tree, dist=tmp_path / "b", parallel=False)
     assert "shacl" in a.parallel_stages and not b.parallel_stages

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 
@@ -159,3 +160,21 @@ def test_demo_answers_the_comparative_question(fixture_tree, capsys):
     assert "Triples per named graph" in out
     assert "How does each sub-state government relate to its central government?" in out
     assert "(2 rows)" in out
+
+
+def test_validate_exits_0_when_conforming_and_1_on_a_violation_without_writing(fixture_tree, capsys):
+    rc, out, _ = run(capsys, "--root", str(fixture_tree), "validate", "-q")
+    assert rc == 0 and "conforms" in out and "1 violation queries return no rows" in out
+    f = fixture_tree / "data" / "flanders.ttl"
+    f.write_text(f.read_text().replace("    pd:isPartOf pdi:belgium ;\n", ""), encoding="utf-8")
+    rc, _, err = run(capsys, "--root", str(fixture_tree), "validate", "-q")
+    assert rc == 1 and "pds:SubStateGovernment-isPartOf" in err
+    assert not dist_dir(fixture_tree).exists()
+
+
+def test_build_reports_stage_timings_on_stderr(fixture_tree, capsys):
+    rc, out, err = run(capsys, "--root", str(fixture_tree), "build")
+    assert rc == 0
+    for stage in ("parse", "shacl", "reason", "export"):
+        assert re.search(rf"^  {stage}\b.* ms$", err, re.M), stage
+    assert out.startswith(f"built {dist_dir(fixture_tree)}")
