@@ -35,6 +35,7 @@ each graph through the query endpoint and compares with the local count.
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import re
@@ -530,6 +531,61 @@ def read_graphs(nquads: Path, into: str | None = None) -> tuple[dict[str, bytes]
     return bodies, counts, shared
 
 
+def _digest_challenge(target: str, timeout_s: float) -> dict | None:
+    """The store's Digest challenge, asked for with a request that has no body, or None if the
+    store does not want Digest authentication."""
+    req = urllib.request.Request(target, method="HEAD")
+    try:
+        with urllib.request.build_opener().open(req, timeout=timeout_s):
+            return None
+    except urllib.error.HTTPError as exc:
+        for value in exc.headers.get_all("WWW-Authenticate") or []:
+            scheme, _, rest = value.partition(" ")
+            if scheme.lower() == "digest":
+                return urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest))
+        return None
+
+
+def _authorize(req: urllib.request.Request, user: str | None, password: str | None,
+               auth: str | None, timeout_s: float) -> None:
+    if user and auth == "basic":
+        token = base64.b64encode(f"{user}:{password or ''}".encode()).decode("ascii")
+        req.add_unredirected_header("Authorization", f"Basic {token}")
+    elif user:
+        chal = _digest_challenge(req.full_url, timeout_s)
+        if chal is not None:
+            mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            mgr.add_password(None, req.full_url, user, password or "")
+            value = urllib.request.HTTPDigestAuthHandler(mgr).get_authorization(req, chal)
+            if value:
+                req.add_unredirected_header("Authorization", f"Digest {value}")
+
+
+def _put(target: str, body: bytes, user: str | None, password: str | None, auth: str | None,
+         timeout_s: float) -> int:
+    """HTTP PUT of one graph; the status code. Credentials go with the PUT itself: a store that
+    answers 401 to a large PUT closes the connection before reading the body (a broken pipe, seen
+    with Virtuoso), so urllib's ask-then-retry handlers cannot be used for the body."""
+    req = urllib.request.Request(target, data=body, method="PUT",
+                                 headers={"Content-Type": "text/turtle; charset=utf-8"})
+    _authorize(req, user, password, auth, timeout_s)
+    try:
+        with urllib.request.build_opener().open(req, timeout=timeout_s) as resp:
+            resp.read()
+            return resp.status
+    except urllib.error.URLError as exc:
+        if not isinstance(exc.reason, (BrokenPipeError, ConnectionResetError)):
+            raise
+        # the store hung up mid-body: ask again without a body to learn why (usually a 401)
+        probe = urllib.request.Request(target, method="HEAD")
+        _authorize(probe, user, password, auth, timeout_s)
+        with urllib.request.build_opener().open(probe, timeout=timeout_s):
+            pass
+        raise RemoteEndpointError(
+            f"{target} closed the connection while the graph was being sent ({len(body):,} bytes): "
+            "the store may limit the request size") from None
+
+
 def _log(msg: str) -> None:
     print(f"push: {msg}", file=sys.stderr, flush=True)
 
@@ -544,17 +600,12 @@ def push(nquads: Path, urls: StoreUrls, *, graph: str | None = None, user: str |
         log(f"warning: {shared} blank node(s) occur in more than one graph; the Graph Store Protocol "
             "loads each graph on its own, so the store sees them as different nodes (skolemise them "
             "in the build, or push everything into one graph with --graph)")
-    opener = _opener(urls.store, user, password, auth)
     report = PushReport([], shared)
     for g, body in bodies.items():
         target = urls.store + ("&" if "?" in urls.store else "?") + urllib.parse.urlencode({"graph": g})
-        req = urllib.request.Request(target, data=body, method="PUT",
-                                     headers={"Content-Type": "text/turtle; charset=utf-8"})
         started = time.monotonic()
         try:
-            with opener.open(req, timeout=timeout_s) as resp:
-                status = resp.status
-                resp.read()
+            status = _put(target, body, user, password, auth, timeout_s)
         except urllib.error.HTTPError as exc:
             err = _http_error(urls.store, exc)
             if exc.code == 401:
@@ -571,10 +622,9 @@ def push(nquads: Path, urls: StoreUrls, *, graph: str | None = None, user: str |
         engine = RemoteEngine(urls.query, timeout_s=timeout_s, default_graphs=[gp.graph],
                               user=user, password=password, auth=auth)
         res = engine.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        assert isinstance(res, SelectResult)
         try:
-            gp.remote = int(str(res.rows[0]["n"]))
-        except (IndexError, KeyError, TypeError, ValueError):
+            gp.remote = int(str(res.rows[0]["n"]))  # type: ignore[union-attr]
+        except (AttributeError, IndexError, KeyError, TypeError, ValueError):
             raise RemoteEndpointError(f"{urls.query} gave no usable COUNT for <{gp.graph}>: {res.rows!r}") from None
         verdict = "ok" if gp.remote == gp.local else "MISMATCH"
         log(f"<{gp.graph}>: store holds {gp.remote:,} triples, local {gp.local:,}: {verdict}")

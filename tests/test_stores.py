@@ -53,8 +53,26 @@ def test_fixture_queries_exist():
     assert len(FIXTURE_QUERIES) >= 8
 
 
+# Canned queries a store answers wrongly, found by the test below and reported to the query authors
+# with a portable rewrite. Strict: once the query is rewritten the test passes, the xfail turns
+# into a failure, and the entry must go.
+KNOWN_STORE_BUGS = {
+    ("virtuoso", "construct-derived-lecours-kind"):
+        "Virtuoso 7.2.5 finds nothing for a `*` property path whose start is bound by a preceding "
+        "UNION ({..} UNION {..} ?domain skos:broader* ?top): 0 rows against 57. Portable rewrite: "
+        "put the UNION in a sub-SELECT DISTINCT ?actor ?domain, then the path (checked: equal).",
+    ("virtuoso", "competences-side-by-side"):
+        "Virtuoso 7.2.5 gives ?shared = \"yes\" where ?heldByB is \"no\": IF(BOUND(?a) && BOUND(?b), ..) "
+        "is true with ?b unbound after the OPTIONAL { .. BIND(\"yes\" AS ?b) } blocks. Portable rewrite: "
+        "BIND(IF(?heldByA = \"yes\" && ?heldByB = \"yes\", \"yes\", \"no\") AS ?shared) (checked: equal).",
+}
+
+
 @pytest.mark.parametrize(("dataset", "query"), CASES)
-def test_canned_query_same_answer_on_store_as_embedded(store, dataset, query):
+def test_canned_query_same_answer_on_store_as_embedded(request, store, dataset, query):
+    known = KNOWN_STORE_BUGS.get((store.name, query.name))
+    if known and dataset == "real":
+        request.applymarker(pytest.mark.xfail(strict=True, reason=known))
     if dataset not in store.datasets:
         pytest.skip(f"the built dataset is not available ({'; '.join(NO_REAL_DATASET)})")
     ds = store.datasets[dataset]
@@ -125,7 +143,8 @@ def test_push_into_one_graph(store, tmp_path):
 
 @pytest.mark.parametrize("store", ["virtuoso"], indirect=True)  # the one with accounts
 def test_push_with_wrong_password_is_a_clear_error(store):
-    ds = store.datasets["fixture"]
+    # the real dataset when built: Virtuoso hangs up on a large body sent with bad credentials
+    ds = store.datasets.get("real") or store.datasets["fixture"]
     code, _out, err = run_kg(["push", "--dataset", str(ds.nquads), "--endpoint", store.query_url,
                               "--store", store.store_url, "--user", "dba", "--password", "wrong"])
     assert code == 2
