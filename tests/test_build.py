@@ -210,10 +210,25 @@ def test_ensure_built_rebuilds_only_when_a_source_is_newer(fixture_tree):
     assert ensure_built(fixture_tree).stat().st_mtime_ns != first
 
 
-def test_the_real_sources_build(real_tree):
+def test_the_real_sources_build_and_every_format_parses_back(real_tree):
+    import pyoxigraph as ox
+    from rdflib.compare import isomorphic
+    from kg.engine import from_oxigraph
+
     report = build(real_tree)
-    assert report.triples["ontology"] > 0
-    assert (dist_dir(real_tree) / "paradiplomacy.nq").stat().st_size > 0
+    assert report.triples["ontology"] > 0 and report.triples["data"] > 0
+
+    def load(name, fmt):
+        g = Graph()
+        for q in ox.parse(path=dist_dir(real_tree) / name, format=fmt):
+            g.add((from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object)))
+        return g
+
+    reference = load("paradiplomacy.nq", ox.RdfFormat.N_QUADS)
+    for name, fmt in (("paradiplomacy.ttl", ox.RdfFormat.TURTLE), ("paradiplomacy.trig", ox.RdfFormat.TRIG),
+                      ("paradiplomacy.rdf", ox.RdfFormat.RDF_XML), ("paradiplomacy.jsonld", ox.RdfFormat.JSON_LD),
+                      ("paradiplomacy.nt", ox.RdfFormat.N_TRIPLES)):
+        assert isomorphic(load(name, fmt), reference), name
 
 
 @pytest.mark.parametrize("parallel", [False, True])
