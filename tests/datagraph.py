@@ -5,6 +5,7 @@ Shared by tests/test_data_*.py. The graphs are cached: tests must not modify the
 """
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -13,8 +14,10 @@ from rdflib import Graph
 from rdflib.query import Result
 
 REPO = Path(__file__).resolve().parent.parent
-ARTICLE = Path("/work/shared/seeds/paradiplomacy-article.txt")
-# the repository keeps no copy of the article; KG_ARTICLE may point at one elsewhere
+# the repository keeps no copy of the article: it lies in shared/ beside the checkout (as CI lays it
+# out), or under $KG_SHARED; KG_ARTICLE may point at the file itself
+SHARED = Path(os.environ["KG_SHARED"]) if os.environ.get("KG_SHARED") else REPO.parent / "shared"
+ARTICLE = SHARED / "seeds" / "paradiplomacy-article.txt"
 ARTICLE_ENV = "KG_ARTICLE"
 
 PREFIXES = """

@@ -1,8 +1,8 @@
 """data/sources.ttl and data/states.ttl, and the rules every data file shares: quotes verbatim from
 the article, footnotes as the article prints them, Wikidata ids only from the reference list.
 
-The expected values are read off the article (/work/shared/seeds/paradiplomacy-article.txt) or the
-reference list (/work/shared/reference/wikidata-ids.csv), never typed in from the data.
+The expected values are read off the article (shared/seeds/paradiplomacy-article.txt beside the checkout) or the
+reference list (shared/reference/wikidata-ids.csv), never typed in from the data.
 """
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from tests.datagraph import article_body, article_full, ask, normalise, select
+from tests.datagraph import SHARED, article_body, article_full, ask, normalise, select
 
-WIKIDATA_CSV = Path("/work/shared/reference/wikidata-ids.csv")
+WIKIDATA_CSV = SHARED / "reference" / "wikidata-ids.csv"
 PDI = "https://w3id.org/paradiplomacy/id/"
 
 
