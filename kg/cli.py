@@ -339,7 +339,7 @@ def cmd_demo(args) -> int:
     print(f"\n3. A comparative question ({q.name}):\n   {q.question_en}\n   {q.question_id}\n")
     result = engine.query(q.text, q.bind({}))
     print(format_table(result, q.prefixes()))
-    print(f"\nMore questions: `kg query --list`; then `kg query NAME`.")
+    print("\nMore questions: `kg query --list`; then `kg query NAME`.")
     return EXIT_OK
 
 

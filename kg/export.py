@@ -2,19 +2,20 @@
 for the same input.
 
 Determinism, step by step: the quads are canonicalised with RDFC-1.0 (pyoxigraph), so blank nodes
-get labels that depend only on the graph's content; every format is then produced from the quads
-in sorted order, line-based formats are sorted, and the JSON-LD is re-serialised with sorted keys
-and sorted node lists. Nothing in any file depends on the clock, the machine or the hash seed.
+get labels that depend only on the graph's content; every format is then written from the quads
+in sorted order (pyoxigraph for N-Quads, N-Triples, TriG, Turtle and RDF/XML, with its prefix
+declarations sorted; our own writer for the JSON-LD; rdflib's longturtle, which sorts, for the
+ontology). Nothing in any file depends on the clock, the machine or the hash seed: a test builds
+twice with different hash seeds and compares the bytes.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from .engine import from_oxigraph, to_oxigraph
@@ -311,8 +312,7 @@ def _turtle(g: Graph) -> bytes:
     return g.serialize(format="longturtle").encode("utf-8")
 
 
-def write_all(out: Path, cds: CanonicalDataset, ontology_graph: Graph, report: Graph, version: str,
-              *, progress=None) -> dict[str, int]:
+def write_all(out: Path, cds: CanonicalDataset, ontology_graph: Graph, report: Graph, version: str) -> dict[str, int]:
     """Write every file of `dist/` into the (empty, temporary) folder `out`; return byte sizes."""
     sizes: dict[str, int] = {}
 

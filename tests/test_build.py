@@ -12,7 +12,7 @@ import kg
 from kg.build import BuildFailed, build, check, dist_dir, ensure_built
 from kg.cli import main
 from kg.loader import KgInputError, load_tree, parse_turtle
-from kg.namespaces import GRAPH_INFERRED, ONTOLOGY_IRI, PD, PDI, version_iri
+from kg.namespaces import ONTOLOGY_IRI, PD, PDI, version_iri
 from kg.reason import drop_reason, infer
 
 

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import RDF
 
 from kg.build import build, dist_dir
 from kg.engine import from_oxigraph
