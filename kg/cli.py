@@ -120,17 +120,25 @@ def _cell(term, prefixes: dict[str, str]) -> str:
     return str(term)
 
 
-def format_table(result, prefixes: dict[str, str] | None = None) -> str:
-    """Aligned columns with prefixed IRIs, for people."""
+TABLE_CELL_MAX = 80
+
+
+def format_table(result, prefixes: dict[str, str] | None = None, *, cell_max: int = TABLE_CELL_MAX) -> str:
+    """Aligned columns with prefixed IRIs, for people. Long texts (quotes, definitions) are cut at
+    `cell_max` characters with a note saying how to see them whole."""
     prefixes = prefixes or PREFIXES
     header = list(result.variables)
-    rows = [[_cell(r.get(v), prefixes) for v in header] for r in result.rows]
+    rows = [[_cell(r.get(v), prefixes).replace("\n", " ") for v in header] for r in result.rows]
+    cut = any(len(c) > cell_max for row in rows for c in row)
+    rows = [[c if len(c) <= cell_max else c[: cell_max - 1] + "…" for c in row] for row in rows]
     widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(header)]
     out = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(),
            "  ".join("-" * w for w in widths)]
     for row in rows:
-        out.append("  ".join(c.replace("\n", " ").ljust(w) for c, w in zip(row, widths)).rstrip())
+        out.append("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    if cut:
+        out.append(f"(texts longer than {cell_max} characters are cut with …; --format csv or json gives them whole)")
     return "\n".join(out)
 
 

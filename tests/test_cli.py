@@ -178,3 +178,16 @@ def test_build_reports_stage_timings_on_stderr(fixture_tree, capsys):
     for stage in ("parse", "shacl", "reason", "export"):
         assert re.search(rf"^  {stage}\b.* ms$", err, re.M), stage
     assert out.startswith(f"built {dist_dir(fixture_tree)}")
+
+
+def test_table_cuts_long_texts_and_says_so():
+    from rdflib import Literal, URIRef
+    from kg.cli import format_table
+    from kg.engine import SelectResult
+
+    res = SelectResult(["s", "quote"], [{"s": URIRef("https://w3id.org/paradiplomacy/id/flanders"),
+                                         "quote": Literal("x" * 200)}])
+    out = format_table(res)
+    assert "x" * 79 + "…" in out and "x" * 80 not in out
+    assert "--format csv or json gives them whole" in out
+    assert "texts longer" not in format_table(SelectResult(["s"], [{"s": Literal("short")}]))
