@@ -47,14 +47,14 @@ def engines() -> tuple[OxigraphEngine, RdflibEngine]:
     return OxigraphEngine.from_dataset(ds), RdflibEngine(ds)
 
 
-def closure_dataset(ontology: Graph, data: Graph, construct: bool = True) -> Dataset:
+def closure_dataset(ontology: Graph, data: Graph, construct: bool = True, method: str = "full") -> Dataset:
     """ontology, data and the build's inferred graph (owlrl + construct queries) as a Dataset."""
     from kg.queries import load_catalogue
     from kg.reason import infer
 
     constructs = [(q.name, q.text) for q in load_catalogue(ROOT).values() if q.role == "construct"] \
         if construct else []
-    rr = infer(ontology, data, construct_queries=constructs)
+    rr = infer(ontology, data, construct_queries=constructs, method=method)  # type: ignore[arg-type]
     ds = Dataset(default_union=True)
     for name, g in ((GRAPH_ONTOLOGY, ontology), (GRAPH_DATA, data), (GRAPH_INFERRED, rr.inferred)):
         target = ds.graph(name)
