@@ -333,6 +333,15 @@ def ensure_built(root: Path | None = None, progress: Progress | None = None) -> 
     """The path of `dist/paradiplomacy.nq`, building first if it is missing or older than a source."""
     root = Path(root or project_root())
     nq = dist_dir(root) / NQUADS
-    if not nq.exists() or nq.stat().st_mtime < _newest_source(root):
+    if not nq.exists() or nq.stat().st_mtime < _newest_source(root) or not _built_by_this_version(root):
         build(root, progress=progress)
     return nq
+
+
+def _built_by_this_version(root: Path) -> bool:
+    """dist/ made by another version of the package may differ in shape: rebuild it."""
+    try:
+        void = (dist_dir(root) / "void.ttl").read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return f'dcat:version "{__version__}"' in void

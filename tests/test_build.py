@@ -210,6 +210,14 @@ def test_ensure_built_rebuilds_only_when_a_source_is_newer(fixture_tree):
     assert ensure_built(fixture_tree).stat().st_mtime_ns != first
 
 
+def test_ensure_built_rebuilds_a_dist_made_by_another_version(fixture_tree):
+    nq = ensure_built(fixture_tree)
+    first = nq.stat().st_mtime_ns
+    void = dist_dir(fixture_tree) / "void.ttl"
+    void.write_text(void.read_text().replace(f'dcat:version "{kg.__version__}"', 'dcat:version "0.0.1"'))
+    assert ensure_built(fixture_tree).stat().st_mtime_ns != first
+
+
 def test_the_real_sources_build_and_every_format_parses_back(real_tree):
     import pyoxigraph as ox
     from rdflib.compare import isomorphic
