@@ -1,8 +1,9 @@
 """The build: sources (ontology/, shapes/, data/, queries/) → one dataset in `dist/`.
 
-Stages: parse → version (stamp the ontology header) → shacl (pySHACL) → reason (owlrl, then the
-`construct-*.rq` queries) → check (the `*-violation.rq` queries) → export (every format, written
-into a temporary folder beside `dist/` and swapped in with renames at the end).
+Stages: parse → shacl (pySHACL) → version (stamp the ontology header) → reason (owlrl, then the
+`construct-*.rq` queries) → canonicalise (RDFC-1.0) → check (the `*-violation.rq` queries) →
+export (every format, written into a temporary folder beside `dist/` and swapped in with renames
+at the end). On a multi-core machine shacl runs in a forked child beside version and reason.
 
 A failure at any stage raises before the swap, so the last good `dist/` is never touched:
 `KgInputError` for unreadable input (the CLI exits 2), `BuildFailed` when the data does not
@@ -26,7 +27,7 @@ from rdflib.namespace import OWL, RDF
 from . import __version__
 from .export import FORMATS, CanonicalDataset, canonical_dataset, write_all
 from .loader import KgInputError, SourceTree, load_tree
-from .namespaces import ONTOLOGY_IRI, project_root, version_iri
+from .namespaces import GRAPH_ONTOLOGY, ONTOLOGY_IRI, project_root, version_iri
 from .reason import InconsistentError, Method, infer
 from .validate import Finding, Inference, ViolationQueryFailure, run_violation_queries, validate_shapes
 
@@ -193,7 +194,7 @@ def _finish_shacl_child(pending, tree: SourceTree, inference: Inference):
 
 
 def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, parser: str,
-           shacl_inference: Inference, parallel: bool = False) -> tuple[SourceTree, CanonicalDataset]:
+           shacl_inference: Inference, parallel: bool = False) -> tuple[SourceTree, CanonicalDataset, Graph]:
     with clock.stage("parse"):
         tree = load_tree(root, parser=parser)  # type: ignore[arg-type]
         catalogue = _catalogue(root)
@@ -223,7 +224,6 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
         with clock.stage("shacl"):
             shacl = validate_shapes(tree.ontology, tree.data, tree.shapes, inference=shacl_inference)
     report.warnings = shacl.warnings
-    tree.shacl_report = shacl.report  # type: ignore[attr-defined]
     if not shacl.conforms:
         lines = [str(f) for f in shacl.violations]
         raise BuildFailed(f"the data does not conform to the shapes ({len(lines)} violation(s)):\n  "
@@ -255,7 +255,7 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
         if failures:
             raise BuildFailed("violation queries found problems in the data:\n" +
                               "\n".join(str(f) for f in failures), failures=failures)
-    return tree, cds
+    return tree, cds, shacl.report
 
 
 def check(root: Path | None = None, progress: Progress | None = None, *, method: Method = "targeted",
@@ -293,13 +293,13 @@ def build(root: Path | None = None, dist: Path | None = None, progress: Progress
     dist = Path(dist) if dist is not None else dist_dir(root)
     report = BuildReport(root=root, version=__version__, dist=dist)
     clock = _Clock(report, progress)
-    tree, cds = _check(root, report, clock, method=method, parser=parser, shacl_inference=shacl_inference,
-                       parallel=_can_fork() if parallel is None else parallel)
+    _tree, cds, shacl_report = _check(root, report, clock, method=method, parser=parser,
+                                      shacl_inference=shacl_inference,
+                                      parallel=_can_fork() if parallel is None else parallel)
     with clock.stage("export"), _lock(dist):
         tmp = Path(tempfile.mkdtemp(prefix=f".{dist.name}.tmp-", dir=dist.parent))
         try:
-            report.files = write_all(tmp, cds, cds.graph(_ontology_iri()), tree.shacl_report,  # type: ignore[attr-defined]
-                                     report.version)
+            report.files = write_all(tmp, cds, cds.graph(GRAPH_ONTOLOGY), shacl_report, report.version)
             os.chmod(tmp, 0o755)
             old = None
             if dist.exists():
@@ -312,12 +312,6 @@ def build(root: Path | None = None, dist: Path | None = None, progress: Progress
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
     return report
-
-
-def _ontology_iri():
-    from .namespaces import GRAPH_ONTOLOGY
-
-    return GRAPH_ONTOLOGY
 
 
 def _newest_source(root: Path) -> float:
