@@ -53,11 +53,6 @@ def java():
         pytest.fail("HermiT needs Java 17 (apt-get install openjdk-17-jre-headless)")
 
 
-@pytest.mark.xfail(raises=NotOwlDL, strict=True,
-                   reason="ontology/core.ttl declares the chain on an anonymous property "
-                          "([] owl:propertyChainAxiom (pd:partOf pd:inState); rdfs:subPropertyOf pd:inState), "
-                          "a non-regular hierarchy for OWL 2 DL; `pd:inState owl:propertyChainAxiom "
-                          "(pd:partOf pd:inState)` says the same and passes (reported to the ontology part)")
 def test_the_real_ontology_and_data_are_consistent_for_hermit(real_tree, tmp_path):
     build(real_tree)
     assert hermit_consistent(asserted_ntriples(real_tree, tmp_path))
