@@ -56,15 +56,10 @@ def test_fixture_queries_exist():
 # Canned queries a store answers wrongly, found by the test below and reported to the query authors
 # with a portable rewrite. Strict: once the query is rewritten the test passes, the xfail turns
 # into a failure, and the entry must go.
-KNOWN_STORE_BUGS = {
-    ("virtuoso", "construct-derived-lecours-kind"):
-        "Virtuoso 7.2.5 finds nothing for a `*` property path whose start is bound by a preceding "
-        "UNION ({..} UNION {..} ?domain skos:broader* ?top): 0 rows against 57. Portable rewrite: "
-        "put the UNION in a sub-SELECT DISTINCT ?actor ?domain, then the path (checked: equal).",
-    ("virtuoso", "competences-side-by-side"):
-        "Virtuoso 7.2.5 gives ?shared = \"yes\" where ?heldByB is \"no\": IF(BOUND(?a) && BOUND(?b), ..) "
-        "is true with ?b unbound after the OPTIONAL { .. BIND(\"yes\" AS ?b) } blocks. Portable rewrite: "
-        "BIND(IF(?heldByA = \"yes\" && ?heldByB = \"yes\", \"yes\", \"no\") AS ?shared) (checked: equal).",
+KNOWN_STORE_BUGS: dict[tuple[str, str], str] = {
+    # (store, query) -> why the store answers it wrongly; none at present. The two Virtuoso 7.2.5
+    # bugs met so far (a `*` path after a UNION, IF over OPTIONAL-bound flags) were fixed by
+    # writing those queries portably.
 }
 
 
