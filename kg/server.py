@@ -19,6 +19,10 @@ Limits and their answers (documented in README, tested in tests/test_server_limi
 - a request body or query string past `--max-request-bytes`: 413.
 - a malformed query: 400 with the parser's message; SERVICE, LOAD, FROM <graph not in the
   dataset>: 403; a method other than GET/POST/OPTIONS: 405; an unknown media type: 415.
+
+Answers to queries are kept in a bounded LRU cache (`ResultCache`, `--cache-entries`, 0 turns it
+off): the served dataset does not change unless updates are on, and every update empties it.
+Errors are never kept. The response header `X-Cache: hit|miss` says which it was.
 """
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ import hmac
 import json
 import logging
 import os
+import pickle
 import re
 import shutil
 import socket
@@ -36,9 +41,9 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections import OrderedDict
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import parse_qsl
@@ -57,7 +62,7 @@ from . import server_pages as pages
 from .namespaces import BASE, DATASET_GRAPHS
 from .queries import QueryCatalogueError, load_catalogue
 from .security import UnsafeQueryError, check_query
-from .server_worker import GRAPH_FORMATS, RESULT_FORMATS
+from .server_worker import FRAME_HEADER, GRAPH_FORMATS, RESULT_FORMATS, MessageSocket, frame
 
 log = logging.getLogger("kg.server")
 
@@ -65,6 +70,8 @@ DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_MAX_ROWS = 10_000
 DEFAULT_MAX_REQUEST_BYTES = 256 * 1024
 DEFAULT_WORKERS = 2
+DEFAULT_CACHE_ENTRIES = 1024
+DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
 WEB_DIR = Path(__file__).resolve().parent / "web"
 
 
@@ -83,6 +90,8 @@ class ServerConfig:
     allow_updates: bool = False
     token: str | None = None
     cors_origins: list[str] = field(default_factory=lambda: ["*"])
+    cache_entries: int = DEFAULT_CACHE_ENTRIES  # answers kept in the result cache; 0: no cache
+    cache_bytes: int = DEFAULT_CACHE_BYTES      # and their total size at most
 
 
 class HTTPProblem(Exception):
@@ -113,7 +122,9 @@ class _Worker:
     """One worker process, started as `python -m kg.server_worker FD SOURCE` over a socket pair.
 
     A plain subprocess (not multiprocessing's spawn) so that starting a worker never re-imports
-    the parent's __main__, whatever program embeds the server.
+    the parent's __main__, whatever program embeds the server. The constructor blocks (it runs in
+    a thread) until the worker has loaded the dataset; `call` is asyncio, reading the reply from
+    the event loop itself.
     """
 
     def __init__(self, source: dict):
@@ -122,32 +133,50 @@ class _Worker:
             [sys.executable, "-m", "kg.server_worker", str(child.fileno()), json.dumps(source)],
             pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, env=_worker_env())
         child.close()
-        self.conn = Connection(parent.detach())
-        if not self.conn.poll(120):
+        self.sock = parent
+        self._streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+        parent.settimeout(120)
+        try:
+            hello = MessageSocket(parent).recv()
+        except socket.timeout:
             self.kill()
             raise RuntimeError("the query worker did not start within 120 s")
-        try:
-            hello = self.conn.recv()
-        except EOFError:
+        except (EOFError, OSError):
             self.kill()
             raise RuntimeError("the query worker stopped while starting (see its message above)")
+        parent.settimeout(None)
         if hello[0] != "ready":
             self.kill()
             raise RuntimeError(hello[2])
 
-    def call(self, req: dict, timeout_s: float) -> tuple:
-        self.conn.send(req)
-        # a little grace over the worker's own deadline check, which answers cleanly when it can
-        if not self.conn.poll(timeout_s + 0.5):
-            raise WorkerTimeout()
-        return self.conn.recv()
+    async def call(self, req: dict, timeout_s: float) -> tuple:
+        if self._streams is None:  # made in the loop that uses them (the socket turns non-blocking)
+            self._streams = await asyncio.open_connection(sock=self.sock, limit=1 << 20)
+        reader, writer = self._streams
+
+        async def exchange() -> tuple:
+            writer.write(frame(req))
+            await writer.drain()
+            (n,) = FRAME_HEADER.unpack(await reader.readexactly(FRAME_HEADER.size))
+            return pickle.loads(await reader.readexactly(n))
+
+        try:
+            # a little grace over the worker's own deadline check, which answers cleanly when it can
+            return await asyncio.wait_for(exchange(), timeout_s + 0.5)
+        except asyncio.TimeoutError:
+            raise WorkerTimeout() from None
+        except asyncio.IncompleteReadError as exc:
+            raise EOFError("the query worker closed its connection") from exc
 
     def kill(self) -> None:
         try:
             self.process.kill()
             self.process.wait(5)
         finally:
-            self.conn.close()
+            if self._streams is not None:
+                self._streams[1].transport.abort()  # closes the socket without waiting for the loop
+            else:
+                self.sock.close()
 
 
 class WorkerPool:
@@ -198,7 +227,7 @@ class WorkerPool:
             raise HTTPProblem(503, f"the server is busy: no query worker was free within {timeout_s:g} s; "
                                    "try again shortly", {"Retry-After": "1"})
         try:
-            reply = await asyncio.to_thread(worker.call, req, timeout_s)
+            reply = await worker.call(req, timeout_s)
         except WorkerTimeout:
             await asyncio.to_thread(self._discard, worker)
             asyncio.get_running_loop().create_task(self._replace())
@@ -226,6 +255,62 @@ class WorkerPool:
             self._all.clear()
         for w in workers:
             w.kill()
+
+
+# --- the result cache ------------------------------------------------------------------------
+
+class ResultCache:
+    """Answers of queries, least recently used dropped first, bounded in entries and bytes.
+
+    Valid because the served dataset is read-only; with updates on, `clear()` runs on every update
+    and `generation` tells an answer computed before an update from one computed after it, so a
+    query racing an update never stores a stale answer. Used from the event loop only (no lock).
+    """
+
+    def __init__(self, max_entries: int = DEFAULT_CACHE_ENTRIES, max_bytes: int = DEFAULT_CACHE_BYTES):
+        self.max_entries = max(0, max_entries)
+        self.max_bytes = max(0, max_bytes)
+        self._items: OrderedDict[tuple, tuple[str, str, bytes]] = OrderedDict()
+        self.size = 0
+        self.generation = 0
+        self.hits = self.misses = 0
+
+    @property
+    def enabled(self) -> bool:
+        return self.max_entries > 0 and self.max_bytes > 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key: tuple) -> tuple[str, str, bytes] | None:
+        if not self.enabled:
+            return None
+        value = self._items.get(key)
+        if value is None:
+            self.misses += 1
+            return None
+        self._items.move_to_end(key)
+        self.hits += 1
+        return value
+
+    def put(self, key: tuple, value: tuple[str, str, bytes], generation: int) -> None:
+        body = value[2]
+        # one answer may take an eighth of the budget at most: a huge one would flush all others
+        if not self.enabled or generation != self.generation or len(body) > self.max_bytes // 8:
+            return
+        old = self._items.pop(key, None)
+        if old is not None:
+            self.size -= len(old[2])
+        self._items[key] = value
+        self.size += len(body)
+        while len(self._items) > self.max_entries or self.size > self.max_bytes:
+            _, dropped = self._items.popitem(last=False)
+            self.size -= len(dropped[2])
+
+    def clear(self) -> None:
+        self._items.clear()
+        self.size = 0
+        self.generation += 1
 
 
 # --- content negotiation ---------------------------------------------------------------------
@@ -459,6 +544,7 @@ class KGServer:
             source["store_dir"] = self._tmpdir
             workers = 1
         self.pool = WorkerPool(source, workers)
+        self.cache = ResultCache(config.cache_entries, config.cache_bytes)
         self.pages = pages.PageRenderer(self.store, self.catalogue)
         self.download_paths = self._void_downloads()
 
@@ -559,17 +645,29 @@ class KGServer:
         defaults = [_check_graph_iri(g, "default-graph-uri") for g in params.get("default-graph-uri", [])]
         named = [_check_graph_iri(g, "named-graph-uri") for g in params.get("named-graph-uri", [])]
         result_format, graph_format = self._formats(request, params)
-        req = {
-            "op": "query", "text": text, "subs": subs or {}, "base_iri": self.endpoint_url(request),
-            "default_graph": defaults if (defaults or named) else None,
-            "named_graphs": named if (defaults or named) else None,
-            "result_format": result_format, "graph_format": graph_format,
-            "max_rows": self.config.max_rows, "timeout_s": self.config.timeout_s,
-            "prefixes": pages.TURTLE_PREFIXES,
-        }
-        reply = await self._call(req)
-        _, _kind, ctype, body, _n = reply
-        headers = {"Vary": "Accept"}
+        base_iri = self.endpoint_url(request)
+        subs = subs or {}
+        # everything the answer depends on (limits and prefixes are fixed for the server's life)
+        key = (text, tuple(sorted(subs.items())), base_iri, tuple(defaults), tuple(named),
+               result_format, graph_format)
+        cached = self.cache.get(key)
+        if cached is not None:
+            _kind, ctype, body = cached
+            headers = {"Vary": "Accept", "X-Cache": "hit"}
+        else:
+            generation = self.cache.generation
+            req = {
+                "op": "query", "text": text, "subs": subs, "base_iri": base_iri,
+                "default_graph": defaults if (defaults or named) else None,
+                "named_graphs": named if (defaults or named) else None,
+                "result_format": result_format, "graph_format": graph_format,
+                "max_rows": self.config.max_rows, "timeout_s": self.config.timeout_s,
+                "prefixes": pages.TURTLE_PREFIXES,
+            }
+            reply = await self._call(req)  # an error raises HTTPProblem here: never cached
+            _, _kind, ctype, body, _n = reply
+            self.cache.put(key, (_kind, ctype, body), generation)
+            headers = {"Vary": "Accept", "X-Cache": "miss"}
         if _single(params, "download"):
             ext = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv"}.get(result_format, "txt") \
                 if _kind != "rdf" else {"turtle": "ttl", "ntriples": "nt", "jsonld": "jsonld",
@@ -612,7 +710,13 @@ class KGServer:
         using = [_check_graph_iri(g, "using-graph-uri") for g in params.get("using-graph-uri", [])]
         using_named = [_check_graph_iri(g, "using-named-graph-uri") for g in params.get("using-named-graph-uri", [])]
         text = prepare_update(text, using, using_named)
-        await self._call({"op": "update", "text": text, "base_iri": self.endpoint_url(request), "persist": True})
+        # emptied before and after: no answer computed around the update survives it (even on failure)
+        self.cache.clear()
+        try:
+            await self._call({"op": "update", "text": text, "base_iri": self.endpoint_url(request),
+                              "persist": True})
+        finally:
+            self.cache.clear()
         reply = await self._call({"op": "graphs"})
         self.graphs = set(reply[3]) | {str(g) for g in DATASET_GRAPHS}
         return PlainTextResponse("update done\n")
@@ -807,6 +911,9 @@ def register(subparsers) -> None:
                    help=f"largest request body or query string; larger is 413 (default {DEFAULT_MAX_REQUEST_BYTES})")
     p.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
                    help=f"query worker processes (default {DEFAULT_WORKERS}; 1 with --allow-updates)")
+    p.add_argument("--cache-entries", type=int, default=DEFAULT_CACHE_ENTRIES,
+                   help=f"query answers kept in memory (LRU, at most {DEFAULT_CACHE_BYTES // 2**20} MB); "
+                        f"0 turns the cache off (default {DEFAULT_CACHE_ENTRIES})")
     p.add_argument("--allow-updates", action="store_true",
                    help="accept SPARQL updates (on a private copy of the data; dist/ is never changed)")
     p.add_argument("--token", help="the bearer token updates must carry (required with --allow-updates); "
@@ -821,11 +928,13 @@ def config_from_args(args) -> ServerConfig:
     for name in ("timeout", "max_rows", "max_request_bytes", "workers"):
         if getattr(args, name) <= 0:
             raise ValueError(f"--{name.replace('_', '-')} must be greater than 0")
+    if args.cache_entries < 0:
+        raise ValueError("--cache-entries must be 0 (no cache) or more")
     nquads, dist = _resolve_dataset(args)
     return ServerConfig(nquads=nquads, root=Path(args.root) if args.root else None, dist=dist,
                         timeout_s=args.timeout, max_rows=args.max_rows,
                         max_request_bytes=args.max_request_bytes, workers=args.workers,
-                        allow_updates=args.allow_updates, token=token)
+                        allow_updates=args.allow_updates, token=token, cache_entries=args.cache_entries)
 
 
 def serve_command(args) -> int:
@@ -841,7 +950,9 @@ def serve_command(args) -> int:
         print(f"kg serve: listening on {args.host}: reachable from other machines", file=sys.stderr)
     print(f"kg serve: http://{args.host}:{args.port}/  (SPARQL at /sparql, "
           f"{'updates ON with token' if config.allow_updates else 'read-only'})", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
+    # h11 named explicitly: its header-size limit below is a safety setting that uvicorn's httptools
+    # parser (picked automatically when installed) would silently drop
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", http="h11",
                 limit_concurrency=256, timeout_keep_alive=5, h11_max_incomplete_event_size=64 * 1024)
     return 0
 

@@ -4,8 +4,10 @@ pyoxigraph cannot cancel a running query, so the server runs every SPARQL operat
 child process it can kill when the time limit passes (`WorkerPool` in `kg.server`). This module
 imports only the standard library and pyoxigraph, so a replacement worker starts quickly.
 
-Requests and replies are plain tuples and dicts (picklable); terms travel as tuples
-`(kind, value, lang_or_datatype)`. The worker serialises results itself: pyoxigraph's own result
+Requests and replies are plain tuples and dicts, pickled, each sent as one frame (an 8-byte
+length, then the bytes) over a socket pair (`MessageSocket`); the server reads the frames with
+asyncio, so a reply wakes its event loop directly (no thread waiting for the GIL in between).
+Terms travel as tuples `(kind, value, lang_or_datatype)`. The worker serialises results itself: pyoxigraph's own result
 writers consume the whole iterator, and the server must refuse (not truncate) an answer that
 passes the row limit.
 """
@@ -14,6 +16,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import pickle
+import socket
+import struct
 import time
 from pathlib import Path
 from typing import Any
@@ -41,6 +46,45 @@ GRAPH_FORMATS = {
 
 class LimitExceeded(Exception):
     pass
+
+
+# --- messages --------------------------------------------------------------------------------
+
+FRAME_HEADER = struct.Struct("!Q")  # the length of the pickled message that follows
+
+
+def frame(obj: Any) -> bytes:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    return FRAME_HEADER.pack(len(data)) + data
+
+
+class MessageSocket:
+    """Blocking framed messages over a stream socket (the worker's side, and the start handshake).
+
+    Pickle is safe here: both ends are this program, over a socket pair no one else holds.
+    """
+
+    def __init__(self, sock: socket.socket):
+        self.sock = sock
+
+    def send(self, obj: Any) -> None:
+        self.sock.sendall(frame(obj))
+
+    def _exactly(self, n: int) -> bytes:
+        buf = bytearray()
+        while len(buf) < n:
+            chunk = self.sock.recv(min(n - len(buf), 1 << 20))
+            if not chunk:
+                raise EOFError("the other end closed the connection")
+            buf += chunk
+        return bytes(buf)
+
+    def recv(self) -> Any:
+        (n,) = FRAME_HEADER.unpack(self._exactly(FRAME_HEADER.size))
+        return pickle.loads(self._exactly(n))
+
+    def close(self) -> None:
+        self.sock.close()
 
 
 # --- terms -----------------------------------------------------------------------------------
@@ -295,6 +339,5 @@ def worker_main(conn, source: dict) -> None:
 
 if __name__ == "__main__":
     import sys
-    from multiprocessing.connection import Connection
 
-    worker_main(Connection(int(sys.argv[1])), json.loads(sys.argv[2]))
+    worker_main(MessageSocket(socket.socket(fileno=int(sys.argv[1]))), json.loads(sys.argv[2]))

@@ -1,0 +1,112 @@
+"""The result cache of `kg serve`: hits give the same bytes, errors are never kept, updates empty it.
+
+Unit tests of `ResultCache` (bounds, LRU order, the update generation) and live-server tests over
+the fixture dataset (Flanders, Wallonia, Bavaria cooperative; Scotland, Catalonia conflictual).
+"""
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from kg.server import ResultCache, ServerConfig
+from test_server_support import FIXTURES, LiveServer, make_dist
+
+COUNT = ("PREFIX pd: <https://w3id.org/paradiplomacy/ontology#>\n"
+         "SELECT (COUNT(?a) AS ?n) WHERE { ?a pd:centralRelation ?r }")
+
+
+def entry(size: int) -> tuple[str, str, bytes]:
+    return ("tabular", "application/sparql-results+json", b"x" * size)
+
+
+def test_cache_is_bounded_in_entries_and_drops_the_least_recently_used():
+    c = ResultCache(max_entries=2, max_bytes=1000)
+    c.put(("a",), entry(10), c.generation)
+    c.put(("b",), entry(10), c.generation)
+    assert c.get(("a",)) is not None  # a is now the most recently used
+    c.put(("c",), entry(10), c.generation)
+    assert len(c) == 2 and c.get(("b",)) is None and c.get(("a",)) and c.get(("c",))
+
+
+def test_cache_is_bounded_in_bytes_and_skips_huge_answers():
+    c = ResultCache(max_entries=100, max_bytes=800)
+    for k in "abcdefghij":
+        c.put((k,), entry(100), c.generation)
+    assert c.size <= 800 and len(c) == 8 and c.get(("a",)) is None and c.get(("j",))
+    c.put(("big",), entry(101), c.generation)  # more than an eighth of the budget
+    assert c.get(("big",)) is None
+
+
+def test_answer_computed_before_an_update_is_not_kept():
+    c = ResultCache()
+    generation = c.generation  # a query starts
+    c.clear()                   # an update runs meanwhile
+    c.put(("q",), entry(10), generation)
+    assert c.get(("q",)) is None
+    c.put(("q",), entry(10), c.generation)
+    assert c.get(("q",)) is not None
+
+
+def test_zero_entries_turns_the_cache_off():
+    c = ResultCache(max_entries=0)
+    c.put(("q",), entry(10), c.generation)
+    assert not c.enabled and c.get(("q",)) is None and len(c) == 0
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    dist = make_dist(tmp_path_factory.mktemp("dist"))
+    with LiveServer(ServerConfig(nquads=dist / "paradiplomacy.nq", root=FIXTURES, dist=dist)) as s:
+        yield s
+
+
+def test_second_request_is_a_hit_with_the_same_bytes(server):
+    with httpx.Client(base_url=server.url) as c:
+        query = COUNT + " # hit test"  # a text no other test sends
+        first = c.get("/sparql", params={"query": query})
+        second = c.get("/sparql", params={"query": query})
+        assert first.headers["x-cache"] == "miss" and second.headers["x-cache"] == "hit"
+        assert first.content == second.content and first.json()["results"]["bindings"][0]["n"]["value"] == "5"
+        # another format is another answer: not served from the JSON entry
+        xml = c.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+xml"})
+        assert xml.headers["x-cache"] == "miss" and xml.text.lstrip().startswith("<?xml")
+        # canned queries: another parameter value is another answer
+        a = c.get("/queries/actor-relation", params={"actor": "pdi:catalonia"}).json()
+        b = c.get("/queries/actor-relation", params={"actor": "pdi:scotland"}).json()
+        assert {r["label"]["value"] for r in a["results"]["bindings"]} == {"Catalonia"}
+        assert {r["label"]["value"] for r in b["results"]["bindings"]} == {"Scotland"}
+
+
+def test_errors_are_never_kept(server):
+    with httpx.Client(base_url=server.url) as c:
+        before = len(server.kg.cache)
+        for _ in range(2):
+            r = c.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p "})
+            assert r.status_code == 400 and "x-cache" not in r.headers
+        assert len(server.kg.cache) == before
+
+
+def test_an_update_empties_the_cache(tmp_path):
+    dist = make_dist(tmp_path / "dist")
+    config = ServerConfig(nquads=dist / "paradiplomacy.nq", root=FIXTURES, allow_updates=True, token="t0k")
+    with LiveServer(config) as s, httpx.Client(base_url=s.url) as c:
+        n = lambda r: int(r.json()["results"]["bindings"][0]["n"]["value"])  # noqa: E731
+        assert n(c.get("/sparql", params={"query": COUNT})) == 5
+        cached = c.get("/sparql", params={"query": COUNT})
+        assert cached.headers["x-cache"] == "hit" and n(cached) == 5
+        update = ("PREFIX pd: <https://w3id.org/paradiplomacy/ontology#>\n"
+                  "INSERT DATA { GRAPH <urn:test> { <urn:x> pd:centralRelation <urn:y> } }")
+        r = c.post("/update", content=update, headers={"Content-Type": "application/sparql-update",
+                                                       "Authorization": "Bearer t0k"})
+        assert r.status_code == 200
+        after = c.get("/sparql", params={"query": COUNT})
+        assert after.headers["x-cache"] == "miss" and n(after) == 6
+
+
+def test_cache_off_never_hits(tmp_path):
+    dist = make_dist(tmp_path / "dist")
+    config = ServerConfig(nquads=dist / "paradiplomacy.nq", root=FIXTURES, cache_entries=0)
+    with LiveServer(config) as s, httpx.Client(base_url=s.url) as c:
+        for _ in range(2):
+            r = c.get("/sparql", params={"query": COUNT})
+            assert r.headers["x-cache"] == "miss" and r.json()["results"]["bindings"][0]["n"]["value"] == "5"
