@@ -14,7 +14,7 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from .loader import KgInputError
-from .namespaces import PREFIXES
+from .namespaces import PD, PREFIXES
 
 __all__ = ["Finding", "ShaclResult", "ViolationQueryFailure", "validate_shapes",
            "run_violation_queries", "short", "Inference"]
@@ -49,11 +49,14 @@ class Finding:
     message: str
     value: str = ""
     constraint: str = ""
+    flagged_by: str = ""   # the pd:SourceConflict(s) that already record this finding, if any
 
     def __str__(self) -> str:
         where = f"{self.focus}" + (f" {self.path}" if self.path else "")
         val = f" (value {self.value})" if self.value else ""
-        return f"[{self.severity}] {where}{val}: {self.message}  — shape {self.shape}"
+        # a disagreement of the source itself that the data already records needs no fix: say so
+        known = f" [the source's own conflict, recorded as {self.flagged_by}]" if self.flagged_by else ""
+        return f"[{self.severity}] {where}{val}: {self.message}  — shape {self.shape}{known}"
 
 
 @dataclass
@@ -112,17 +115,23 @@ def validate_shapes(ontology: Graph, data: Graph, shapes: Graph, *,
         # pySHACL hands back a ValidationFailure (not a report) when a shape itself is unusable
         raise KgInputError(f"shapes/: pySHACL cannot use the shapes: {_text or report}\n"
                            "  fix the shape (see https://www.w3.org/TR/shacl/ for what is allowed)")
+    conflicts: dict[Node, list[Node]] = {}
+    for c in data.subjects(RDF.type, PD.SourceConflict):
+        for concerned in data.objects(c, PD.concerns):
+            conflicts.setdefault(concerned, []).append(c)
     findings = []
     for r in report.subjects(RDF.type, SH.ValidationResult):
         sev = report.value(r, SH.resultSeverity)
+        focus = report.value(r, SH.focusNode)
         findings.append(Finding(
             severity=str(sev).rsplit("#", 1)[-1] if sev else "Violation",
-            focus=short(report.value(r, SH.focusNode)),
+            focus=short(focus),
             shape=short(report.value(r, SH.sourceShape)),
             path=short(report.value(r, SH.resultPath)),
             message=" ".join(str(m) for m in sorted(report.objects(r, SH.resultMessage))),
             value=short(report.value(r, SH.value)),
             constraint=short(report.value(r, SH.sourceConstraintComponent)),
+            flagged_by=", ".join(sorted(short(c) for c in conflicts.get(focus, []))),
         ))
     findings.sort(key=lambda f: ({"Violation": 0, "Warning": 1}.get(f.severity, 2), f.focus, f.shape,
                                  f.path, f.message, f.value))
