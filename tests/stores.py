@@ -4,7 +4,7 @@ Each store runs as a private process bound to 127.0.0.1 on free ports, with its 
 folder, and is stopped (SIGTERM, then SIGKILL) at the end. Nothing here is mocked: the tests talk
 HTTP to the real servers exactly as a user's `kg push` / `kg query --endpoint` would.
 
-Recipes: shared/reference/triplestores.md. (beside the checkout) Install both with `scripts/install-stores.sh`.
+Recipes: shared/reference/triplestores.md (beside the checkout). Install both with `scripts/install-stores.sh`.
 """
 from __future__ import annotations
 
