@@ -11,7 +11,8 @@ Routes (all under one Starlette app, `create_app`):
 - `/id/...`, `/vocab/...`, `/ontology`, any path under https://w3id.org/paradiplomacy/: the resource
               as an HTML page, Turtle, N-Triples or JSON-LD (by `Accept` or by extension).
 - `/dumps/FILE`, `/void`, `/.well-known/void`  the files of `dist/` and their VoID/DCAT description.
-- `/`         the web page for researchers (kg/web/).
+- `/`         the web page for researchers (kg/web/, its SPARQL editor vendored in kg/web/vendor/);
+              `/prefixes.json` the prefixes it completes.
 
 Limits and their answers (documented in README, tested in tests/test_server_limits.py):
 - a query past `--timeout` seconds: its worker process is killed and replaced; answer 503.
@@ -863,6 +864,8 @@ def create_app(config: ServerConfig) -> Starlette:
         Route("/void", handler(kg.void), methods=["GET", "HEAD"]),
         Route("/.well-known/void", handler(kg.void), methods=["GET", "HEAD"]),
         Route("/health", lambda r: PlainTextResponse("ok\n"), methods=["GET", "HEAD"]),
+        # the prefixes the pages use, for the editor's prefix completion (instead of prefix.cc)
+        Route("/prefixes.json", lambda r: JSONResponse(pages.TURTLE_PREFIXES), methods=["GET", "HEAD"]),
         Mount("/static", app=StaticFiles(directory=WEB_DIR), name="static"),
         Route("/{path:path}", handler(kg.resource), methods=["GET", "HEAD"]),
     ]

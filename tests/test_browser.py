@@ -1,7 +1,9 @@
 """The web page at / in a real headless Chromium (Debian's /usr/bin/chromium driven by playwright).
 
 A researcher picks a canned question, changes its parameter, runs it, sees a table with links to
-entity pages, downloads CSV, sees a bar chart for a count by category, and runs their own query.
+entity pages, downloads CSV, sees a bar chart for a count by category, and types their own query in
+the SPARQL editor (YASQE, vendored in kg/web/vendor/), or in the plain text box when the editor's
+bundle does not load. No request may leave the server.
 Without Chromium the tests skip with the reason (CI turns skips into failures).
 """
 from __future__ import annotations
@@ -44,21 +46,50 @@ def browser():
         b.close()
 
 
-@pytest.fixture()
-def page(browser, server):
+def open_page(browser, server, blocked: str | None = None):
+    """A fresh page at / with its guards: (page, page errors, off-site requests, context)."""
     context = browser.new_context(accept_downloads=True)
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
     # the page must work with no internet: any request off this server fails the test
     offsite: list[str] = []
-    pg.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server.url)
-             else (offsite.append(route.request.url), route.abort()))
+
+    def guard(route):
+        url = route.request.url
+        if not url.startswith(server.url):
+            offsite.append(url)
+            route.abort()
+        elif blocked and blocked in url:
+            route.abort()
+        else:
+            route.continue_()
+
+    pg.route("**/*", guard)
     pg.goto(server.url + "/")
+    return pg, errors, offsite, context
+
+
+@pytest.fixture()
+def page(browser, server):
+    pg, errors, offsite, context = open_page(browser, server)
     yield pg
     assert not errors, errors
     assert not offsite, offsite
     context.close()
+
+
+def editor_text(page) -> str:
+    return page.evaluate("() => document.querySelector('#yasqe .CodeMirror').CodeMirror.getValue()")
+
+
+def type_query(page, text: str) -> None:
+    """Type into the YASQE editor as a person would: click, select all, type over it."""
+    page.click("#yasqe .CodeMirror-code")
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.type(text)
+    page.keyboard.press("Escape")  # close a completion list, if one is open (and leave the editor)
 
 
 def test_questions_are_listed_in_english_and_indonesian(page):
@@ -100,14 +131,62 @@ def test_parameter_form_links_and_csv_download(page, server, tmp_path):
     assert "cenderung konfliktual" in page.inner_text("blockquote")
 
 
-def test_own_query_in_the_editor_and_errors_shown(page):
-    page.fill("#editor", "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-                         "SELECT ?label WHERE { <https://w3id.org/paradiplomacy/id/scotland> rdfs:label ?label "
-                         "FILTER(lang(?label) = 'id') }")
+SCOTLAND_ID = ("SELECT ?label WHERE { <https://w3id.org/paradiplomacy/id/scotland> "
+               "<http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(lang(?label) = 'id') }")
+
+
+def test_editor_is_yasqe_and_a_typed_query_shows_the_results_table(page):
+    page.wait_for_selector("#yasqe .CodeMirror")
+    assert page.is_hidden("#editor")  # the textarea gave way to the editor
+    assert "SELECT" in page.inner_text("#yasqe .cm-keyword >> nth=0") or \
+        "PREFIX" in page.inner_text("#yasqe .cm-keyword >> nth=0")  # SPARQL highlighting
+    type_query(page, SCOTLAND_ID)
+    assert editor_text(page) == SCOTLAND_ID
     page.click("#run-editor")
     page.wait_for_selector("#results-table tbody tr")
     assert page.inner_text("#results-table tbody").strip() == "Skotlandia"
-    page.fill("#editor", "SELECT * WHERE { ?s ?p ")
+    # Ctrl+Enter in the editor runs the query on this server (not on YASQE's default endpoint)
+    type_query(page, SCOTLAND_ID.replace("'id'", "'en'"))
+    page.click("#yasqe .CodeMirror-code")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function("(document.querySelector('#results-table tbody') || {innerText: ''})"
+                           ".innerText.trim() === 'Scotland'")
+    type_query(page, "SELECT * WHERE { ?s ?p ")
     page.click("#run-editor")
     page.wait_for_selector("#status.error")
     assert "Error 400" in page.inner_text("#status")
+
+
+def test_prefix_completion_comes_from_this_server(page):
+    page.wait_for_selector("#yasqe .CodeMirror")
+    page.click("#yasqe .CodeMirror-code")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("PREFIX p")  # the list opens by itself after PREFIX
+    page.wait_for_selector(".CodeMirror-hints li")
+    hints = page.inner_text(".CodeMirror-hints").splitlines()
+    assert "pdv: <https://w3id.org/paradiplomacy/vocab/>" in hints
+    assert "pd: <https://w3id.org/paradiplomacy/ontology#>" in hints
+    page.keyboard.press("Enter")  # take the first: the prefix declaration is written out
+    assert editor_text(page).startswith("PREFIX pd: <https://w3id.org/paradiplomacy/ontology#>")
+
+
+def test_canned_query_opens_in_the_editor(page):
+    page.click("button[data-query=actors-by-relation]")
+    page.click("#edit-canned")
+    text = editor_text(page)
+    assert "SELECT" in text and "centralRelation" in text
+
+
+def test_plain_text_box_when_the_editor_does_not_load(browser, server):
+    pg, errors, offsite, context = open_page(browser, server, blocked="/static/vendor/")
+    try:
+        pg.wait_for_selector("button.q")
+        assert pg.query_selector("#yasqe") is None and pg.is_visible("#editor")
+        pg.fill("#editor", SCOTLAND_ID)
+        pg.click("#run-editor")
+        pg.wait_for_selector("#results-table tbody tr")
+        assert pg.inner_text("#results-table tbody").strip() == "Skotlandia"
+        assert not errors, errors
+        assert not offsite, offsite
+    finally:
+        context.close()

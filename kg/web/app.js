@@ -1,11 +1,56 @@
-// The start page: canned questions with their parameters as form fields, a SPARQL editor, results as
-// a table with links to the entity pages, CSV/JSON downloads, and a bar chart for counts by category.
+// The start page: canned questions with their parameters as form fields, a SPARQL editor (YASQE,
+// vendored in kg/web/vendor/; the plain textarea if it did not load), results as a table with links
+// to the entity pages, CSV/JSON downloads, and a bar chart for counts by category.
 // Every value from the server goes into the page through textContent or setAttribute, never innerHTML.
 "use strict";
 
 const BASE = "https://w3id.org/paradiplomacy/";
 const $ = (id) => document.getElementById(id);
 let current = null;  // the canned query shown in the form
+
+// The editor: YASQE when its bundle loaded and starts, else the textarea; both behind one interface.
+const editor = makeEditor();
+
+function makeEditor() {
+  const textarea = $("editor");
+  const plain = { kind: "textarea", getValue: () => textarea.value,
+                  setValue: (v) => { textarea.value = v; }, focus: () => textarea.focus() };
+  const Y = window.Yasqe;
+  if (typeof Y !== "function") return plain;
+  const holder = el("div", { id: "yasqe" });
+  try {
+    // Nothing may leave this server. YASQE's prefix completer asks prefix.cc and its class and
+    // property completers ask LOV: keep the variable completer and a prefix completer fed by this
+    // server's own prefixes. Set on the defaults: options are merged array index by array index.
+    Y.defaults.autocompleters = ["variables"];
+    Y.forkAutocompleter("prefixes", {
+      name: "prefixes-local", persistenceId: null,
+      get: () => fetch("/prefixes.json").then((r) => r.json())
+        .then((map) => Object.entries(map).map(([p, ns]) => p + ": <" + ns + ">").sort()),
+    });
+    textarea.after(holder);
+    const yasqe = new Y(holder, {
+      value: textarea.value,
+      persistenceId: null,          // no localStorage: the page starts the same every time
+      consumeShareLink: null,       // the URL fragment names a canned question, not editor state
+      createShareableLink: null,
+      showQueryButton: false,       // its own button would query dbpedia.org; the Run button is ours
+      requestConfig: { endpoint: "/sparql" },
+      editorHeight: "16em",
+      resizeable: true,
+      extraKeys: { "Ctrl-Enter": () => $("run-editor").click(), "Cmd-Enter": () => $("run-editor").click() },
+    });
+    textarea.hidden = true;
+    $("editor-help").textContent = "Ctrl+Space completes prefixes and variables; Ctrl+Enter runs.";
+    return { kind: "yasqe", yasqe, getValue: () => yasqe.getValue(),
+             setValue: (v) => yasqe.setValue(v), focus: () => yasqe.focus() };
+  } catch (err) {  // a broken bundle must not take the page with it
+    holder.remove();
+    textarea.hidden = false;
+    console.warn("the SPARQL editor did not start; using the plain text box", err);
+    return plain;
+  }
+}
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -73,7 +118,7 @@ async function runCanned(ev) {
 
 async function runEditor(ev) {
   ev.preventDefault();
-  const query = $("editor").value;
+  const query = editor.getValue();
   const resp = await fetch("/sparql", {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded",
@@ -168,6 +213,6 @@ function barChart(vars, rows) {
 $("query-form").addEventListener("submit", runCanned);
 $("editor-form").addEventListener("submit", runEditor);
 $("edit-canned").addEventListener("click", () => {
-  if (current) { $("editor").value = current.text; $("editor").focus(); }
+  if (current) { editor.setValue(current.text); editor.focus(); }
 });
 loadQuestions();
