@@ -169,15 +169,20 @@ class _Worker:
         except asyncio.IncompleteReadError as exc:
             raise EOFError("the query worker closed its connection") from exc
 
+    def abort_streams(self) -> None:
+        """Drop the asyncio connection (event loop thread only: transports are not thread-safe)."""
+        if self._streams is not None:
+            self._streams[1].transport.abort()  # closes the socket without flushing
+            self._streams = None
+
     def kill(self) -> None:
+        """Stop the process (blocks up to 5 s: from a thread, after `abort_streams` in the loop)."""
         try:
             self.process.kill()
             self.process.wait(5)
         finally:
-            if self._streams is not None:
-                self._streams[1].transport.abort()  # closes the socket without waiting for the loop
-            else:
-                self.sock.close()
+            if self._streams is None:
+                self.sock.close()  # an aborted transport closes the socket itself
 
 
 class WorkerPool:
@@ -230,13 +235,15 @@ class WorkerPool:
         try:
             reply = await worker.call(req, timeout_s)
         except WorkerTimeout:
+            worker.abort_streams()
             await asyncio.to_thread(self._discard, worker)
             asyncio.get_running_loop().create_task(self._replace())
             raise
-        except (EOFError, OSError, BrokenPipeError) as exc:
+        except Exception as exc:  # EOF, a broken pipe, a garbled reply: never reuse that worker
+            worker.abort_streams()
             await asyncio.to_thread(self._discard, worker)
             asyncio.get_running_loop().create_task(self._replace())
-            raise HTTPProblem(500, f"the query worker stopped unexpectedly ({type(exc).__name__}); "
+            raise HTTPProblem(500, f"the query worker failed unexpectedly ({type(exc).__name__}); "
                                    "it has been restarted, try again") from exc
         self._idle.put_nowait(worker)
         return reply
@@ -251,10 +258,12 @@ class WorkerPool:
         return await asyncio.shield(asyncio.get_running_loop().create_task(self._run(req, timeout_s)))
 
     def close(self) -> None:
+        """Stop every worker; called from the event loop (the app's lifespan)."""
         with self._lock:
             workers = list(self._all)
             self._all.clear()
         for w in workers:
+            w.abort_streams()
             w.kill()
 
 

@@ -4,6 +4,8 @@ After each abuse the same live server must still answer a plain query correctly.
 """
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import time
 from urllib.parse import quote
@@ -110,3 +112,25 @@ def test_garbage_http_does_not_break_the_server(client, server):
     _raw(server, b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 not http at all\r\n\r\n", read=1)
     _raw(server, b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", read=1)
     still_answers(client)
+
+
+def test_a_worker_that_dies_is_replaced(client, server):
+    pool = server.kg.pool
+    restarts = pool.restarts
+    with pool._lock:
+        pids = [w.process.pid for w in pool._all]
+    assert len(pids) == 2
+    for pid in pids:  # as if the OOM killer took them
+        os.kill(pid, signal.SIGKILL)
+    # uncached texts (the comment makes each one new), so each request needs a worker
+    for i in range(2):
+        r = client.get("/sparql", params={"query": f"ASK {{ ?s ?p ?o }} # dead worker {i}"})
+        assert r.status_code == 500 and "restarted" in r.text
+    deadline = time.monotonic() + 60
+    # replacements start in the background: wait until both are loaded and idle
+    while (pool.restarts < restarts + 2 or pool._idle.qsize() < 2) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert pool.restarts == restarts + 2 and pool._idle.qsize() == 2
+    for i in range(4):  # both replacements answer
+        r = client.get("/sparql", params={"query": f"ASK {{ ?s ?p ?o }} # new worker {i}"})
+        assert r.status_code == 200 and r.json()["boolean"] is True
