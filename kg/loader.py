@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Iterable, Literal as TypingLiteral
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 
+from .engine import from_oxigraph
 from .namespaces import PREFIXES
 
 __all__ = ["KgInputError", "SourceTree", "parse_turtle", "load_tree", "source_files", "RDF_SUFFIXES"]
@@ -47,19 +48,10 @@ class SourceTree:
 
 
 def _term(t) -> object:
-    if isinstance(t, ox.NamedNode):
-        return URIRef(t.value)
-    if isinstance(t, ox.BlankNode):
-        return BNode(t.value)
-    if isinstance(t, ox.Literal):
-        if t.language:
-            return Literal(t.value, lang=t.language)
-        dt = t.datatype.value
-        if dt == "http://www.w3.org/2001/XMLSchema#string":
-            return Literal(t.value)
-        # normalize=False keeps the lexical form as written: the export must not rewrite the source
-        return Literal(t.value, datatype=URIRef(dt), normalize=False)
-    raise KgInputError(f"unsupported RDF term {t!r} (RDF-star triple terms are not used in this project)")
+    try:
+        return from_oxigraph(t)
+    except TypeError:
+        raise KgInputError(f"unsupported RDF term {t!r} (RDF-star triple terms are not used in this project)") from None
 
 
 def _display(path: Path, root: Path | None) -> str:
