@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.query import Result
 
 REPO = Path(__file__).resolve().parent.parent
@@ -148,3 +148,41 @@ def article_body() -> str:
 def article_full() -> str:
     """The whole article (footnotes included), normalised: for checking footnote texts."""
     return normalise(_article_path().read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------------------------------
+# Helpers the case tests share
+# --------------------------------------------------------------------------------------------------
+def local(term) -> str:
+    """The local name of an IRI: `pdi:passage-b3-04` → 'passage-b3-04', `pd:Signing` → 'Signing'."""
+    return str(term).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def section_text(start: str, end: str) -> str:
+    """The article's body between two headings (exclusive), normalised."""
+    body = article_body()
+    i = body.index(start)
+    return body[i + len(start):body.index(end, i)].strip()
+
+
+def section_quotes(section: str) -> list[str]:
+    """The quotes of a section's passages (`section` is a local id like 'section-b2'), in pd:order."""
+    rows = select("SELECT ?o ?q WHERE { ?p dcterms:isPartOf ?s ; pd:order ?o ; pd:quote ?q }",
+                  s=URIRef("https://w3id.org/paradiplomacy/id/" + section))
+    return [normalise(str(q)) for _, q in sorted(rows, key=lambda r: int(r[0]))]
+
+
+def assert_passages_verbatim_in_text_order(section: str) -> None:
+    """A section's passages occur verbatim in the article, are numbered 1..n by pd:order (matching
+    the number in their id), and follow the article's text order."""
+    rows = select("""SELECT ?p ?q ?o WHERE { ?p a pd:SourcePassage ; pd:quote ?q ; pd:order ?o ;
+                                               dcterms:isPartOf ?s }""",
+                  s=URIRef("https://w3id.org/paradiplomacy/id/" + section))
+    assert rows, f"no passages for {section}"
+    body = article_body()
+    for passage, quote, _ in rows:
+        assert normalise(str(quote)) in body, f"{local(passage)} is not verbatim: {quote}"
+    assert sorted(o.toPython() for _, _, o in rows) == list(range(1, len(rows) + 1))
+    assert all(int(local(p).rsplit("-", 1)[1]) == o.toPython() for p, _, o in rows)
+    positions = [body.index(normalise(str(q))) for _, q, _ in sorted(rows, key=lambda r: r[2].toPython())]
+    assert positions == sorted(positions)

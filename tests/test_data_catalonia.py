@@ -7,21 +7,13 @@ from __future__ import annotations
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from tests.datagraph import article_body, ask, normalise, select
-
-
-def _local(term) -> str:
-    return str(term).rsplit("/", 1)[-1]
+from tests.datagraph import local, section_quotes, section_text, article_body, ask, select
 
 
 def test_every_sentence_of_b2_is_quoted_once_in_order():
     """Joined in order, the passages are the text of B.2."""
-    body = article_body()
-    start = body.index("B.2. Catalonia, Spanyol") + len("B.2. Catalonia, Spanyol")
-    text = body[start:body.index("B.3. Gyeongsangbuk-Do")]
-    rows = select("SELECT ?o ?q WHERE { ?p dcterms:isPartOf pdi:section-b2 ; pd:order ?o ; pd:quote ?q }")
-    joined = " ".join(normalise(str(q)) for _, q in sorted(rows, key=lambda r: int(r[0])))
-    assert joined.replace(" ", "") == text.replace(" ", "")
+    text = section_text("B.2. Catalonia, Spanyol", "B.3. Gyeongsangbuk-Do")
+    assert " ".join(section_quotes("section-b2")).replace(" ", "") == text.replace(" ", "")
 
 
 def test_statute_approved_by_referendum_18_june_2006_in_force_9_august_2006():
@@ -49,7 +41,7 @@ def test_catalonia_competences_and_own_police():
     ‘Mossos d’Esquadra’ ..." """
     rows = select("""SELECT ?d WHERE { ?c a pd:Competence ; pd:holder pdi:catalonia ; pd:policyDomain ?d ;
                      prov:wasDerivedFrom pdi:passage-b2-03 }""")
-    assert {_local(d) for (d,) in rows} == {
+    assert {local(d) for (d,) in rows} == {
         "culture", "education", "health", "environment", "civil-justice", "communication", "transport",
         "commerce", "public-security", "local-government"}
     assert ask("ASK { ?c pd:holder pdi:catalonia ; pd:policyDomain pdv:policing }")
@@ -64,7 +56,7 @@ def test_madrid_keeps_border_control_terrorism_immigration_and_foreign_policy():
     negeri adalah kewenangan pemerintah pusat, namun pada kenyataannya, hal ini tidaklah bersifat kaku." """
     rows = select("""SELECT ?d WHERE { ?c a pd:ReservedCompetence ; pd:holder pdi:spain-central-government ;
                      pd:withRespectTo pdi:catalonia ; pd:policyDomain ?d }""")
-    assert {_local(d) for (d,) in rows} == {"border-control", "counter-terrorism", "immigration", "foreign-policy"}
+    assert {local(d) for (d,) in rows} == {"border-control", "counter-terrorism", "immigration", "foreign-policy"}
     notes = select("""SELECT ?n WHERE { ?c a pd:ReservedCompetence ; pd:policyDomain pdv:foreign-policy ;
                       pd:withRespectTo pdi:catalonia ; pd:description ?n FILTER(lang(?n) = "id") }""")
     assert any("tidaklah bersifat kaku" in str(n) for (n,) in notes)
@@ -76,7 +68,7 @@ def test_partners_of_catalonias_agreements_without_dates():
     Recherche Scientifique (...), dan the National Assembly of Quebec." No dates are given."""
     rows = select("""SELECT ?partner WHERE { ?a a pd:CooperationAgreement ; pd:party pdi:catalonia , ?partner .
                      FILTER(?partner != pdi:catalonia) }""")
-    assert {_local(p) for (p,) in rows} == {
+    assert {local(p) for (p,) in rows} == {
         "scotland", "california", "gyeonggi-province", "cnrs", "national-assembly-of-quebec"}
     assert not ask("""ASK { ?a a pd:CooperationAgreement ; pd:party pdi:catalonia . ?e pd:ofAgreement ?a }""")
     assert ask("ASK { pdi:gyeonggi-province skos:altLabel 'Kyonggi Province'@id ; pd:inState pdi:south-korea }")
@@ -98,7 +90,7 @@ def test_external_secretariat_staff_and_senior_staff_abroad():
     termasuk perwakilan Catalonia di Uni Eropa, Berlin, London and New York." """
     rows = select("""SELECT ?who ?v ?where WHERE { ?c a pd:StaffCount ; pd:countOf ?who ; pd:value ?v ;
                      pd:workplace ?where FILTER(?who IN (pdi:catalonia, pdi:catalonia-external-cooperation-secretariat)) }""")
-    assert sorted((_local(w), int(v), _local(p)) for w, v, p in rows) == [
+    assert sorted((local(w), int(v), local(p)) for w, v, p in rows) == [
         ("catalonia", 6, "abroad"), ("catalonia-external-cooperation-secretariat", 7, "headquarters")]
     reps = select("""SELECT ?label WHERE { ?r a pd:Representation ; pd:representationOf pdi:catalonia ;
                      pd:representationIn ?where . ?where rdfs:label ?label FILTER(lang(?label) = "en") }""")
@@ -113,7 +105,7 @@ def test_agreements_by_domain_37_5_11():
                      pd:policyDomain ?d }""")
     by_count: dict = {}
     for c, v, d in rows:
-        by_count.setdefault((c, int(v)), set()).add(_local(d))
+        by_count.setdefault((c, int(v)), set()).add(local(d))
     assert sorted((v, sorted(ds)) for (_, v), ds in by_count.items()) == [
         (5, ["culture"]), (11, ["tourism"]), (37, ["commerce", "economy"])]
 
@@ -149,7 +141,7 @@ def test_demonstration_in_barcelona_12_september_2012_for_full_national_freedom(
     """"... dalam sebuah demonstrasi yang besar di Barcelona pada tanggal 12 September 2012 ..." and
     "... our desire and goal of full national freedom"."""
     rows = select("""SELECT ?d ?aim WHERE { ?e a pd:Demonstration ; pd:location pdi:barcelona ; pd:date ?d ; pd:aim ?aim }""")
-    assert rows and {(d, _local(a)) for d, a in rows} == {
+    assert rows and {(d, local(a)) for d, a in rows} == {
         (Literal("2012-09-12", datatype=XSD.date), "aim-national-freedom")}
 
 

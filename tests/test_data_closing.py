@@ -6,14 +6,10 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from tests.datagraph import article_body, ask, normalise, select
+from tests.datagraph import local, article_body, ask, normalise, select
 
 PDI = "https://w3id.org/paradiplomacy/id/"
 CLOSING_PASSAGES = {f"passage-b5-{n:02d}" for n in range(19, 24)} | {f"passage-c-{n:02d}" for n in range(1, 6)}
-
-
-def local(term) -> str:
-    return str(term).rsplit("/", 1)[-1]
 
 
 def test_closing_passages_are_verbatim():

@@ -9,34 +9,18 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from tests.datagraph import article_body, ask, normalise, select
-
-
-def _local(term) -> str:
-    return str(term).rsplit("/", 1)[-1]
-
-
-def _section_text(start: str, end: str) -> str:
-    body = article_body()
-    i = body.index(start)
-    return body[i + len(start):body.index(end, i)].strip()
-
-
-def _quotes(section: str) -> list[str]:
-    rows = select("""SELECT ?o ?q WHERE { ?p dcterms:isPartOf ?s ; pd:order ?o ; pd:quote ?q }""",
-                  s=URIRef("https://w3id.org/paradiplomacy/id/" + section))
-    return [normalise(str(q)) for _, q in sorted(rows, key=lambda r: int(r[0]))]
+from tests.datagraph import local, section_quotes, section_text, article_body, ask, select
 
 
 def test_every_sentence_of_section_a_is_quoted_once_in_order():
     """Section A's passages, joined in order, are exactly the text of section A."""
-    text = _section_text("A. Pendahuluan", "B. Pembahasan")
-    assert " ".join(_quotes("section-a")).replace(" ", "") == text.replace(" ", "")
+    text = section_text("A. Pendahuluan", "B. Pembahasan")
+    assert " ".join(section_quotes("section-a")).replace(" ", "") == text.replace(" ", "")
 
 
 def test_every_sentence_of_the_introduction_of_b_is_quoted_once_in_order():
-    text = _section_text("Beberapa Pengalaman Paradiplomasi di Negara Maju", "B.1. Flanders, Belgia")
-    assert " ".join(_quotes("section-b")).replace(" ", "") == text.replace(" ", "")
+    text = section_text("Beberapa Pengalaman Paradiplomasi di Negara Maju", "B.1. Flanders, Belgia")
+    assert " ".join(section_quotes("section-b")).replace(" ", "") == text.replace(" ", "")
 
 
 def test_paradiplomacy_coined_by_soldatos_from_parallel_diplomacy_in_the_1980s():
@@ -90,7 +74,7 @@ def test_criekemans_two_tendencies():
                      pd:classifies ?r ; pd:character ?character . ?r pd:subStateActor ?actor }""")
     by_character: dict[str, set[str]] = {}
     for actor, character in rows:
-        by_character.setdefault(_local(character), set()).add(_local(actor))
+        by_character.setdefault(local(character), set()).add(local(actor))
     assert by_character == {"cooperative": {"flanders", "wallonia", "bavaria"},
                             "conflictual": {"scotland", "catalonia"}}
     # the lingering competitiveness is kept in the source's words on the cooperative ones
@@ -111,7 +95,7 @@ def _placements(kind: str) -> set[str]:
     rows = select("""SELECT ?a WHERE { ?p a pd:KindPlacement ; pd:placedBy pdi:andre-lecours ;
                      pd:paradiplomacyKind ?k ; pd:placedActor ?a }""",
                   k=URIRef("https://w3id.org/paradiplomacy/vocab/" + kind))
-    return {_local(a) for (a,) in rows}
+    return {local(a) for (a,) in rows}
 
 
 def test_lecours_first_kind_economic():
@@ -119,7 +103,7 @@ def test_lecours_first_kind_economic():
     Serikat dan Australia." """
     assert _placements("economic-paradiplomacy") == {"us-states", "australian-states"}
     states = select("""SELECT ?s WHERE { VALUES ?g { pdi:us-states pdi:australian-states } ?g a pd:ActorGroup ; pd:inState ?s }""")
-    assert {_local(s) for (s,) in states} == {"united-states", "australia"}
+    assert {local(s) for (s,) in states} == {"united-states", "australia"}
 
 
 def test_lecours_second_kind_multipurpose_with_rhone_alpes_partners():
@@ -130,7 +114,7 @@ def test_lecours_second_kind_multipurpose_with_rhone_alpes_partners():
     partners = select("""SELECT ?partner ?state WHERE { pdi:placement-lecours-rhone-alpes pd:examplePartner ?partner .
                          { ?partner a pd:SovereignState BIND(?partner AS ?state) }
                          UNION { ?partner a pd:ActorGroup ; pd:inState ?state } }""")
-    assert {(_local(p), _local(s)) for p, s in partners} == {
+    assert {(local(p), local(s)) for p, s in partners} == {
         ("mali", "mali"), ("senegal", "senegal"), ("tunisia", "tunisia"),
         ("vietnamese-provinces", "vietnam"), ("polish-provinces", "poland")}
     # the article calls the three African states "negara bagian": kept and flagged
@@ -143,7 +127,7 @@ def test_lecours_third_kind_identity():
     Basque Country." """
     assert _placements("identity-paradiplomacy") == {"flanders", "catalonia", "quebec", "basque-country"}
     rows = select("""SELECT ?a ?s WHERE { VALUES ?a { pdi:flanders pdi:catalonia pdi:quebec } ?a pd:inState ?s }""")
-    assert {(_local(a), _local(s)) for a, s in rows} == {
+    assert {(local(a), local(s)) for a, s in rows} == {
         ("flanders", "belgium"), ("catalonia", "spain"), ("quebec", "canada")}
 
 
@@ -155,7 +139,7 @@ def test_author_places_indonesian_paradiplomacy_in_the_second_kind():
     rows = select("""SELECT ?kind ?state WHERE { ?p a pd:KindPlacement ; pd:placedBy pdi:seed-article-author ;
                      pd:placedActor pdi:indonesian-local-governments ; pd:paradiplomacyKind ?kind .
                      pdi:indonesian-local-governments a pd:ActorGroup ; pd:inState ?state }""")
-    assert [(_local(k), _local(s)) for k, s in rows] == [("multipurpose-paradiplomacy", "indonesia")]
+    assert [(local(k), local(s)) for k, s in rows] == [("multipurpose-paradiplomacy", "indonesia")]
     domains = select("""SELECT ?label WHERE { ?p pd:placedBy pdi:seed-article-author ;
                         pd:placedActor pdi:indonesian-local-governments ; pd:policyDomain ?d .
                         ?d skos:prefLabel ?label FILTER(lang(?label) = "id") }""")

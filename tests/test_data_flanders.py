@@ -8,27 +8,19 @@ from __future__ import annotations
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from tests.datagraph import article_body, ask, normalise, select
-
-
-def _local(term) -> str:
-    return str(term).rsplit("/", 1)[-1]
+from tests.datagraph import local, section_quotes, section_text, article_body, ask, select
 
 
 def test_every_sentence_of_b1_is_quoted_once_in_order():
-    body = article_body()
-    start = body.index("B.1. Flanders, Belgia") + len("B.1. Flanders, Belgia")
-    text = body[start:body.index("B.2. Catalonia, Spanyol")]
-    rows = select("SELECT ?o ?q WHERE { ?p dcterms:isPartOf pdi:section-b1 ; pd:order ?o ; pd:quote ?q }")
-    joined = " ".join(normalise(str(q)) for _, q in sorted(rows, key=lambda r: int(r[0])))
-    assert joined.replace(" ", "") == text.replace(" ", "")
+    text = section_text("B.1. Flanders, Belgia", "B.2. Catalonia, Spanyol")
+    assert " ".join(section_quotes("section-b1")).replace(" ", "") == text.replace(" ", "")
 
 
 def test_flanders_combines_the_flemish_region_and_community():
     """"Pemerintah regional Flanders merupakan gabungan dari ‘The Flemish Region’ dengan ‘the Flemish
     Community’." """
     rows = select("SELECT ?part ?cls WHERE { pdi:flanders org:hasSubOrganization ?part . ?part a ?cls }")
-    assert {(_local(p), str(c).split("#")[-1]) for p, c in rows} == {
+    assert {(local(p), str(c).split("#")[-1]) for p, c in rows} == {
         ("flemish-region", "Region"), ("flemish-community", "Community")}
 
 
@@ -45,7 +37,7 @@ def test_flanders_competences_one_per_domain():
     di wilayahnya." """
     rows = select("""SELECT ?c ?d WHERE { ?c a pd:Competence ; pd:holder pdi:flanders ; pd:policyDomain ?d ;
                      prov:wasDerivedFrom pdi:passage-b1-05 }""")
-    domains = [_local(d) for _, d in rows]
+    domains = [local(d) for _, d in rows]
     assert len(domains) == len(set(domains)) == len({c for c, _ in rows})  # one node per domain
     assert set(domains) == {
         "economy", "international-trade", "public-health", "energy-distribution", "housing", "agriculture",
@@ -67,8 +59,8 @@ def test_more_than_100_representations_for_entrepreneurship_agriculture_tourism(
     kewirausahaan internasional, pertanian dan pariwisata ..." """
     rows = select("""SELECT ?v ?qual ?d WHERE { ?c a pd:RepresentationCount ; pd:countOf pdi:flanders ;
                      pd:value ?v ; pd:qualifier ?qual ; pd:policyDomain ?d }""")
-    assert {(int(v), _local(q)) for v, q, _ in rows} == {(100, "more-than")}
-    assert {_local(d) for _, _, d in rows} == {"entrepreneurship", "agriculture", "tourism"}
+    assert {(int(v), local(q)) for v, q, _ in rows} == {(100, "more-than")}
+    assert {local(d) for _, _, d in rows} == {"entrepreneurship", "agriculture", "tourism"}
     assert "sekitar 100 lebih perwakilan" in article_body()
 
 
@@ -77,7 +69,7 @@ def test_staff_at_headquarters_and_abroad():
     "Pegawai yang menempati pos perwakilan diplomatik Flanders di luar negeri ada 95 orang ..." """
     rows = select("""SELECT ?where ?v WHERE { ?c a pd:StaffCount ; pd:countOf pdi:flanders ; pd:value ?v ;
                      pd:workplace ?where FILTER NOT EXISTS { ?c pd:staffFunction ?f } }""")
-    assert sorted((_local(w), int(v)) for w, v in rows) == [("abroad", 95), ("headquarters", 94)]
+    assert sorted((local(w), int(v)) for w, v in rows) == [("abroad", 95), ("headquarters", 94)]
     body = article_body()
     assert "mencapai 94 orang" in body and "di luar negeri ada 95 orang" in body
 
@@ -89,7 +81,7 @@ def test_staff_abroad_breakdown_and_the_diplomats_subset():
     pegawai, dan tidak ada yang menempati pos urusan kerjasama kebudayaan." """
     parts = select("""SELECT ?f ?v WHERE { ?c pd:partOfTotal pdi:count-flanders-staff-abroad ;
                       pd:staffFunction ?f ; pd:value ?v }""")
-    assert sorted((_local(f), int(v)) for f, v in parts) == sorted([
+    assert sorted((local(f), int(v)) for f, v in parts) == sorted([
         ("foreign-policy", 44), ("tourism", 26), ("international-trade", 19),
         ("development-cooperation", 3), ("cultural-cooperation", 0)])
     diplomats = select("""SELECT ?v ?status ?of WHERE { ?c pd:subsetOf ?sup ; pd:value ?v ; pd:staffStatus ?status .
@@ -114,7 +106,7 @@ def test_relation_with_brussels_harmonious_with_two_frictions():
     territorial dan isu identitas minoritas di wilayah yang termasuk dalam ‘Flanders Belt’." """
     rows = select("""SELECT ?character WHERE { ?c a pd:Classification ; pd:classifiedBy pdi:seed-article-author ;
                      pd:classifies pdi:relation-flanders-belgium ; pd:character ?character }""")
-    assert [_local(c) for (c,) in rows] == ["cooperative"]
+    assert [local(c) for (c,) in rows] == ["cooperative"]
     frictions = select("""SELECT ?issue WHERE { pdi:relation-flanders-belgium pd:hasFriction ?f .
                           ?f a pd:Friction ; pd:issue ?issue FILTER(lang(?issue) = "id") }""")
     issues = sorted(str(i) for (i,) in frictions)
@@ -135,4 +127,4 @@ def test_eu_activity_vertical_and_horizontal():
     """"Flanders sangat aktif dalam kerjasama Uni Eropa sehingga memiliki jaringan yang kuat, baik secara
     vertikal maupun horizontal atau sesama pemerintahan regional di Eropa." """
     rows = select("SELECT ?x WHERE { pdi:flanders pd:cooperatesWith ?x }")
-    assert {_local(x) for (x,) in rows} >= {"european-union", "european-regional-governments"}
+    assert {local(x) for (x,) in rows} >= {"european-union", "european-regional-governments"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from rdflib import Literal, URIRef
 
-from tests.datagraph import article_body, ask, normalise, select
+from tests.datagraph import assert_passages_verbatim_in_text_order, local, ask, select
 
 PDI = "https://w3id.org/paradiplomacy/id/"
 PDV = "https://w3id.org/paradiplomacy/vocab/"
@@ -19,23 +19,8 @@ def iri(local: str) -> URIRef:
     return URIRef(PDI + local)
 
 
-def local(term) -> str:
-    return str(term).rsplit("/", 1)[-1]
-
-
 def test_b3_passages_are_verbatim_and_numbered_in_text_order():
-    rows = select("""SELECT ?p ?q ?o WHERE { ?p a pd:SourcePassage ; pd:quote ?q ; pd:order ?o ;
-                                                dcterms:isPartOf pdi:section-b3 }""")
-    assert rows, "no passages for section B.3"
-    body = article_body()
-    for passage, quote, _ in rows:
-        assert normalise(str(quote)) in body, f"{local(passage)} is not verbatim: {quote}"
-    numbers = sorted(int(local(p).rsplit("-", 1)[1]) for p, _, _ in rows)
-    assert numbers == list(range(1, len(rows) + 1))
-    assert all(int(local(p).rsplit("-", 1)[1]) == o.toPython() for p, _, o in rows)
-    # text order: each passage starts later in the article than the one before
-    positions = [body.index(normalise(str(q))) for _, q, _ in sorted(rows, key=lambda r: r[2].toPython())]
-    assert positions == sorted(positions)
+    assert_passages_verbatim_in_text_order("section-b3")
 
 
 def test_near_membership_since_september_1996_as_driving_force():

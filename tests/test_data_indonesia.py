@@ -4,13 +4,9 @@ Each test quotes the sentence of the article it checks; the expected values can 
 """
 from __future__ import annotations
 
-from tests.datagraph import article_body, ask, normalise, select
+from tests.datagraph import local, article_body, ask, normalise, select
 
 FIRST_PASSAGES = {f"passage-b5-{n:02d}" for n in range(1, 5)}
-
-
-def local(term) -> str:
-    return str(term).rsplit("/", 1)[-1]
 
 
 def test_first_b5_passages_are_verbatim():

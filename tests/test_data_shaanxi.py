@@ -6,13 +6,9 @@ from __future__ import annotations
 
 from rdflib import Literal, URIRef
 
-from tests.datagraph import article_body, ask, normalise, select
+from tests.datagraph import assert_passages_verbatim_in_text_order, local, article_body, ask, select
 
 PDI = "https://w3id.org/paradiplomacy/id/"
-
-
-def local(term) -> str:
-    return str(term).rsplit("/", 1)[-1]
 
 
 # "... antara lain Minnesotta dan Kansas City-USA, Nara dan Kyoto-Jepang, Edinburgh-UK, Bo Town-Perancis,
@@ -30,15 +26,7 @@ PARTNERS_AS_GIVEN = {
 
 
 def test_b4_passages_are_verbatim_and_numbered_in_text_order():
-    rows = select("""SELECT ?p ?q ?o WHERE { ?p a pd:SourcePassage ; pd:quote ?q ; pd:order ?o ;
-                                                dcterms:isPartOf pdi:section-b4 }""")
-    assert rows, "no passages for section B.4"
-    body = article_body()
-    for passage, quote, _ in rows:
-        assert normalise(str(quote)) in body, f"{local(passage)} is not verbatim: {quote}"
-    assert sorted(o.toPython() for _, _, o in rows) == list(range(1, len(rows) + 1))
-    positions = [body.index(normalise(str(q))) for _, q, _ in sorted(rows, key=lambda r: r[2].toPython())]
-    assert positions == sorted(positions)
+    assert_passages_verbatim_in_text_order("section-b4")
 
 
 def test_every_named_partner_in_the_country_the_source_gives():

@@ -8,19 +8,14 @@ from __future__ import annotations
 
 import csv
 import re
-from pathlib import Path
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from tests.datagraph import SHARED, article_body, article_full, ask, normalise, select
+from tests.datagraph import local, SHARED, article_body, article_full, ask, normalise, select
 
 WIKIDATA_CSV = SHARED / "reference" / "wikidata-ids.csv"
 PDI = "https://w3id.org/paradiplomacy/id/"
-
-
-def _local(term) -> str:
-    return str(term).rsplit("/", 1)[-1]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -32,7 +27,7 @@ def test_every_quote_occurs_verbatim_in_the_article():
     body = article_body()
     rows = select("SELECT ?p ?q WHERE { ?p pd:quote ?q }")
     assert len(rows) > 50
-    missing = [(_local(p), str(q)[:80]) for p, q in rows if normalise(str(q)) not in body]
+    missing = [(local(p), str(q)[:80]) for p, q in rows if normalise(str(q)) not in body]
     assert missing == []
 
 
@@ -42,9 +37,9 @@ def test_passage_iri_matches_its_section_and_order():
     assert rows
     wrong = []
     for p, s, o in rows:
-        m = re.fullmatch(r"passage-([a-z0-9]+)-(\d\d)", _local(p))
-        if not m or _local(s) != f"section-{m.group(1)}" or int(m.group(2)) != int(o):
-            wrong.append((_local(p), _local(s), int(o)))
+        m = re.fullmatch(r"passage-([a-z0-9]+)-(\d\d)", local(p))
+        if not m or local(s) != f"section-{m.group(1)}" or int(m.group(2)) != int(o):
+            wrong.append((local(p), local(s), int(o)))
     assert wrong == []
 
 
@@ -54,7 +49,7 @@ def test_passages_of_a_section_follow_the_text_order():
     rows = select("SELECT ?s ?o ?q WHERE { ?p a pd:SourcePassage ; dcterms:isPartOf ?s ; pd:order ?o ; pd:quote ?q }")
     by_section: dict[str, list[tuple[int, str]]] = {}
     for s, o, q in rows:
-        by_section.setdefault(_local(s), []).append((int(o), normalise(str(q))))
+        by_section.setdefault(local(s), []).append((int(o), normalise(str(q))))
     for section in ("section-a", "section-b", "section-b1", "section-b2"):
         positions = [body.find(q) for _, q in sorted(by_section[section])]
         assert positions == sorted(positions), section
@@ -86,7 +81,7 @@ def test_sections_in_article_order():
                 "B.3. Gyeongsangbuk-Do", "B.4. Shaanxi", "B.5 Paradiplomasi", "C. Penutup"]
     assert [full.find(h) for h in headings] == sorted(full.find(h) for h in headings)
     subs = select("SELECT ?s WHERE { ?s a pd:ArticleSection ; dcterms:isPartOf pdi:section-b }")
-    assert sorted(_local(s) for (s,) in subs) == [f"section-b{i}" for i in range(1, 6)]
+    assert sorted(local(s) for (s,) in subs) == [f"section-b{i}" for i in range(1, 6)]
 
 
 def _dehyphen(text: str) -> str:
@@ -145,10 +140,10 @@ def test_wikidata_ids_only_from_the_reference_list():
     ids = _reference_ids()
     rows = select("SELECT ?s ?wd WHERE { ?s skos:exactMatch ?wd FILTER(STRSTARTS(STR(?wd), STR(wd:))) }")
     assert rows
-    unknown = [(_local(s), _local(w)) for s, w in rows if _local(w) not in ids]
+    unknown = [(local(s), local(w)) for s, w in rows if local(w) not in ids]
     assert unknown == []
     # one id, one resource
-    targets = [_local(w) for _, w in rows]
+    targets = [local(w) for _, w in rows]
     assert len(targets) == len(set(targets))
 
 
@@ -189,5 +184,5 @@ def test_states_derive_from_passages_that_name_them():
     for s, n in names:
         labels.setdefault(s, set()).add(str(n))
     assert rows
-    unnamed = [(_local(s), str(q)[:60]) for s, q in rows if not any(n in str(q) for n in labels[s])]
+    unnamed = [(local(s), str(q)[:60]) for s, q in rows if not any(n in str(q) for n in labels[s])]
     assert unnamed == []

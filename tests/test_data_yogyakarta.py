@@ -12,7 +12,7 @@ import datetime
 import pytest
 from rdflib import URIRef
 
-from tests.datagraph import article_body, ask, normalise, select
+from tests.datagraph import local, article_body, ask, normalise, select
 
 PDI = "https://w3id.org/paradiplomacy/id/"
 
@@ -61,10 +61,6 @@ AGREEMENTS = {
         {"status-stagnant", "status-cancelled", "status-not-optimal"}, 5),
 }
 COUNT_OF = {6: "count-diy-agreements-followed-up", 5: "count-diy-agreements-stagnant"}
-
-
-def local(term) -> str:
-    return str(term).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 def values(query: str, **bindings) -> set[str]:
