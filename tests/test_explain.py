@@ -87,8 +87,6 @@ def test_explain_from_a_real_triple_store_matches_the_embedded_engine(store, tar
     from kg.engine import OxigraphEngine
     from kg.remote import RemoteEngine
 
-    if "real" not in store.datasets:
-        pytest.skip("the built dataset is not available")
     ds = store.datasets["real"]
     remote = RemoteEngine(store.query_url, default_graphs=ds.graphs)
     local = OxigraphEngine.from_nquads(ds.nquads)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
-from conftest_stores import FIXTURE_GRAPHS, FIXTURES, NO_REAL_DATASET, run_kg
+from conftest_stores import FIXTURE_GRAPHS, FIXTURES, run_kg
 from kg.engine import OxigraphEngine, SelectResult, comparable, normalise_literal
 from kg.queries import load_catalogue, parse_header
 from kg.remote import RemoteEndpointError, RemoteEngine, RemoteLimitError
@@ -68,8 +68,6 @@ def test_canned_query_same_answer_on_store_as_embedded(request, store, dataset, 
     known = KNOWN_STORE_BUGS.get((store.name, query.name))
     if known and dataset == "real":
         request.applymarker(pytest.mark.xfail(strict=True, reason=known))
-    if dataset not in store.datasets:
-        pytest.skip(f"the built dataset is not available ({'; '.join(NO_REAL_DATASET)})")
     ds = store.datasets[dataset]
     bindings = query.bind()
     expected = embedded(ds.nquads).query(query.text, bindings)
@@ -139,7 +137,7 @@ def test_push_into_one_graph(store, tmp_path):
 @pytest.mark.parametrize("store", ["virtuoso"], indirect=True)  # the one with accounts
 def test_push_with_wrong_password_is_a_clear_error(store):
     # the real dataset when built: Virtuoso hangs up on a large body sent with bad credentials
-    ds = store.datasets.get("real") or store.datasets["fixture"]
+    ds = store.datasets["real"]
     code, _out, err = run_kg(["push", "--dataset", str(ds.nquads), "--endpoint", store.query_url,
                               "--store", store.store_url, "--user", "dba", "--password", "wrong"])
     assert code == 2
