@@ -354,19 +354,9 @@ def cmd_demo(args) -> int:
 # --- the parser -----------------------------------------------------------------------------
 
 def _load_plugins(sub) -> None:
+    # each command module adds its own subcommand and options
     for modname in PLUGIN_MODULES:
-        try:
-            mod = importlib.import_module(modname)
-        except ModuleNotFoundError as exc:
-            # These modules are written in parallel by other parts of the project; until one
-            # exists its command is simply absent. A module that exists but fails to import is
-            # a bug and is not hidden.
-            if exc.name == modname:
-                continue
-            raise
-        register = getattr(mod, "register", None)
-        if register is not None:
-            register(sub)
+        importlib.import_module(modname).register(sub)
 
 
 def build_parser() -> argparse.ArgumentParser:
