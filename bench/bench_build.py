@@ -20,9 +20,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from kg.build import build  # noqa: E402
-from kg.loader import KgInputError, load_tree  # noqa: E402
-from kg.reason import infer  # noqa: E402
-from kg.validate import validate_shapes  # noqa: E402
+from kg.build.sources import InputError, load_tree  # noqa: E402
+from kg.build.reason import infer  # noqa: E402
+from kg.build.shacl import validate_shapes  # noqa: E402
 
 
 def median_ms(samples: list[float]) -> str:
@@ -100,6 +100,6 @@ def main(argv=None) -> int:
 if __name__ == "__main__":
     try:
         sys.exit(main())
-    except KgInputError as exc:
+    except InputError as exc:
         print(f"bench_build: the sources do not build: {exc}", file=sys.stderr)
         sys.exit(2)

@@ -6,7 +6,7 @@ Prints, for every queries/*.rq (defaults bound), the median latency over --runs 
 embedded engine (pyoxigraph) and on rdflib side by side, and the number of rows.
 
 Then the reasoning time of
-  1. owlrl's full OWL-RL closure over ontology + data (`kg.reason.closure(method="full")`, what
+  1. owlrl's full OWL-RL closure over ontology + data (`kg.build.reason.closure(method="full")`, what
      `kg build` does by default);
   2. owlrl over the data and only the ontology triples RL rules read (`method="targeted"`);
   3. only the classification axioms of ontology/relations.ttl, compiled from the ontology into
@@ -31,11 +31,12 @@ from rdflib.namespace import OWL, RDF, RDFS
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.engine import OxigraphEngine, RdflibEngine, to_oxigraph  # noqa: E402
-from kg.loader import load_tree  # noqa: E402
+from kg.query.embedded import OxigraphEngine, RdflibEngine  # noqa: E402
+from kg.terms import to_oxigraph  # noqa: E402
+from kg.build.sources import load_tree  # noqa: E402
 from kg.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, PD  # noqa: E402
-from kg.queries import load_catalogue  # noqa: E402
-from kg.reason import closure, infer  # noqa: E402
+from kg.query.catalogue import load_catalogue  # noqa: E402
+from kg.build.reason import closure, infer  # noqa: E402
 
 CLASSIFICATION_TARGETS = (PD.ConflictIndicator, PD.CooperationIndicator,
                           PD.ConflictualRelation, PD.CooperativeRelation)

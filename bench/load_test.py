@@ -1,6 +1,6 @@
 """Load test of `kg serve` on loopback: 8 concurrent clients run the canned queries.
 
-Starts `python -m kg.server` on 127.0.0.1 (a free port) over the built dataset (or --data) twice:
+Starts `python -m kg serve` on 127.0.0.1 (a free port) over the built dataset (or --data) twice:
 with its result cache (the default) and without it (`--cache-entries 0`, every request runs the
 query in a worker). Each time it sends a fixed number of requests over N keep-alive connections with
 an overall time limit, and prints throughput and p50/p99 latency side by side; then the same queries
@@ -37,8 +37,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.engine import RdflibEngine  # noqa: E402
-from kg.queries import load_catalogue  # noqa: E402
+from kg.query.embedded import RdflibEngine  # noqa: E402
+from kg.query.catalogue import load_catalogue  # noqa: E402
 
 
 def free_port() -> int:
@@ -159,7 +159,7 @@ def run_wrk(url: str, paths: list[str], n_clients: int, n_requests: int, time_li
 
 def start_server(data: Path, root: Path | None, workers: int, cache: bool) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    cmd = [sys.executable, "-m", "kg.server", "--host", "127.0.0.1", "--port", str(port),
+    cmd = [sys.executable, "-m", "kg", "serve", "--host", "127.0.0.1", "--port", str(port),
            "--data", str(data), "--workers", str(workers)]
     if root:
         cmd += ["--root", str(root)]
@@ -177,7 +177,7 @@ def start_server(data: Path, root: Path | None, workers: int, cache: bool) -> tu
         except httpx.HTTPError:
             time.sleep(0.1)
     server.kill()
-    raise RuntimeError("the server did not start (run `python -m kg.server --data ...` to see why)")
+    raise RuntimeError("the server did not start (run `python -m kg serve --data ...` to see why)")
 
 
 def load_phase(args, data: Path, root: Path | None, names: list[str], cache: bool, client: str) -> Figures:
@@ -236,9 +236,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.data:
         data = Path(args.data).resolve()
     else:
-        from kg.build import dist_dir, ensure_built
-        ensure_built(root)
-        data = Path(dist_dir(root)) / "paradiplomacy.nq"
+        from kg.dataset import DatasetLocation
+        data = DatasetLocation.of(root).ensure_built()
     catalogue = [q for q in load_catalogue(root).values() if q.role == "report"]
     if not catalogue:
         print("no canned report queries to run", file=sys.stderr)

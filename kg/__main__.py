@@ -1,6 +1,6 @@
 """`python -m kg`: the same as the `kg` console script."""
 import sys
 
-from .cli import main
+from kg.cli import main
 
 sys.exit(main())

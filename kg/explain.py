@@ -29,16 +29,15 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
-from .namespaces import PD, PDI, PREFIXES
+from kg.errors import ExplainError, InputError
+from kg.namespaces import PD, PREFIXES
+from kg.terms import expand, short
 
 __all__ = ["explain", "Explanation", "RelationExplanation", "Derivation", "EvidenceStep", "Source",
-           "ExplainError", "resolve_iri", "render_class", "format_text", "register"]
+           "ExplainError", "resolve_iri", "render_class", "format_text"]
 
 CHARACTER_CLASSES = (PD.CooperativeRelation, PD.ConflictualRelation)
 
-
-class ExplainError(Exception):
-    """The resource cannot be explained (unknown, or not a relation nor an actor with relations)."""
 
 
 @dataclass
@@ -109,14 +108,9 @@ class Explanation:
 
 # --- names ------------------------------------------------------------------------------------
 
-def short(term: Node | str) -> str:
-    """A prefixed name where a project prefix fits, else the IRI."""
-    s = str(term)
-    best = None
-    for p, ns in PREFIXES.items():
-        if s.startswith(ns) and (best is None or len(ns) > len(PREFIXES[best])):
-            best = p
-    return f"{best}:{s[len(PREFIXES[best]):]}" if best else s
+def _short(term: Node | str) -> str:
+    return short(term, brackets=False)
+
 
 
 def _local(term: Node) -> str:
@@ -129,22 +123,10 @@ def _local(term: Node) -> str:
 
 def resolve_iri(text: str) -> URIRef:
     """A bare id (`catalonia`), a prefixed name (`pdi:catalonia`) or a full IRI, as an IRI."""
-    text = text.strip()
-    if text.startswith("<") and text.endswith(">"):
-        text = text[1:-1]
-    if "://" in text:
-        iri = text
-    elif ":" in text:
-        prefix, local = text.split(":", 1)
-        if prefix not in PREFIXES:
-            raise ExplainError(f"unknown prefix {prefix!r} in {text!r}; use one of "
-                               f"{', '.join(sorted(PREFIXES))}, a full IRI, or a bare id like 'catalonia'")
-        iri = PREFIXES[prefix] + local
-    else:
-        iri = str(PDI) + text
-    if any(c in iri for c in ' <>"{}|\\^`'):
-        raise ExplainError(f"{text!r} is not a valid IRI or id")
-    return URIRef(iri)
+    try:
+        return expand(text, what="the resource to explain")
+    except InputError as exc:
+        raise ExplainError(str(exc)) from None
 
 
 # --- rendering the axioms ---------------------------------------------------------------------
@@ -224,7 +206,7 @@ _PREFIX = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 def _as_engine(source: Any):
     if hasattr(source, "query") and not isinstance(source, (Graph, Dataset)):
         return source
-    from .engine import RdflibEngine
+    from kg.query.embedded import RdflibEngine
 
     if isinstance(source, Dataset):
         return RdflibEngine(source)
@@ -234,7 +216,7 @@ def _as_engine(source: Any):
         for t in source:
             g.add(t)
         return RdflibEngine(ds)
-    raise TypeError("explain() takes an engine (kg.engine), an rdflib Dataset or an rdflib Graph")
+    raise TypeError("explain() takes an engine (kg.query.embedded), an rdflib Dataset or an rdflib Graph")
 
 
 def _select(engine, text: str, **bindings: Node) -> list[dict[str, Node | None]]:
@@ -289,12 +271,12 @@ def _sources(engine, iri: Node) -> list[Source]:
             continue
         q = r.get("quote")
         out[key] = Source(
-            passage=short(r["passage"]), quote=str(q) if q is not None else None,
+            passage=_short(r["passage"]), quote=str(q) if q is not None else None,
             quote_lang=q.language if isinstance(q, Literal) else None,
             translation=str(r["translation"]) if r.get("translation") is not None else None,
             section=str(r["sectionNumber"]) if r.get("sectionNumber") is not None else None,
             footnote=int(r["footnoteNumber"]) if r.get("footnoteNumber") is not None else None,
-            cited_work=short(r["work"]) if r.get("work") is not None else None,
+            cited_work=_short(r["work"]) if r.get("work") is not None else None,
             cited_work_label=str(r["workLabel"]) if r.get("workLabel") is not None else None,
             pages=str(r["pages"]) if r.get("pages") is not None else None)
     return list(out.values())
@@ -302,8 +284,8 @@ def _sources(engine, iri: Node) -> list[Source]:
 
 def _explain_relation(engine, axioms: Graph, rel: URIRef) -> RelationExplanation:
     actor_rows = _select(engine, "SELECT ?r ?a WHERE { ?r pd:subStateActor ?a }", r=rel)
-    out = RelationExplanation(relation=short(rel), label=_label(engine, rel),
-                              sub_state_actor=short(actor_rows[0]["a"]) if actor_rows else None)
+    out = RelationExplanation(relation=_short(rel), label=_label(engine, rel),
+                              sub_state_actor=_short(actor_rows[0]["a"]) if actor_rows else None)
     rel_types = {r["t"] for r in _select(engine, "SELECT DISTINCT ?r ?t WHERE { ?r a ?t }", r=rel)}
     evidence = sorted({r["e"] for r in _select(engine, "SELECT ?r ?e WHERE { ?r pd:hasEvidence ?e }", r=rel)}, key=str)
     items = {e: _item(engine, e) for e in evidence}
@@ -316,7 +298,7 @@ def _explain_relation(engine, axioms: Graph, rel: URIRef) -> RelationExplanation
         for sub in sorted(axioms.subjects(RDFS.subClassOf, derived), key=str):
             if not isinstance(sub, BNode) or _satisfies(axioms, rel_item, rel, sub) is None:
                 continue
-            d = Derivation(derived_class=short(derived), axiom=f"{render_class(axioms, sub)} ⊑ {_local(derived)}")
+            d = Derivation(derived_class=_short(derived), axiom=f"{render_class(axioms, sub)} ⊑ {_local(derived)}")
             indicators = [m for member in _members(axioms, sub) if isinstance(member, BNode)
                           for m in [axioms.value(member, OWL.someValuesFrom)] if isinstance(m, URIRef)]
             for e in evidence:
@@ -333,13 +315,13 @@ def _explain_relation(engine, axioms: Graph, rel: URIRef) -> RelationExplanation
               OPTIONAL { ?c pd:tendency ?tendency . }
             } ORDER BY ?c ?character""", r=rel), "c", "character", prefer="tendency"):
         out.assertions.append(Assertion(
-            classification=short(r["c"]), character=str(r["character"]) if r.get("character") else None,
-            classified_by=short(r["by"]) if r.get("by") else None,
+            classification=_short(r["c"]), character=str(r["character"]) if r.get("character") else None,
+            classified_by=_short(r["by"]) if r.get("by") else None,
             tendency=str(r["tendency"]) if r.get("tendency") else None, sources=_sources(engine, r["c"])))
     for r in _english_first(_select(engine, """
             SELECT ?r ?f ?issue WHERE { ?r pd:hasFriction ?f . OPTIONAL { ?f pd:issue ?issue } } ORDER BY ?f""", r=rel),
             "f", prefer="issue"):
-        out.frictions.append(Friction(item=short(r["f"]), label=_label(engine, r["f"]),
+        out.frictions.append(Friction(item=_short(r["f"]), label=_label(engine, r["f"]),
                                       issue=str(r["issue"]) if r.get("issue") else None))
     return out
 
@@ -368,9 +350,9 @@ def _evidence_step(engine, axioms: Graph, e: Node, item: _Item, indicator: URIRe
     if rule is None:  # asserted directly in the data
         rule, triples = f"asserted: {_local(indicator)}", [(e, RDF.type, indicator)]
     dates = [str(v) for p in (PD.date, PD.startDate, PD.inForceFrom) for v in item.values.get(p, ())]
-    return EvidenceStep(item=short(e), label=_label(engine, e), date=min(dates) if dates else None,
-                        indicator=short(indicator), rule=rule,
-                        triples=[(short(s), short(p), short(o) if not isinstance(o, Literal) else str(o))
+    return EvidenceStep(item=_short(e), label=_label(engine, e), date=min(dates) if dates else None,
+                        indicator=_short(indicator), rule=rule,
+                        triples=[(_short(s), _short(p), _short(o) if not isinstance(o, Literal) else str(o))
                                  for s, p, o in triples],
                         sources=_sources(engine, e))
 
@@ -381,7 +363,7 @@ def explain(engine_or_dataset: Any, iri: str | URIRef) -> Explanation:
     subject = iri if isinstance(iri, URIRef) else resolve_iri(iri)
     # SELECT with the bound variable projected rather than ASK: pyoxigraph binds only projected variables
     if not _select(engine, "SELECT ?x WHERE { { ?x ?p ?o } UNION { ?s ?p ?x } } LIMIT 1", x=subject):
-        raise ExplainError(f"{short(subject)} is not in the dataset; give a relation (e.g. "
+        raise ExplainError(f"{_short(subject)} is not in the dataset; give a relation (e.g. "
                            f"pdi:relation-catalonia-spain), an actor (pdi:catalonia) or a bare id (catalonia)")
     if _select(engine, "SELECT ?x WHERE { ?x a pd:CentreRegionRelation } LIMIT 1", x=subject):
         relations = [subject]
@@ -389,10 +371,10 @@ def explain(engine_or_dataset: Any, iri: str | URIRef) -> Explanation:
         relations = sorted({r["r"] for r in _select(engine, """
             SELECT ?x ?r WHERE { ?r a pd:CentreRegionRelation ; pd:subStateActor ?x }""", x=subject)}, key=str)
         if not relations:
-            raise ExplainError(f"{short(subject)} is neither a centre–region relation nor the sub-state actor "
+            raise ExplainError(f"{_short(subject)} is neither a centre–region relation nor the sub-state actor "
                                f"of one; `kg query centre-region-relations` lists those that exist")
     axioms = _axioms(engine)
-    return Explanation(subject=short(subject),
+    return Explanation(subject=_short(subject),
                        relations=[_explain_relation(engine, axioms, r) for r in relations])
 
 
@@ -441,55 +423,3 @@ def format_text(exp: Explanation) -> str:
                        + (f" — {f.label}" if f.label else "") + (f": {f.issue}" if f.issue else ""))
         out.append("")
     return "\n".join(out).rstrip() + "\n"
-
-
-# --- the command ------------------------------------------------------------------------------
-
-def register(subparsers) -> None:
-    """Add `kg explain` to the CLI (called by kg.cli)."""
-    import argparse
-
-    p = subparsers.add_parser(
-        "explain", help="why a centre–region relation is derived cooperative or conflictual",
-        description="Explain the derived classification of a centre–region relation: the OWL RL axiom, "
-                    "the evidence that satisfies it (with the axiom that made each piece an indicator), "
-                    "and the quoted source sentences, beside the scholars' or the author's own classification.",
-        epilog="examples:\n  kg explain catalonia\n  kg explain pdi:relation-flanders-belgium\n"
-               "  kg explain https://w3id.org/paradiplomacy/id/relation-catalonia-spain --format json",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("target", metavar="ACTOR-or-IRI",
-                   help="a relation or an actor: bare id (catalonia), prefixed (pdi:catalonia) or full IRI")
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph")
-    p.add_argument("--endpoint", metavar="URL", help="explain from a SPARQL 1.1 endpoint instead")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
-    p.set_defaults(func=_cmd_explain)
-
-
-def _cmd_explain(args) -> int:
-    import sys
-    from pathlib import Path
-
-    from .loader import KgInputError
-    from .namespaces import project_root
-
-    try:
-        target = resolve_iri(args.target)
-    except ExplainError as exc:
-        raise KgInputError(str(exc)) from exc
-    if args.endpoint:
-        from .remote import RemoteEngine
-
-        engine = RemoteEngine(args.endpoint)
-    else:
-        from .build import ensure_built
-        from .engine import load_engine
-
-        root = Path(args.root).resolve() if getattr(args, "root", None) else project_root()
-        engine = load_engine(args.engine, ensure_built(root))
-    try:
-        exp = explain(engine, target)
-    except ExplainError as exc:
-        raise KgInputError(str(exc)) from exc
-    sys.stdout.write(exp.to_json() + "\n" if args.format == "json" else format_text(exp))
-    return 0

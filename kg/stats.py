@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .engine import OxigraphEngine, SelectResult
-from .namespaces import BASE, DATASET_GRAPHS, PD
-from .validate import short
+from kg.namespaces import BASE, DATASET_GRAPHS, PD
+from kg.query.embedded import OxigraphEngine, SelectResult
+from kg.terms import short
 
 __all__ = ["Stats", "compute_stats", "format_stats"]
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Vendor the SPARQL editor of the web page (YASQE, from npm) into kg/web/vendor/, reproducibly.
+# Vendor the SPARQL editor of the web page (YASQE, from npm) into kg/serve/web/vendor/, reproducibly.
 #
 # The built browser bundle is committed, so a machine with only Python serves the editor offline; this
 # script is how it got there, and how to check or redo it. It needs npm (only `npm pack`: no install,
@@ -21,7 +21,7 @@ CODEMIRROR_VERSION=5.55.0
 CODEMIRROR_INTEGRITY="sha512-TumikSANlwiGkdF/Blnu/rqovZ0Y3Jh8yy9TqrPbSM0xxSucq3RgnpVDQ+mD9q6JERJEIT2FMuF/fBGfkhIR/g=="
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-DEST="$ROOT/kg/web/vendor/yasqe-$YASQE_VERSION"
+DEST="$ROOT/kg/serve/web/vendor/yasqe-$YASQE_VERSION"
 
 # sha256 of each vendored file, as committed
 EXPECTED_SHA256="d9340559e433b4d05979e87f197882ee0dcbee9a7560852f6d74eecbe7df30c0  yasqe.min.js
@@ -80,7 +80,7 @@ each file; do not edit these files by hand.
 The bundle includes CodeMirror $CODEMIRROR_VERSION (MIT, LICENSE-codemirror.txt) and, per the package's
 dependencies, lodash-es, query-string, superagent and @triply/yasgui-utils (all MIT).
 
-kg/web/app.js turns off everything in it that would reach the network: the prefix.cc and LOV
+kg/serve/web/app.js turns off everything in it that would reach the network: the prefix.cc and LOV
 completers, its own query button (it defaults to dbpedia.org), share links and localStorage.
 EOF
 

@@ -7,7 +7,6 @@ only one store is up at a time. A missing binary skips with the install command 
 """
 from __future__ import annotations
 
-import argparse
 import io
 import time
 from contextlib import redirect_stderr, redirect_stdout
@@ -58,20 +57,13 @@ class RunningStore:
 
 
 def run_kg(argv: list[str]) -> tuple[int, str, str]:
-    """Run a `kg` subcommand in-process as the CLI would: through `register` and `args.func`.
+    """Run a `kg` command in-process, as the console script does (`kg.cli.main`)."""
+    from kg.cli import main
 
-    kg.cli is another part; the parser here is what its registration contract (docs/CONTRACTS.md)
-    builds, so the tests do not depend on it landing first."""
-    from kg import remote
-
-    parser = argparse.ArgumentParser(prog="kg")
-    sub = parser.add_subparsers(dest="command", required=True)
-    remote.register(sub)
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
         try:
-            args = parser.parse_args(argv)
-            code = args.func(args)
+            code = main(argv)
         except SystemExit as exc:  # argparse usage errors
             code = exc.code if isinstance(exc.code, int) else 2
     return code, out.getvalue(), err.getvalue()
@@ -90,12 +82,11 @@ def _fixture_dataset(tmp: Path) -> Dataset:
 def _real_dataset() -> Dataset:
     """The built dataset of the checkout. A build that fails makes these tests error, not skip:
     the canned queries must be compared on the real data."""
-    from kg import build
+    from kg.dataset import DatasetLocation
     from kg.namespaces import DATASET_GRAPHS, project_root
 
     root = project_root()
-    build.ensure_built(root)
-    nq = Path(build.dist_dir(root)) / "paradiplomacy.nq"
+    nq = DatasetLocation.of(root).ensure_built()
     return Dataset("real", nq, tuple(str(g) for g in DATASET_GRAPHS))
 
 

@@ -66,8 +66,8 @@ def graph() -> Graph:
 
 @lru_cache(maxsize=1)
 def inferred_graph() -> Graph:
-    """ontology ∪ data ∪ the OWL 2 RL inferences that `kg build` adds (kg.reason, targeted method)."""
-    from kg.reason import infer
+    """ontology ∪ data ∪ the OWL 2 RL inferences that `kg build` adds (kg.build.reason, targeted method)."""
+    from kg.build.reason import infer
 
     result = infer(ontology_graph(), data_graph(), method="targeted")
     g = Graph()

@@ -2,7 +2,7 @@
 
 A researcher picks a canned question, changes its parameter, runs it, sees a table with links to
 entity pages, downloads CSV, sees a bar chart for a count by category, and types their own query in
-the SPARQL editor (YASQE, vendored in kg/web/vendor/), or in the plain text box when the editor's
+the SPARQL editor (YASQE, vendored in kg/serve/web/vendor/), or in the plain text box when the editor's
 bundle does not load. No request may leave the server.
 Without Chromium the tests skip with the reason (CI turns skips into failures).
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.server import ServerConfig
+from kg.serve.app import ServerConfig
 from test_server_support import FIXTURES, LiveServer, make_dist
 
 CHROMIUM = "/usr/bin/chromium"

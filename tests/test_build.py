@@ -9,11 +9,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF
 
 import kg
-from kg.build import BuildFailed, build, check, dist_dir, ensure_built
+from kg.build import BuildFailed, build, check
+from kg.dataset import DatasetLocation, dist_dir
 from kg.cli import main
-from kg.loader import KgInputError, load_tree, parse_turtle
+from kg.build.sources import InputError, load_tree, parse_turtle
 from kg.namespaces import ONTOLOGY_IRI, PD, PDI, version_iri
-from kg.reason import drop_reason, infer
+from kg.build.reason import drop_reason, infer
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -57,7 +58,7 @@ def test_both_parsers_name_file_and_line_of_a_syntax_error(tmp_path, parser):
     bad = tmp_path / "bad.ttl"
     bad.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b "open .\nex:d ex:e ex:f .\n',
                    encoding="utf-8")
-    with pytest.raises(KgInputError) as info:
+    with pytest.raises(InputError) as info:
         parse_turtle(bad, parser=parser, root=tmp_path)
     msg = str(info.value)
     assert msg.startswith("bad.ttl:3")
@@ -67,20 +68,20 @@ def test_both_parsers_name_file_and_line_of_a_syntax_error(tmp_path, parser):
 def test_relative_iri_in_a_source_is_an_error_not_resolved(tmp_path):
     bad = tmp_path / "rel.ttl"
     bad.write_text("@prefix ex: <http://example.org/> .\n<flanders> ex:b ex:c .\n", encoding="utf-8")
-    with pytest.raises(KgInputError, match=r"rel.ttl:2:"):
+    with pytest.raises(InputError, match=r"rel.ttl:2:"):
         parse_turtle(bad, root=tmp_path)
 
 
 def test_non_utf8_source_is_refused_with_line(tmp_path):
     bad = tmp_path / "latin.ttl"
     bad.write_bytes(b'@prefix ex: <http://example.org/> .\nex:a ex:b "Qu\xe9bec" .\n')
-    with pytest.raises(KgInputError, match=r"latin.ttl:2: the file is not UTF-8"):
+    with pytest.raises(InputError, match=r"latin.ttl:2: the file is not UTF-8"):
         parse_turtle(bad, root=tmp_path)
 
 
 def test_other_rdf_formats_in_data_are_refused(fixture_tree):
     (fixture_tree / "data" / "extra.jsonld").write_text('{"@context": "http://example.org/ctx"}')
-    with pytest.raises(KgInputError, match=r"data/extra.jsonld: only Turtle"):
+    with pytest.raises(InputError, match=r"data/extra.jsonld: only Turtle"):
         load_tree(fixture_tree)
 
 
@@ -201,27 +202,27 @@ def test_check_reports_without_writing(fixture_tree):
 
 
 def test_ensure_built_rebuilds_only_when_a_source_is_newer(fixture_tree):
-    nq = ensure_built(fixture_tree)
+    nq = DatasetLocation.of(fixture_tree).ensure_built()
     first = nq.stat().st_mtime_ns
-    assert ensure_built(fixture_tree).stat().st_mtime_ns == first
+    assert DatasetLocation.of(fixture_tree).ensure_built().stat().st_mtime_ns == first
     src = fixture_tree / "data" / "flanders.ttl"
     import os
     os.utime(src, ns=(first + 10**9, first + 10**9))
-    assert ensure_built(fixture_tree).stat().st_mtime_ns != first
+    assert DatasetLocation.of(fixture_tree).ensure_built().stat().st_mtime_ns != first
 
 
 def test_ensure_built_rebuilds_a_dist_made_by_another_version(fixture_tree):
-    nq = ensure_built(fixture_tree)
+    nq = DatasetLocation.of(fixture_tree).ensure_built()
     first = nq.stat().st_mtime_ns
     void = dist_dir(fixture_tree) / "void.ttl"
     void.write_text(void.read_text().replace(f'dcat:version "{kg.__version__}"', 'dcat:version "0.0.1"'))
-    assert ensure_built(fixture_tree).stat().st_mtime_ns != first
+    assert DatasetLocation.of(fixture_tree).ensure_built().stat().st_mtime_ns != first
 
 
 def test_the_real_sources_build_and_every_format_parses_back(real_tree):
     import pyoxigraph as ox
     from rdflib.compare import isomorphic
-    from kg.engine import from_oxigraph
+    from kg.terms import from_oxigraph
 
     report = build(real_tree)
     assert report.triples["ontology"] > 0 and report.triples["data"] > 0
@@ -242,7 +243,7 @@ def test_the_real_sources_build_and_every_format_parses_back(real_tree):
 @pytest.mark.parametrize("parallel", [False, True])
 def test_shacl_violation_is_reported_the_same_with_or_without_the_parallel_child(fixture_tree, parallel,
                                                                                  monkeypatch):
-    monkeypatch.setattr("kg.build.PARALLEL_MIN_TRIPLES", 0)  # the fixture is below the threshold
+    monkeypatch.setattr("kg.build.pipeline.PARALLEL_MIN_TRIPLES", 0)  # the fixture is below the threshold
     f = fixture_tree / "data" / "flanders.ttl"
     f.write_text(f.read_text().replace("    pd:isPartOf pdi:belgium ;\n", ""), encoding="utf-8")
     with pytest.raises(BuildFailed) as info:
@@ -251,7 +252,7 @@ def test_shacl_violation_is_reported_the_same_with_or_without_the_parallel_child
 
 
 def test_parallel_and_sequential_builds_write_the_same_bytes(fixture_tree, tmp_path, monkeypatch):
-    monkeypatch.setattr("kg.build.PARALLEL_MIN_TRIPLES", 0)
+    monkeypatch.setattr("kg.build.pipeline.PARALLEL_MIN_TRIPLES", 0)
     a = build(fixture_tree, dist=tmp_path / "a", parallel=True)
     b = build(fixture_tree, dist=tmp_path / "b", parallel=False)
     assert "shacl" in a.parallel_stages and not b.parallel_stages

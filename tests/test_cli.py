@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from kg.build import dist_dir
+from kg.dataset import dist_dir
 from kg.cli import main
 
 
@@ -182,8 +182,8 @@ def test_build_reports_stage_timings_on_stderr(fixture_tree, capsys):
 
 def test_table_cuts_long_texts_and_says_so():
     from rdflib import Literal, URIRef
-    from kg.cli import format_table
-    from kg.engine import SelectResult
+    from kg.cli.output import format_table
+    from kg.query.embedded import SelectResult
 
     res = SelectResult(["s", "quote"], [{"s": URIRef("https://w3id.org/paradiplomacy/id/flanders"),
                                          "quote": Literal("x" * 200)}])

@@ -14,9 +14,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from cq.kgdata import ROOT, article_path, engines
-from kg.engine import SelectResult
+from kg.query.embedded import SelectResult
 from kg.namespaces import PREFIXES
-from kg.queries import load_catalogue
+from kg.query.catalogue import load_catalogue
 from test_queries_quote_in_article import find_in_article
 
 MANIFEST = json.loads((ROOT / "tests" / "cq" / "manifest.json").read_text(encoding="utf-8"))

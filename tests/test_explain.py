@@ -84,8 +84,8 @@ def test_cli_explain_prints_the_chain_and_fails_cleanly(capsys):
 def test_explain_from_a_real_triple_store_matches_the_embedded_engine(store, target):
     """The explanation is read through the engine interface only, so a SPARQL endpoint (Virtuoso,
     Oxigraph server, started by the test session) gives the same chain as the embedded store."""
-    from kg.engine import OxigraphEngine
-    from kg.remote import RemoteEngine
+    from kg.query.embedded import OxigraphEngine
+    from kg.query.remote import RemoteEngine
 
     ds = store.datasets["real"]
     remote = RemoteEngine(store.query_url, default_graphs=ds.graphs)

@@ -13,9 +13,10 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
-from kg.build import build, dist_dir
-from kg.engine import from_oxigraph
-from kg.export import FORMATS, LICENSE, DATASET_IRI
+from kg.build import build
+from kg.dataset import dist_dir
+from kg.terms import from_oxigraph
+from kg.build.export import FORMATS, LICENSE, DATASET_IRI
 from kg.namespaces import DATASET_GRAPHS, DCAT, DCTERMS, VOID
 
 from conftest import BUILD_FIXTURE, copy_tree, REPO
@@ -114,12 +115,12 @@ def test_void_class_partitions_count_instances(built_fixture):
 def test_failed_export_leaves_the_previous_dist(fixture_tree, monkeypatch):
     build(fixture_tree)
     before = {p.name: p.read_bytes() for p in dist_dir(fixture_tree).iterdir()}
-    import kg.export
+    import kg.build.export
 
     def explode(*a, **k):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(kg.export, "_json_ld", explode)
+    monkeypatch.setattr(kg.build.export, "_json_ld", explode)
     with pytest.raises(OSError):
         build(fixture_tree)
     assert {p.name: p.read_bytes() for p in dist_dir(fixture_tree).iterdir()} == before

@@ -6,7 +6,7 @@ import httpx
 import pytest
 from rdflib import Graph, URIRef
 
-from kg.server import ServerConfig
+from kg.serve.app import ServerConfig
 from test_server_support import BASE, DCAT, FIXTURES, VOID, LiveServer, make_dist
 
 CRIEKEMANS = ("Paradiplomasi yang dipraktekkan oleh Flanders, Wallonia, dan Bavaria cenderung kooperatif "

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build, dist_dir
+from kg.build import build
+from kg.dataset import dist_dir
 
 owlready2 = pytest.importorskip("owlready2")
 HERMIT = Path(owlready2.__file__).parent / "hermit"

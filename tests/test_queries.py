@@ -13,8 +13,8 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.sparql.parser import parseQuery
 
 from cq.kgdata import ROOT, closure_dataset, engines, ontology_graph
-from kg.engine import OxigraphEngine, RdflibEngine, SelectResult, comparable
-from kg.queries import load_catalogue
+from kg.query.embedded import OxigraphEngine, RdflibEngine, SelectResult, comparable
+from kg.query.catalogue import load_catalogue
 
 CATALOGUE = load_catalogue(ROOT)
 NAMES = sorted(CATALOGUE)

@@ -18,8 +18,8 @@ from rdflib.namespace import RDF
 
 from cq.kgdata import built_dataset, closure_dataset, engines, ontology_graph
 from kg.namespaces import GRAPH_INFERRED, PD, PDI, PDV
-from kg.queries import load_catalogue
-from kg.reason import InconsistentError
+from kg.query.catalogue import load_catalogue
+from kg.build.reason import InconsistentError
 
 CATALONIA = PDI["relation-catalonia-spain"]
 FLANDERS = PDI["relation-flanders-belgium"]

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from rdflib import Graph
 
-from kg.server import ServerConfig, negotiate, prepare_update, HTTPProblem, TABULAR_OFFERS
+from kg.serve.app import ServerConfig, negotiate, prepare_update, HTTPProblem, TABULAR_OFFERS
 from test_server_support import FIXTURES, LiveServer, make_dist
 
 COUNT_QUERY = """PREFIX pd: <https://w3id.org/paradiplomacy/ontology#>

@@ -8,7 +8,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from kg.server import ResultCache, ServerConfig
+from kg.serve.app import ResultCache, ServerConfig
 from test_server_support import FIXTURES, LiveServer, make_dist
 
 COUNT = ("PREFIX pd: <https://w3id.org/paradiplomacy/ontology#>\n"

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from kg.server import ServerConfig
+from kg.serve.app import ServerConfig
 from test_server_support import FIXTURES, LiveServer, make_dist
 
 TIMEOUT_S = 1.5

@@ -15,7 +15,7 @@ import uvicorn
 from rdflib import Dataset, Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from kg.server import ServerConfig, create_app
+from kg.serve.app import ServerConfig, create_app
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"

@@ -21,9 +21,9 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
-from kg.loader import load_tree, parse_turtle
+from kg.build.sources import load_tree, parse_turtle
 from kg.namespaces import PDS, WD
-from kg.validate import ShaclResult, short, validate_shapes
+from kg.build.shacl import ShaclResult, short, validate_shapes
 
 REPO = Path(__file__).resolve().parent.parent
 SHAPES_DIR = REPO / "shapes"

@@ -1,5 +1,5 @@
 """Real triple stores: every canned query gives on Virtuoso and Oxigraph server (through
-`kg.remote.RemoteEngine`, loaded with `kg push`) the answer the embedded engine gives.
+`kg.query.remote.RemoteEngine`, loaded with `kg push`) the answer the embedded engine gives.
 
 The stores are started by the session (tests/conftest_stores.py) and skip, with the install command
 in the reason, where they are not installed (CI turns that skip into a failure).
@@ -13,9 +13,10 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
 from conftest_stores import FIXTURE_GRAPHS, FIXTURES, run_kg
-from kg.engine import OxigraphEngine, SelectResult, comparable, normalise_literal
-from kg.queries import load_catalogue, parse_header
-from kg.remote import RemoteEndpointError, RemoteEngine, RemoteLimitError
+from kg.query.embedded import OxigraphEngine, SelectResult, comparable
+from kg.terms import normalise_term
+from kg.query.catalogue import load_catalogue, parse_header
+from kg.query.remote import RemoteEndpointError, RemoteEngine, RemoteLimitError
 
 pytestmark = pytest.mark.stores
 
@@ -30,10 +31,10 @@ _BNODE = BNode("_")  # blank node labels mean nothing across stores
 
 
 def modulo_bnodes(result):
-    """Like `kg.engine.comparable`, but a SELECT answer as a multiset with blank nodes made equal
+    """Like `kg.query.embedded.comparable`, but a SELECT answer as a multiset with blank nodes made equal
     (CONSTRUCT answers are compared by graph isomorphism, which already ignores labels)."""
     if isinstance(result, SelectResult):
-        return Counter(tuple(_BNODE if isinstance(v, BNode) else normalise_literal(v)
+        return Counter(tuple(_BNODE if isinstance(v, BNode) else normalise_term(v)
                              for v in (row.get(var) for var in result.variables))
                        for row in result.rows)
     return comparable(result)
@@ -160,7 +161,7 @@ def test_store_syntax_error_is_a_clear_error(store):
 
 def test_bound_iri_and_literal_parameters_reach_the_store(store):
     """A parameter value with quotes, a line break and non-ASCII letters arrives as the same
-    literal (escaped by kg.remote, not spliced)."""
+    literal (escaped by kg.query.remote, not spliced)."""
     remote = RemoteEngine(store.query_url, default_graphs=FIXTURE_GRAPHS)
     note = Literal('only "diplomatic etiquette" so far:\nmutual visits and a plan')
     res = remote.query("SELECT ?a ?note WHERE { ?a <https://w3id.org/paradiplomacy/ontology#note> ?note }",

@@ -1,4 +1,4 @@
-"""kg.remote without a triple store: endpoints that are down, slow or answer oddly (tiny real HTTP
+"""kg.query.remote without a triple store: endpoints that are down, slow or answer oddly (tiny real HTTP
 servers on loopback, real sockets), parameter binding, URL guessing and `kg push` usage errors."""
 from __future__ import annotations
 
@@ -13,10 +13,13 @@ from rdflib import BNode, Dataset, Literal, URIRef
 
 from conftest_stores import FIXTURES, run_kg
 from stores import free_port
-from kg.engine import QueryError, RdflibEngine, comparable
-from kg.queries import parse_header
-from kg.remote import (RemoteEndpointError, RemoteEngine, RemoteLimitError, bind_with_values,
-                       query_form, resolve_store_urls, sparql_term)
+from kg.query.embedded import RdflibEngine, comparable
+from kg.query.catalogue import parse_header
+from kg.errors import QueryError, RemoteEndpointError, RemoteLimitError
+from kg.query.binding import bind_with_values, sparql_term
+from kg.query.lexer import query_form
+from kg.query.remote import RemoteEngine
+from kg.store.push import resolve_store_urls
 
 ASK_TRUE = json.dumps({"head": {}, "boolean": True}).encode()
 SELECT_ONE = json.dumps({"head": {"vars": ["x"]},
@@ -264,7 +267,7 @@ FIXTURE_QUERIES = [parse_header(p, p.read_text(encoding="utf-8")) for p in sorte
 
 @pytest.mark.parametrize("query", [q for q in FIXTURE_QUERIES if q.params], ids=lambda q: q.name)
 def test_values_binding_gives_what_the_engine_binding_gives(query, fixture_nq):
-    """On the reference engine, the text bound by kg.remote answers like rdflib's own initBindings."""
+    """On the reference engine, the text bound by kg.query.remote answers like rdflib's own initBindings."""
     engine = RdflibEngine.from_nquads(fixture_nq)
     bindings = query.bind()
     native = engine.query(query.text, bindings)
@@ -274,7 +277,7 @@ def test_values_binding_gives_what_the_engine_binding_gives(query, fixture_nq):
 
 
 def test_push_warns_about_blank_nodes_shared_between_graphs(tmp_path):
-    from kg.remote import read_graphs
+    from kg.store.push import read_graphs
 
     nq = tmp_path / "shared.nq"
     nq.write_text('_:b <http://e/p> "x" <http://e/g1> .\n_:b <http://e/q> "y" <http://e/g2> .\n'

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kg.validate import validate_shapes
+from kg.build.shacl import validate_shapes
 
 ROOT = Path(__file__).resolve().parent.parent
 

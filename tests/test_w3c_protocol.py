@@ -18,7 +18,7 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
 
-from kg.server import ServerConfig
+from kg.serve.app import ServerConfig
 from test_server_support import FIXTURES, LiveServer, shared_dir
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WEB = ROOT / "kg" / "web"
+WEB = ROOT / "kg" / "serve" / "web"
 
 
 def test_vendored_files_match_the_pinned_checksums():

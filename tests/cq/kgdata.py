@@ -1,7 +1,7 @@
 """The built dataset for the query, reasoning and competency-question tests, loaded once a session.
 
 `built_dataset()` runs the build's own stages that the queries depend on -- parse the source tree
-(`kg.loader.load_tree`) and reason (`kg.reason.infer`: owlrl, then every `queries/construct-*.rq`)
+(`kg.build.sources.load_tree`) and reason (`kg.build.reason.infer`: owlrl, then every `queries/construct-*.rq`)
 -- into the three named graphs of the dataset, in memory. SHACL is left out on purpose: the shapes
 have their own tests, and a shape violation in data being written must not hide what the queries
 answer. The violation queries, which the build also runs, are tested here. `engines()` gives the embedded engine (pyoxigraph) and the reference
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
-from kg.engine import OxigraphEngine, RdflibEngine
+from kg.query.embedded import OxigraphEngine, RdflibEngine
 from kg.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, project_root
 
 ROOT = project_root()
@@ -35,7 +35,7 @@ def normalise_ws(text: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def built_dataset() -> Dataset:
-    from kg.loader import load_tree
+    from kg.build.sources import load_tree
 
     tree = load_tree(ROOT)
     return closure_dataset(tree.ontology, tree.data)
@@ -49,8 +49,8 @@ def engines() -> tuple[OxigraphEngine, RdflibEngine]:
 
 def closure_dataset(ontology: Graph, data: Graph, construct: bool = True, method: str = "full") -> Dataset:
     """ontology, data and the build's inferred graph (owlrl + construct queries) as a Dataset."""
-    from kg.queries import load_catalogue
-    from kg.reason import infer
+    from kg.query.catalogue import load_catalogue
+    from kg.build.reason import infer
 
     constructs = [(q.name, q.text) for q in load_catalogue(ROOT).values() if q.role == "construct"] \
         if construct else []
@@ -65,6 +65,6 @@ def closure_dataset(ontology: Graph, data: Graph, construct: bool = True, method
 
 @functools.lru_cache(maxsize=1)
 def ontology_graph() -> Graph:
-    from kg.loader import load_tree
+    from kg.build.sources import load_tree
 
     return load_tree(ROOT).ontology

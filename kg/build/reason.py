@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field
-from typing import Iterable, Literal as TypingLiteral
+from typing import Iterable
+from typing import Literal as TypingLiteral
 
 import owlrl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from .loader import KgInputError
+from kg.errors import InconsistentError, InputError
 
 __all__ = ["InconsistentError", "infer", "closure", "drop_reason", "ReasoningResult", "Method"]
 
@@ -46,14 +47,6 @@ _AXIOM_PREDICATES = {
     OWL.targetValue,
 }
 
-
-class InconsistentError(Exception):
-    """The ontology and the data contradict each other under OWL 2 RL (exit status 1)."""
-
-    def __init__(self, messages: list[str]):
-        self.messages = messages
-        super().__init__("the data is inconsistent with the ontology (OWL 2 RL):\n  "
-                         + "\n  ".join(messages))
 
 
 @dataclass
@@ -218,9 +211,10 @@ def infer(ontology: Graph, data: Graph, *, method: Method = "full",
     result = ReasoningResult(inferred=inferred, closure_size=len(g), dropped=dropped)
     queries = list(construct_queries)
     if queries:
-        from .engine import OxigraphEngine, QueryError
         import pyoxigraph as ox
-        from .engine import to_oxigraph
+
+        from kg.query.embedded import OxigraphEngine, QueryError
+        from kg.terms import to_oxigraph
 
         store = ox.Store()
         store.extend([ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.DefaultGraph())
@@ -230,9 +224,9 @@ def infer(ontology: Graph, data: Graph, *, method: Method = "full",
             try:
                 res = engine.query(text)
             except QueryError as exc:
-                raise KgInputError(f"queries/{name}.rq: {exc}") from exc
+                raise InputError(f"queries/{name}.rq: {exc}") from exc
             if not isinstance(res, Graph):
-                raise KgInputError(f"queries/{name}.rq: a construct-*.rq query must be a CONSTRUCT query")
+                raise InputError(f"queries/{name}.rq: a construct-*.rq query must be a CONSTRUCT query")
             added = 0
             for t in res:
                 if t in ontology or t in data or t in inferred or drop_reason(t):

@@ -15,25 +15,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Literal as TypingLiteral
+from typing import Iterable
+from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .engine import from_oxigraph
-from .namespaces import PREFIXES
+from kg.errors import InputError
+from kg.namespaces import PREFIXES
+from kg.terms import from_oxigraph
 
-__all__ = ["KgInputError", "SourceTree", "parse_turtle", "load_tree", "source_files", "RDF_SUFFIXES"]
+__all__ = ["InputError", "SourceTree", "parse_turtle", "load_tree", "source_files", "RDF_SUFFIXES"]
 
 # Formats we refuse to read from the source tree (see the module docstring for why).
 RDF_SUFFIXES = {".rdf", ".owl", ".xml", ".jsonld", ".json", ".nt", ".nq", ".trig", ".n3", ".ttl"}
 
 Parser = TypingLiteral["oxigraph", "rdflib"]
 
-
-class KgInputError(Exception):
-    """Bad input from a person (a malformed file, a wrong argument): the message says where and how
-    to fix it. The CLI prints it without a traceback and exits with status 2."""
 
 
 @dataclass
@@ -51,7 +49,7 @@ def _term(t) -> object:
     try:
         return from_oxigraph(t)
     except TypeError:
-        raise KgInputError(f"unsupported RDF term {t!r} (RDF-star triple terms are not used in this project)") from None
+        raise InputError(f"unsupported RDF term {t!r} (RDF-star triple terms are not used in this project)") from None
 
 
 def _display(path: Path, root: Path | None) -> str:
@@ -74,19 +72,19 @@ def parse_turtle(path: Path, *, parser: Parser = "oxigraph", root: Path | None =
                  into: Graph | None = None) -> Graph:
     """Parse one Turtle file into an rdflib Graph (or add it to `into`).
 
-    Raises `KgInputError` naming the file, the line (and column, with pyoxigraph), the offending
+    Raises `InputError` naming the file, the line (and column, with pyoxigraph), the offending
     line's text and what to do, for any syntax or encoding error.
     """
     shown = _display(path, root)
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise KgInputError(f"{shown}: cannot read the file ({exc.strerror})") from exc
+        raise InputError(f"{shown}: cannot read the file ({exc.strerror})") from exc
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise KgInputError(
+        raise InputError(
             f"{shown}:{line}: the file is not UTF-8 (byte 0x{raw[exc.start]:02x}); "
             "save it as UTF-8, which Turtle requires") from exc
     graph = into if into is not None else Graph()
@@ -103,7 +101,7 @@ def parse_turtle(path: Path, *, parser: Parser = "oxigraph", root: Path | None =
             # pyoxigraph says "Parser error between line L column C and ...: what"; keep the "what"
             what = re.sub(r"^Parser error (at|between) .*?: ", "", msg)
             where = f"{shown}:{line}:{col}" if line else shown
-            raise KgInputError(
+            raise InputError(
                 f"{where}: Turtle syntax error: {what}{_line_excerpt(text, line)}\n"
                 "  fix the Turtle at that line (a missing ' .', ';' or closing quote is the usual cause)"
             ) from exc
@@ -119,12 +117,12 @@ def parse_turtle(path: Path, *, parser: Parser = "oxigraph", root: Path | None =
         except BadSyntax as exc:
             line = int(getattr(exc, "lines", 0)) + 1  # BadSyntax counts newlines before the error
             why = getattr(exc, "_why", str(exc))
-            raise KgInputError(
+            raise InputError(
                 f"{shown}:{line}: Turtle syntax error: {why}{_line_excerpt(text, line)}\n"
                 "  fix the Turtle at that line (a missing ' .', ';' or closing quote is the usual cause)"
             ) from exc
         except Exception as exc:  # rdflib raises plain exceptions for some errors (bad IRIs, prefixes)
-            raise KgInputError(f"{shown}: Turtle error: {exc}") from exc
+            raise InputError(f"{shown}: Turtle error: {exc}") from exc
         for t in tmp:
             graph.add(t)
         return graph
@@ -143,7 +141,7 @@ def source_files(root: Path, folder: str) -> list[Path]:
         if p.suffix == ".ttl":
             out.append(p)
         elif p.suffix.lower() in RDF_SUFFIXES:
-            raise KgInputError(
+            raise InputError(
                 f"{folder}/{p.name}: only Turtle (.ttl) is read from {folder}/. Other formats can make "
                 f"a parser fetch remote contexts or expand entities; convert it to Turtle, e.g. "
                 f"`rdfpipe -o turtle {p.name} > {p.stem}.ttl`, and remove the original")
@@ -162,7 +160,7 @@ def load_tree(root: Path, *, parser: Parser = "oxigraph") -> SourceTree:
     root = Path(root)
     files = {f: source_files(root, f) for f in ("ontology", "data", "shapes")}
     if not files["ontology"]:
-        raise KgInputError(f"{root / 'ontology'}: no ontology (*.ttl) found; is KG_ROOT or --root the project folder?")
+        raise InputError(f"{root / 'ontology'}: no ontology (*.ttl) found; is KG_ROOT or --root the project folder?")
     tree = SourceTree(
         root=root,
         ontology=_parse_all(files["ontology"], parser, root),

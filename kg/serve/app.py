@@ -11,7 +11,7 @@ Routes (all under one Starlette app, `create_app`):
 - `/id/...`, `/vocab/...`, `/ontology`, any path under https://w3id.org/paradiplomacy/: the resource
               as an HTML page, Turtle, N-Triples or JSON-LD (by `Accept` or by extension).
 - `/dumps/FILE`, `/void`, `/.well-known/void`  the files of `dist/` and their VoID/DCAT description.
-- `/`         the web page for researchers (kg/web/, its SPARQL editor vendored in kg/web/vendor/);
+- `/`         the web page for researchers (kg/serve/web/, its SPARQL editor vendored in kg/serve/web/vendor/);
               `/prefixes.json` the prefixes it completes.
 
 Limits and their answers (documented in README, tested in tests/test_server_limits.py):
@@ -27,7 +27,6 @@ Errors are never kept. The response header `X-Cache: hit|miss` says which it was
 """
 from __future__ import annotations
 
-import argparse
 import asyncio
 import functools
 import hmac
@@ -44,7 +43,6 @@ import tempfile
 import threading
 from collections import OrderedDict
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import parse_qsl
@@ -54,45 +52,29 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import (FileResponse, HTMLResponse, JSONResponse, PlainTextResponse,
-                                 RedirectResponse, Response)
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import server_pages as pages
-from .namespaces import BASE, DATASET_GRAPHS
-from .queries import QueryCatalogueError, load_catalogue
-from .security import UnsafeQueryError, check_query
-from .server_worker import FRAME_HEADER, GRAPH_FORMATS, RESULT_FORMATS, MessageSocket, frame
+from kg.errors import InputError
+from kg.namespaces import BASE, DATASET_GRAPHS
+from kg.query.catalogue import QueryCatalogueError, load_catalogue
+from kg.query.safety import UnsafeQueryError, check_query
+from kg.serve import pages
+from kg.serve.config import (  # noqa: F401
+    DEFAULT_CACHE_BYTES,
+    DEFAULT_CACHE_ENTRIES,
+    DEFAULT_MAX_REQUEST_BYTES,
+    DEFAULT_MAX_ROWS,
+    DEFAULT_TIMEOUT_S,
+    DEFAULT_WORKERS,
+    ServerConfig,
+)
+from kg.serve.worker import FRAME_HEADER, MessageSocket, frame
 
-log = logging.getLogger("kg.server")
+log = logging.getLogger("kg.serve.app")
 
-DEFAULT_TIMEOUT_S = 10.0
-DEFAULT_MAX_ROWS = 10_000
-DEFAULT_MAX_REQUEST_BYTES = 256 * 1024
-DEFAULT_WORKERS = 2
-DEFAULT_CACHE_ENTRIES = 1024
-DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
 WEB_DIR = Path(__file__).resolve().parent / "web"
-
-
-# --- configuration ---------------------------------------------------------------------------
-
-@dataclass
-class ServerConfig:
-    """Everything `create_app` needs; the CLI fills it from its options."""
-    nquads: Path                          # the dataset (dist/paradiplomacy.nq or a test fixture)
-    root: Path | None = None              # source tree holding queries/ (None: the project root)
-    dist: Path | None = None              # folder served under /dumps (None: nothing to download)
-    timeout_s: float = DEFAULT_TIMEOUT_S
-    max_rows: int = DEFAULT_MAX_ROWS
-    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
-    workers: int = DEFAULT_WORKERS
-    allow_updates: bool = False
-    token: str | None = None
-    cors_origins: list[str] = field(default_factory=lambda: ["*"])
-    cache_entries: int = DEFAULT_CACHE_ENTRIES  # answers kept in the result cache; 0: no cache
-    cache_bytes: int = DEFAULT_CACHE_BYTES      # and their total size at most
 
 
 class HTTPProblem(Exception):
@@ -114,13 +96,13 @@ class WorkerTimeout(Exception):
 def _worker_env() -> dict[str, str]:
     # the worker imports this very package, installed or not
     env = dict(os.environ)
-    here = str(Path(__file__).resolve().parent.parent)
+    here = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = here + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return env
 
 
 class _Worker:
-    """One worker process, started as `python -m kg.server_worker FD SOURCE` over a socket pair.
+    """One worker process, started as `python -m kg.serve.worker FD SOURCE` over a socket pair.
 
     A plain subprocess (not multiprocessing's spawn) so that starting a worker never re-imports
     the parent's __main__, whatever program embeds the server. The constructor blocks (it runs in
@@ -131,7 +113,7 @@ class _Worker:
     def __init__(self, source: dict):
         parent, child = socket.socketpair()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kg.server_worker", str(child.fileno()), json.dumps(source)],
+            [sys.executable, "-m", "kg.serve.worker", str(child.fileno()), json.dumps(source)],
             pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, env=_worker_env())
         child.close()
         self.sock = parent
@@ -537,7 +519,7 @@ class KGServer:
     def __init__(self, config: ServerConfig):
         self.config = config
         if not Path(config.nquads).is_file():
-            raise FileNotFoundError(f"{config.nquads}: no such dataset file; run `kg build` first")
+            raise InputError(f"{config.nquads}: no such dataset file; run `kg build` first")
         self.store = ox.Store()  # for the linked-data pages: pattern lookups, bounded and quick
         with open(config.nquads, "rb") as fh:
             self.store.bulk_load(fh, ox.RdfFormat.N_QUADS)
@@ -885,98 +867,3 @@ def create_app(config: ServerConfig) -> Starlette:
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.kg = kg
     return app
-
-
-# --- running it ------------------------------------------------------------------------------
-
-def _resolve_dataset(args) -> tuple[Path, Path | None]:
-    if args.data:
-        return Path(args.data), Path(args.dist) if args.dist else None
-    from . import build  # the build part: ensure_built makes dist/ if it is missing
-
-    root = Path(args.root) if args.root else None
-    try:
-        build.ensure_built(root)
-    except Exception as exc:  # the build reports file and line itself; serve says what to do next
-        raise ValueError(f"the dataset could not be built, so there is nothing to serve:\n{exc}\n"
-                         "fix the sources (see `kg build`), or serve a file with --data FILE.nq") from exc
-    dist = Path(build.dist_dir(root))
-    return dist / "paradiplomacy.nq", Path(args.dist) if args.dist else dist
-
-
-def register(subparsers) -> None:
-    p = subparsers.add_parser(
-        "serve", help="serve the dataset: SPARQL endpoint, linked-data pages, web page",
-        description="Serve the built dataset over HTTP: a SPARQL 1.1 endpoint at /sparql, linked-data "
-                    "pages at the IRIs' own paths, the dumps under /dumps and a web page at /. Read-only "
-                    "unless --allow-updates and --token are both given.")
-    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
-    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    p.add_argument("--root", help="source tree with queries/ (default: the checkout or $KG_ROOT)")
-    p.add_argument("--data", help="an N-Quads file to serve instead of dist/paradiplomacy.nq")
-    p.add_argument("--dist", help="folder served under /dumps (default: dist/ of the build)")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
-                   help=f"seconds a query may run before it is stopped (503) (default {DEFAULT_TIMEOUT_S:g})")
-    p.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS,
-                   help=f"most rows or triples in an answer; more is refused with 413 (default {DEFAULT_MAX_ROWS})")
-    p.add_argument("--max-request-bytes", type=int, default=DEFAULT_MAX_REQUEST_BYTES,
-                   help=f"largest request body or query string; larger is 413 (default {DEFAULT_MAX_REQUEST_BYTES})")
-    p.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
-                   help=f"query worker processes (default {DEFAULT_WORKERS}; 1 with --allow-updates)")
-    p.add_argument("--cache-entries", type=int, default=DEFAULT_CACHE_ENTRIES,
-                   help=f"query answers kept in memory (LRU, at most {DEFAULT_CACHE_BYTES // 2**20} MB); "
-                        f"0 turns the cache off (default {DEFAULT_CACHE_ENTRIES})")
-    p.add_argument("--allow-updates", action="store_true",
-                   help="accept SPARQL updates (on a private copy of the data; dist/ is never changed)")
-    p.add_argument("--token", help="the bearer token updates must carry (required with --allow-updates); "
-                                   "or set KG_SERVE_TOKEN")
-    p.set_defaults(func=serve_command)
-
-
-def config_from_args(args) -> ServerConfig:
-    token = args.token or os.environ.get("KG_SERVE_TOKEN")
-    if args.allow_updates and not token:
-        raise ValueError("--allow-updates needs --token T (or KG_SERVE_TOKEN): updates are never open to all")
-    for name in ("timeout", "max_rows", "max_request_bytes", "workers"):
-        if getattr(args, name) <= 0:
-            raise ValueError(f"--{name.replace('_', '-')} must be greater than 0")
-    if args.cache_entries < 0:
-        raise ValueError("--cache-entries must be 0 (no cache) or more")
-    nquads, dist = _resolve_dataset(args)
-    return ServerConfig(nquads=nquads, root=Path(args.root) if args.root else None, dist=dist,
-                        timeout_s=args.timeout, max_rows=args.max_rows,
-                        max_request_bytes=args.max_request_bytes, workers=args.workers,
-                        allow_updates=args.allow_updates, token=token, cache_entries=args.cache_entries)
-
-
-def serve_command(args) -> int:
-    import uvicorn
-
-    try:
-        config = config_from_args(args)
-        app = create_app(config)
-    except (ValueError, FileNotFoundError, QueryCatalogueError) as exc:
-        print(f"kg serve: {exc}", file=sys.stderr)
-        return 2
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"kg serve: listening on {args.host}: reachable from other machines", file=sys.stderr)
-    print(f"kg serve: http://{args.host}:{args.port}/  (SPARQL at /sparql, "
-          f"{'updates ON with token' if config.allow_updates else 'read-only'})", file=sys.stderr)
-    # h11 named explicitly: its header-size limit below is a safety setting that uvicorn's httptools
-    # parser (picked automatically when installed) would silently drop
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", http="h11",
-                limit_concurrency=256, timeout_keep_alive=5, h11_max_incomplete_event_size=64 * 1024)
-    return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m kg.server ...`: the same as `kg serve ...` (handy before the CLI registers it)."""
-    parser = argparse.ArgumentParser(prog="kg")
-    sub = parser.add_subparsers(dest="command", required=True)
-    register(sub)
-    args = parser.parse_args(["serve", *(argv if argv is not None else sys.argv[1:])])
-    return args.func(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,7 +1,7 @@
 """The query worker of `kg serve`: one child process holding a pyoxigraph store.
 
 pyoxigraph cannot cancel a running query, so the server runs every SPARQL operation in a
-child process it can kill when the time limit passes (`WorkerPool` in `kg.server`). This module
+child process it can kill when the time limit passes (`WorkerPool` in `kg.serve.app`). This module
 imports only the standard library and pyoxigraph, so a replacement worker starts quickly.
 
 Requests and replies are plain tuples and dicts, pickled, each sent as one frame (an 8-byte
@@ -22,7 +22,8 @@ import struct
 import time
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape, quoteattr
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
 

@@ -18,9 +18,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from .engine import from_oxigraph, to_oxigraph
-from .namespaces import (BASE, DCAT, DCTERMS, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, PD,
-                         PREFIXES, VOID)
+from kg.namespaces import BASE, DCAT, DCTERMS, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, PD, PREFIXES, VOID
+from kg.terms import from_oxigraph, to_oxigraph
 
 __all__ = ["DATASET_FILE", "FORMATS", "CanonicalDataset", "canonical_dataset", "write_all",
            "json_ld_context", "LICENSE", "DATASET_IRI"]
@@ -295,7 +294,7 @@ def void_graph(cds: CanonicalDataset, version: str, sizes: dict[str, int]) -> Gr
 
 
 def _slug(iri: URIRef) -> str:
-    from .validate import short
+    from kg.terms import short
 
     s = short(iri)
     if s.startswith("<"):

@@ -24,12 +24,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from .namespaces import PREFIXES, project_root
-
-
-class QueryCatalogueError(Exception):
-    """A canned query or a parameter value is malformed; the message names the file and the fix."""
-
+from kg.errors import QueryCatalogueError
+from kg.namespaces import PREFIXES, project_root
 
 PARAM_TYPES = {"iri", "date", "string", "integer", "decimal", "year"}
 

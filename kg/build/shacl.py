@@ -7,37 +7,23 @@ non-conforming (the build stops, exit 1); `sh:Warning` and `sh:Info` findings ar
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Literal as TypingLiteral
+from typing import Iterable
+from typing import Literal as TypingLiteral
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from .loader import KgInputError
-from .namespaces import PD, PREFIXES
+from kg.errors import InputError
+from kg.namespaces import PD, PREFIXES
+from kg.terms import short
 
 __all__ = ["Finding", "ShaclResult", "ViolationQueryFailure", "validate_shapes",
-           "run_violation_queries", "short", "Inference"]
+           "run_violation_queries", "Inference"]
 
 Inference = TypingLiteral["none", "rdfs"]
 
 
-def short(term: Node | None, prefixes: dict[str, str] | None = None) -> str:
-    """A term as a person reads it: `pdi:flanders` rather than the full IRI."""
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        iri = str(term)
-        best = None
-        for prefix, ns in (prefixes or PREFIXES).items():
-            if iri.startswith(ns) and (best is None or len(ns) > len(best[1])):
-                best = (prefix, ns)
-        if best is not None:
-            local = iri[len(best[1]):]
-            if local and all(c.isalnum() or c in "-_." for c in local):
-                return f"{best[0]}:{local}"
-        return f"<{iri}>"
-    return term.n3() if hasattr(term, "n3") else str(term)
 
 
 @dataclass(frozen=True)
@@ -113,7 +99,7 @@ def validate_shapes(ontology: Graph, data: Graph, shapes: Graph, *,
     )
     if not isinstance(report, Graph):
         # pySHACL hands back a ValidationFailure (not a report) when a shape itself is unusable
-        raise KgInputError(f"shapes/: pySHACL cannot use the shapes: {_text or report}\n"
+        raise InputError(f"shapes/: pySHACL cannot use the shapes: {_text or report}\n"
                            "  fix the shape (see https://www.w3.org/TR/shacl/ for what is allowed)")
     conflicts: dict[Node, list[Node]] = {}
     for c in data.subjects(RDF.type, PD.SourceConflict):
@@ -143,7 +129,7 @@ def validate_shapes(ontology: Graph, data: Graph, shapes: Graph, *,
 
 def run_violation_queries(engine, queries: Iterable[tuple]) -> list[ViolationQueryFailure]:
     """Run each (name, text[, summary]) violation query on `engine`; the ones that returned rows."""
-    from .engine import SelectResult
+    from kg.query.embedded import SelectResult
 
     failures = []
     for name, text, *rest in queries:

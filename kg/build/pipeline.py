@@ -6,13 +6,12 @@ export (every format, written into a temporary folder beside `dist/` and swapped
 at the end). On a multi-core machine shacl runs in a forked child beside version and reason.
 
 A failure at any stage raises before the swap, so the last good `dist/` is never touched:
-`KgInputError` for unreadable input (the CLI exits 2), `BuildFailed` when the data does not
+`InputError` for unreadable input (the CLI exits 2), `BuildFailed` when the data does not
 conform (exit 1).
 """
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import shutil
 import tempfile
@@ -24,30 +23,20 @@ from typing import Callable, Iterator
 from rdflib import Graph, Literal
 from rdflib.namespace import OWL, RDF
 
-from . import __version__
-from .export import FORMATS, CanonicalDataset, canonical_dataset, write_all
-from .loader import KgInputError, SourceTree, load_tree
-from .namespaces import GRAPH_ONTOLOGY, ONTOLOGY_IRI, project_root, version_iri
-from .reason import InconsistentError, Method, infer
-from .validate import Finding, Inference, ViolationQueryFailure, run_violation_queries, validate_shapes
+from kg import __version__
+from kg.build.export import CanonicalDataset, canonical_dataset, write_all
+from kg.build.reason import InconsistentError, Method, infer
+from kg.build.shacl import Finding, Inference, run_violation_queries, validate_shapes
+from kg.build.sources import InputError, SourceTree, load_tree
+from kg.dataset import dist_dir
+from kg.errors import BuildFailed
+from kg.namespaces import GRAPH_ONTOLOGY, ONTOLOGY_IRI, project_root, version_iri
 
-__all__ = ["build", "check", "BuildReport", "BuildFailed", "KgInputError", "dist_dir", "ensure_built",
-           "stamp_version", "NQUADS", "Progress"]
+__all__ = ["build", "check", "BuildReport", "BuildFailed", "stamp_version", "Progress"]
 
-NQUADS = FORMATS["nq"][0]
 Progress = Callable[[str, float], None]
-SOURCE_FOLDERS = ("ontology", "shapes", "data", "queries")
 PARALLEL_MIN_TRIPLES = 2000
 
-
-class BuildFailed(Exception):
-    """The data does not conform (SHACL violation, violation query, OWL inconsistency): exit 1."""
-
-    def __init__(self, message: str, findings: list[Finding] | None = None,
-                 failures: list[ViolationQueryFailure] | None = None):
-        super().__init__(message)
-        self.findings = findings or []
-        self.failures = failures or []
 
 
 @dataclass
@@ -68,11 +57,6 @@ class BuildReport:
     def total_s(self) -> float:
         """Time the build took: the stages, counting a parallel stage only for the wait it caused."""
         return sum(self.parallel_stages.get(name, t) for name, t in self.stages)
-
-
-def dist_dir(root: Path | None = None) -> Path:
-    """Where the built dataset lives: `<root>/dist`."""
-    return Path(root or project_root()) / "dist"
 
 
 def stamp_version(ontology: Graph, version: str) -> None:
@@ -110,12 +94,12 @@ class _Clock:
 
 
 def _catalogue(root: Path):
-    from .queries import QueryCatalogueError, load_catalogue
+    from kg.query.catalogue import QueryCatalogueError, load_catalogue
 
     try:
         return load_catalogue(root)
     except QueryCatalogueError as exc:
-        raise KgInputError(str(exc)) from exc
+        raise InputError(str(exc)) from exc
 
 
 def _reason(tree: SourceTree, catalogue, method: Method, report: BuildReport):
@@ -176,7 +160,7 @@ def _abandon_shacl_child(pending) -> None:
 
 def _finish_shacl_child(pending, tree: SourceTree, inference: Inference):
     """The child's result; if the child died without one, validate here instead."""
-    from .validate import ShaclResult
+    from kg.build.shacl import ShaclResult
 
     recv, proc = pending
     try:
@@ -245,8 +229,9 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
         report.triples = {"ontology": len(tree.ontology), "data": len(tree.data),
                           "inferred": len(rr.inferred)}
     with clock.stage("check"):
-        from .engine import OxigraphEngine, QueryError
         import pyoxigraph as ox
+
+        from kg.query.embedded import OxigraphEngine, QueryError
 
         store = ox.Store()
         store.load(("\n".join(cds.nquads_lines) + "\n").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
@@ -256,7 +241,7 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
         try:
             failures = run_violation_queries(engine, violations)
         except QueryError as exc:
-            raise KgInputError(f"a violation query failed to run: {exc}") from exc
+            raise InputError(f"a violation query failed to run: {exc}") from exc
         if failures:
             raise BuildFailed("violation queries found problems in the data:\n" +
                               "\n".join(str(f) for f in failures), failures=failures)
@@ -276,9 +261,23 @@ def check(root: Path | None = None, progress: Progress | None = None, *, method:
 
 @contextlib.contextmanager
 def _lock(dist: Path) -> Iterator[None]:
-    """One build at a time per `dist/` (test modules and `kg serve` may call ensure_built at once)."""
+    """One build at a time per `dist/` (test modules and `kg serve` may build at once). An advisory
+    lock on a file beside `dist/`: fcntl on POSIX, msvcrt on Windows."""
     dist.parent.mkdir(parents=True, exist_ok=True)
-    with open(dist.parent / f".{dist.name}.lock", "w") as fh:
+    with open(dist.parent / f".{dist.name}.lock", "a+b") as fh:
+        if os.name == "nt":  # pragma: no cover - exercised on Windows only
+            import msvcrt
+
+            fh.seek(0)
+            msvcrt.locking(fh.fileno(), msvcrt.LK_LOCK, 1)
+            try:
+                yield
+            finally:
+                fh.seek(0)
+                msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+            return
+        import fcntl
+
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
@@ -317,30 +316,3 @@ def build(root: Path | None = None, dist: Path | None = None, progress: Progress
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
     return report
-
-
-def _newest_source(root: Path) -> float:
-    newest = 0.0
-    for folder in SOURCE_FOLDERS:
-        d = root / folder
-        if d.is_dir():
-            newest = max([newest, d.stat().st_mtime] + [p.stat().st_mtime for p in d.iterdir() if p.is_file()])
-    return newest
-
-
-def ensure_built(root: Path | None = None, progress: Progress | None = None) -> Path:
-    """The path of `dist/paradiplomacy.nq`, building first if it is missing or older than a source."""
-    root = Path(root or project_root())
-    nq = dist_dir(root) / NQUADS
-    if not nq.exists() or nq.stat().st_mtime < _newest_source(root) or not _built_by_this_version(root):
-        build(root, progress=progress)
-    return nq
-
-
-def _built_by_this_version(root: Path) -> bool:
-    """dist/ made by another version of the package may differ in shape: rebuild it."""
-    try:
-        void = (dist_dir(root) / "void.ttl").read_text(encoding="utf-8")
-    except OSError:
-        return False
-    return f'dcat:version "{__version__}"' in void

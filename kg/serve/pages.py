@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from starlette.responses import Response
 
-from .namespaces import BASE, PREFIXES
-from .queries import CannedQuery
-from .server_worker import GRAPH_FORMATS
+from kg.namespaces import BASE, PREFIXES
+from kg.query.catalogue import CannedQuery
+from kg.serve.worker import GRAPH_FORMATS
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

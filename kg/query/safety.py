@@ -12,13 +12,11 @@ from typing import Iterable
 
 from pyparsing import ParseResults
 
-from .namespaces import DATASET_GRAPHS
+from kg.errors import UnsafeQueryError
+from kg.namespaces import DATASET_GRAPHS
 
 _SUSPICIOUS = re.compile(r"\b(SERVICE|FROM|LOAD)\b", re.IGNORECASE)
 
-
-class UnsafeQueryError(Exception):
-    """The query asks for something this program refuses to do (network or disk access)."""
 
 
 def _walk(node):

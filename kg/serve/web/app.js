@@ -1,5 +1,5 @@
 // The start page: canned questions with their parameters as form fields, a SPARQL editor (YASQE,
-// vendored in kg/web/vendor/; the plain textarea if it did not load), results as a table with links
+// vendored in kg/serve/web/vendor/; the plain textarea if it did not load), results as a table with links
 // to the entity pages, CSV/JSON downloads, and a bar chart for counts by category.
 // Every value from the server goes into the page through textContent or setAttribute, never innerHTML.
 "use strict";

@@ -2,7 +2,7 @@
 
 - `OxigraphEngine`: the embedded default (pyoxigraph), fast on aggregates.
 - `RdflibEngine`: the reference implementation.
-- `kg.remote.RemoteEngine`: any SPARQL 1.1 endpoint, through SPARQLWrapper.
+- `kg.query.remote.RemoteEngine`: any SPARQL 1.1 endpoint, through SPARQLWrapper.
 
 Every engine answers `query(text, bindings)` with a `SelectResult`, a `bool` (ASK) or an
 `rdflib.Graph` (CONSTRUCT/DESCRIBE), with values as rdflib terms, so results from different
@@ -17,30 +17,26 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping, Protocol, Union
+from typing import Mapping, Protocol, Union
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph
 from rdflib.term import Node
 
-from .security import UnsafeQueryError, check_query
+from kg.errors import QueryError, QueryLimitError
+from kg.query.safety import UnsafeQueryError, check_query
+from kg.terms import from_oxigraph, normalise_term, to_oxigraph
 
 __all__ = [
     "SelectResult", "QueryResult", "Engine", "OxigraphEngine", "RdflibEngine",
     "QueryError", "QueryLimitError", "UnsafeQueryError", "DEFAULT_ROW_LIMIT", "DEFAULT_TIMEOUT_S",
-    "to_oxigraph", "from_oxigraph",
+    "load_engine", "comparable",
 ]
 
 DEFAULT_ROW_LIMIT = 100_000
 DEFAULT_TIMEOUT_S = 30.0
 
 
-class QueryError(Exception):
-    """The query could not be run (syntax error, engine failure); the message is for people."""
-
-
-class QueryLimitError(QueryError):
-    """The query went past its time or result-size limit."""
 
 
 @dataclass
@@ -65,50 +61,6 @@ class Engine(Protocol):
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None, *,
               timeout_s: float = DEFAULT_TIMEOUT_S, row_limit: int = DEFAULT_ROW_LIMIT) -> QueryResult:
         ...
-
-
-# --- term conversion -------------------------------------------------------------------------
-
-def to_oxigraph(term: Node):
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot convert {term!r} to a pyoxigraph term")
-
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def from_oxigraph(term) -> Node | None:
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        dt = term.datatype.value
-        if dt == _XSD_STRING:
-            return Literal(term.value)
-        # keep the lexical form exactly as the engine gave it
-        return Literal(term.value, datatype=URIRef(dt), normalize=False)
-    raise TypeError(f"unexpected pyoxigraph term {term!r}")
-
-
-def normalise_literal(term: Node | None) -> Node | None:
-    """rdflib and oxigraph differ on xsd:string vs plain literals only; make them equal."""
-    if isinstance(term, Literal) and term.datatype is not None and str(term.datatype) == _XSD_STRING:
-        return Literal(str(term))
-    return term
 
 
 # --- the embedded default --------------------------------------------------------------------
@@ -207,7 +159,7 @@ class RdflibEngine:
             for row in res:
                 if len(rows) >= row_limit:
                     raise QueryLimitError(f"the query returned more than {row_limit} rows (the result-size limit)")
-                rows.append({v: normalise_literal(row[i]) for i, v in enumerate(variables)})
+                rows.append({v: normalise_term(row[i]) for i, v in enumerate(variables)})
             return SelectResult(variables, rows)
         g = Graph()
         for t in res.graph if res.graph is not None else []:
@@ -227,12 +179,9 @@ def load_engine(name: str, nquads: Path) -> Engine:
 def comparable(result: QueryResult):
     """A value two engines' answers can be compared with (`==`)."""
     if isinstance(result, SelectResult):
-        return {tuple(normalise_literal(v) for v in row) for row in result.as_set()}
+        return {tuple(normalise_term(v) for v in row) for row in result.as_set()}
     if isinstance(result, Graph):
         from rdflib.compare import to_isomorphic
         return to_isomorphic(result)
     return result
 
-
-def iter_terms(rows: Iterable[dict[str, Node | None]], var: str) -> list[Node]:
-    return [r[var] for r in rows if r.get(var) is not None]

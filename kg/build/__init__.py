@@ -1,0 +1,14 @@
+"""The build: the source tree (ontology/, shapes/, data/, queries/) → one dataset in `dist/`.
+
+The modules, in the order the stages run:
+
+- `sources`    parse the Turtle of the source tree (file:line:column on errors)
+- `shacl`      validate the data against the shapes (pySHACL)
+- `reason`     OWL 2 RL closure (owlrl) and the `construct-*.rq` queries
+- `export`     canonical N-Quads (RDFC-1.0) and every other format, VoID/DCAT
+- `pipeline`   the stages wired together: `build()`, `check()`, the atomic swap of `dist/`
+"""
+from kg.build.pipeline import BuildReport, Progress, build, check, stamp_version
+from kg.errors import BuildFailed
+
+__all__ = ["build", "check", "BuildReport", "BuildFailed", "Progress", "stamp_version"]

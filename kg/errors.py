@@ -1,0 +1,120 @@
+"""Every error paradiplomacy-kg raises for a person to read, in one hierarchy.
+
+Each message says what is wrong, where (file and line where there is one) and how to fix it. The
+command line (`kg.cli.main`) catches `KgError` once and exits with the class's `exit_code`:
+
+    KgError                      exit 2 unless a subclass says otherwise
+    ├── InputError               bad input: a malformed file, a wrong argument or parameter
+    │   ├── QueryCatalogueError  a canned query's header or a parameter value is malformed
+    │   └── ExplainError         the resource cannot be explained (unknown, not a relation)
+    ├── NonConforming            exit 1: the data does not conform
+    │   ├── BuildFailed          a SHACL violation or a violation query with rows
+    │   └── InconsistentError    OWL 2 RL finds the ontology and the data contradictory
+    └── QueryError               a query could not be run (syntax error, engine failure)
+        ├── QueryLimitError      past its time or result-size limit
+        ├── UnsafeQueryError     it would reach the network or the disk (SERVICE, LOAD, FROM <url>)
+        └── RemoteEndpointError  a remote endpoint is down, slow, or answered something unusable
+            └── RemoteLimitError past the limits on the remote side
+
+File-system errors (`OSError`) that reach the command line are reported the same way, with the
+file's name, and exit 2 (`describe_os_error`).
+"""
+from __future__ import annotations
+
+__all__ = ["KgError", "InputError", "QueryCatalogueError", "ExplainError", "NonConforming", "BuildFailed",
+           "InconsistentError", "QueryError", "QueryLimitError", "UnsafeQueryError", "RemoteEndpointError",
+           "RemoteLimitError", "EXIT_OK", "EXIT_NONCONFORMING", "EXIT_USAGE", "exit_code_of",
+           "describe_os_error"]
+
+EXIT_OK, EXIT_NONCONFORMING, EXIT_USAGE = 0, 1, 2
+
+
+class KgError(Exception):
+    """The base of every error of this package that is meant for people (no traceback)."""
+
+    exit_code = EXIT_USAGE
+
+
+class InputError(KgError):
+    """Bad input from a person (a malformed file, a wrong argument): the message says where and how
+    to fix it."""
+
+
+class QueryCatalogueError(InputError):
+    """A canned query or a parameter value is malformed; the message names the file and the fix."""
+
+
+class ExplainError(InputError):
+    """The resource cannot be explained (unknown, or not a relation nor an actor with relations)."""
+
+
+class NonConforming(KgError):
+    """The data does not conform to the project's rules (exit status 1)."""
+
+    exit_code = EXIT_NONCONFORMING
+
+
+class BuildFailed(NonConforming):
+    """The data does not conform (SHACL violation, violation query, OWL inconsistency)."""
+
+    def __init__(self, message: str, findings: list | None = None, failures: list | None = None):
+        super().__init__(message)
+        self.findings = findings or []
+        self.failures = failures or []
+
+
+class InconsistentError(NonConforming):
+    """The ontology and the data contradict each other under OWL 2 RL."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__("the data is inconsistent with the ontology (OWL 2 RL):\n  "
+                         + "\n  ".join(messages))
+
+
+class QueryError(KgError):
+    """The query could not be run (syntax error, engine failure); the message is for people."""
+
+
+class QueryLimitError(QueryError):
+    """The query went past its time or result-size limit."""
+
+
+class UnsafeQueryError(QueryError):
+    """The query asks for something this program refuses to do (network or disk access)."""
+
+
+class RemoteEndpointError(QueryError):
+    """The endpoint is down, slow, refused the request or answered something unusable."""
+
+
+class RemoteLimitError(RemoteEndpointError, QueryLimitError):
+    """The endpoint's answer went past the time or size limit (or was cut short by the store)."""
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A file-system error as one line for people: the file, what went wrong, what to check."""
+    name = exc.filename if exc.filename is not None else ""
+    what = exc.strerror or str(exc)
+    hint = {
+        "ENOENT": "check the path",
+        "EACCES": "check the file's permissions",
+        "EROFS": "the file system is read-only; choose another place",
+        "ENOSPC": "the disk is full; free some space",
+        "EISDIR": "a folder was given where a file is needed",
+        "ENOTDIR": "a part of the path is not a folder",
+    }.get(_errno_name(exc.errno), "")
+    return f"{name}: {what}" + (f" ({hint})" if hint else "") if name else what + (f" ({hint})" if hint else "")
+
+
+def _errno_name(code: int | None) -> str:
+    import errno
+
+    return errno.errorcode.get(code or 0, "")
+
+
+def exit_code_of(exc: BaseException) -> int:
+    """The exit status the command line gives for an error."""
+    if isinstance(exc, KgError):
+        return exc.exit_code
+    return EXIT_USAGE

@@ -1,0 +1,96 @@
+"""Parameters bound by a VALUES block, for engines that take no pre-bound variables (remote
+endpoints): where the block must go, and each value written as safe SPARQL text.
+
+The embedded engines pre-bind a parameter wherever it occurs (pyoxigraph substitutes it, rdflib's
+initBindings seed every pattern). One trailing `VALUES` after the solution modifiers is joined
+only after the query's FILTERs ran, so a parameter used only in a filter (`FILTER(?date >= ?since)`)
+would be unbound there; one block in the outermost group is still not seen inside a UNION branch or
+OPTIONAL, which SPARQL evaluates bottom-up (Oxigraph server is strict here, Virtuoso is not). A block
+at the start of every group graph pattern (WHERE, OPTIONAL, UNION branches, GRAPH, EXISTS, sub-SELECT
+WHERE) gives each pattern and filter the value, so the answer equals the embedded engines'. Known
+gaps: `BOUND(?param)` is true here and in rdflib but false in pyoxigraph (it substitutes around
+BOUND); a MINUS whose pattern holds the parameter now shares that variable with the left side.
+"""
+from __future__ import annotations
+
+import re
+from typing import Mapping
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from kg.errors import QueryError
+from kg.query.lexer import tokens
+from kg.terms import IRI_FORBIDDEN, XSD_STRING
+
+__all__ = ["bind_with_values", "sparql_term"]
+
+_VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_LANG = re.compile(r"^[A-Za-z]+(-[A-Za-z0-9]+)*$")
+
+
+def sparql_term(term: Node) -> str:
+    """A term as SPARQL text, escaped here rather than trusted: the safe serialisation for VALUES."""
+    if isinstance(term, URIRef):
+        if IRI_FORBIDDEN.search(str(term)):
+            raise QueryError(f"cannot bind {str(term)!r}: not a valid IRI (spaces, quotes or <> in it)")
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        lex = (str(term).replace("\\", "\\\\").replace('"', '\\"')
+               .replace("\n", "\\n").replace("\r", "\\r"))
+        if term.language:
+            if not _LANG.match(term.language):
+                raise QueryError(f"cannot bind a literal with language tag {term.language!r}")
+            return f'"{lex}"@{term.language}'
+        if term.datatype is not None and str(term.datatype) != XSD_STRING:
+            return f'"{lex}"^^{sparql_term(URIRef(term.datatype))}'
+        return f'"{lex}"'
+    raise QueryError(f"cannot bind {term!r} on a remote endpoint: only IRIs and literals can be sent")
+
+
+def _group_braces(text: str) -> list[int] | None:
+    """Offsets just after each `{` that opens a group graph pattern (WHERE, OPTIONAL, UNION
+    branches, GRAPH, EXISTS, MINUS, sub-SELECT WHERE), skipping CONSTRUCT templates, VALUES data
+    blocks and the brace that wraps a sub-SELECT (which may hold nothing before SELECT).
+    None when there is no group a VALUES block can go into (DESCRIBE <x>; CONSTRUCT WHERE {..},
+    whose braces are a template too)."""
+    toks = [t for t in tokens(text) if t.kind not in ("ws", "comment")]
+    found: list[int] = []
+    values_pending = template_pending = False
+    for i, t in enumerate(toks):
+        up = t.text.upper() if t.kind == "word" else ""
+        nxt = toks[i + 1].text.upper() if i + 1 < len(toks) else ""
+        if up == "VALUES":
+            values_pending = True
+        elif up == "CONSTRUCT":
+            if nxt == "WHERE":
+                return None
+            template_pending = True
+        elif t.text == "{" and t.kind == "punct":
+            if values_pending:
+                values_pending = False
+            elif template_pending:
+                template_pending = False
+            elif nxt != "SELECT":
+                found.append(t.end)
+    return found or None
+
+
+def bind_with_values(sparql: str, bindings: Mapping[str, Node | None] | None) -> str:
+    """The query with its parameters bound by a VALUES block (see the module docstring for where)."""
+    items = [(k, v) for k, v in (bindings or {}).items() if v is not None]
+    if not items:
+        return sparql
+    for k, _ in items:
+        if not _VAR.match(k):
+            raise QueryError(f"cannot bind a parameter named {k!r}: not a SPARQL variable name")
+    block = (" VALUES (" + " ".join(f"?{k}" for k, _ in items) + ") { ("
+             + " ".join(sparql_term(v) for _, v in items) + ") } ")
+    braces = _group_braces(sparql)
+    if braces is None:  # DESCRIBE <x> without WHERE, CONSTRUCT WHERE: a trailing VALUES is all there is
+        return sparql.rstrip() + "\n" + block.strip() + "\n"
+    out, last = [], 0
+    for at in braces:
+        out += [sparql[last:at], block]
+        last = at
+    return "".join(out) + sparql[last:]

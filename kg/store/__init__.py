@@ -1,0 +1,1 @@
+"""Real triple stores: load the dataset into one (Graph Store Protocol)."""
