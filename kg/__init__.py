@@ -1,17 +1,56 @@
 """paradiplomacy-kg: a knowledge graph of paradiplomacy.
 
-Library first: the CLI (`kg.cli`) only parses arguments and calls these modules.
+The package follows the pipeline, one subpackage a stage, and the command line is a thin layer
+over it (`kg.cli`):
 
-- `kg.namespaces`  the IRIs of the ontology, the instances and the named graphs
-- `kg.query.embedded`      one small interface over pyoxigraph (default), rdflib and remote SPARQL endpoints
-- `kg.query.catalogue`     the catalogue of canned queries in `queries/`
+    sources (ontology/, shapes/, data/, queries/)
+      └─ kg.build     parse → SHACL → OWL 2 RL → canonical N-Quads and every format in dist/
+           └─ kg.dataset   where the built dataset is (the one place that decides it)
+                └─ kg.query     engines: pyoxigraph (default), rdflib, any SPARQL endpoint
+                     ├─ kg.explain    why a relation is cooperative or conflictual, with sources
+                     ├─ kg.serve      the SPARQL endpoint, linked-data pages, the web page
+                     └─ kg.store      loading the dataset into a triple store
+
+Shared by all: `kg.errors` (one hierarchy, `KgError` at its root), `kg.terms` (RDF terms, IRIs),
+`kg.namespaces` (the IRIs of the project).
+
+The common calls:
+
+    from kg.build import build                    # the build (its stages: kg.build.*)
+    from kg.query import load_engine
+    from kg.explain import explain
+
+    report = build("path/to/tree")                # builds into path/to/tree/dist
+    engine = load_engine("oxigraph", report.dist / "paradiplomacy.nq")
+    print(explain(engine, "catalonia").to_json())
+
+`kg.load_engine`, `kg.DatasetLocation` and `kg.KgError` are importable from here too (`kg.build`
+and `kg.explain` name the subpackage and the module, so the functions are imported from them).
 """
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as _dist_version
+from importlib.metadata import PackageNotFoundError, version as _dist_version
 
 try:
     __version__ = _dist_version("paradiplomacy-kg")
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0+unknown"
+
+__all__ = ["__version__", "load_engine", "DatasetLocation", "KgError"]
+
+
+def __getattr__(name: str):
+    # resolved on first use, so `import kg` stays cheap (the CLI imports only what a command needs)
+    if name == "load_engine":
+        from kg.query.embedded import load_engine
+
+        return load_engine
+    if name == "DatasetLocation":
+        from kg.dataset import DatasetLocation
+
+        return DatasetLocation
+    if name == "KgError":
+        from kg.errors import KgError
+
+        return KgError
+    raise AttributeError(f"module 'kg' has no attribute {name!r}")

@@ -8,7 +8,7 @@ the embedded engine and the server's worker processes; the wire form is a plain 
 from __future__ import annotations
 
 import re
-from typing import Mapping
+from typing import Iterator, Mapping
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -18,7 +18,7 @@ from kg.errors import InputError
 from kg.namespaces import PDI, PREFIXES
 
 __all__ = ["short", "expand", "is_absolute_iri", "check_iri", "IRI_FORBIDDEN", "to_oxigraph", "from_oxigraph",
-           "to_wire", "wire_to_oxigraph", "normalise_term", "XSD_STRING"]
+           "to_wire", "wire_to_oxigraph", "normalise_term", "oxigraph_quads", "XSD_STRING"]
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
@@ -167,3 +167,15 @@ def normalise_term(term: Node | None) -> Node | None:
     if dt == XSD_BOOLEAN and str(term) in ("1", "0"):
         return Literal("true" if str(term) == "1" else "false", datatype=term.datatype, normalize=False)
     return term
+
+
+# --- rdflib graphs -> pyoxigraph quads --------------------------------------------------------------
+
+def oxigraph_quads(graphs) -> Iterator:
+    """pyoxigraph quads of rdflib graphs: `graphs` is an iterable of (graph name, rdflib Graph)
+    pairs; a name of None puts the triples in the default graph. The one way the program moves
+    rdflib graphs into a pyoxigraph store or dataset."""
+    for name, g in graphs:
+        gn = ox.DefaultGraph() if name is None else ox.NamedNode(str(name))
+        for s, p, o in g:
+            yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), gn)

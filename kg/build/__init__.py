@@ -5,7 +5,9 @@ The modules, in the order the stages run:
 - `sources`    parse the Turtle of the source tree (file:line:column on errors)
 - `shacl`      validate the data against the shapes (pySHACL)
 - `reason`     OWL 2 RL closure (owlrl) and the `construct-*.rq` queries
-- `export`     canonical N-Quads (RDFC-1.0) and every other format, VoID/DCAT
+- `canonical`  the three graphs with blank nodes relabelled by RDFC-1.0, in sorted N-Quads order
+- `checks`     the `*-violation.rq` queries, which must return nothing
+- `export`     every format written from the canonical quads, the JSON-LD context, VoID/DCAT
 - `pipeline`   the stages wired together: `build()`, `check()`, the atomic swap of `dist/`
 """
 from kg.build.pipeline import BuildReport, Progress, build, check, stamp_version

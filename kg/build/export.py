@@ -11,17 +11,17 @@ twice with different hash seeds and compares the bytes.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from kg.build.canonical import CanonicalDataset, bind_prefixes
 from kg.namespaces import BASE, DCAT, DCTERMS, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, PD, PREFIXES, VOID
-from kg.terms import from_oxigraph, to_oxigraph
+from kg.terms import from_oxigraph, oxigraph_quads, to_oxigraph
 
-__all__ = ["DATASET_FILE", "FORMATS", "CanonicalDataset", "canonical_dataset", "write_all",
+__all__ = ["DATASET_FILE", "FORMATS", "write_all",
            "json_ld_context", "LICENSE", "DATASET_IRI"]
 
 DATASET_FILE = "paradiplomacy"
@@ -44,62 +44,6 @@ OTHER_FILES = {
 }
 
 _GRAPHS = ((GRAPH_ONTOLOGY, "ontology"), (GRAPH_DATA, "data"), (GRAPH_INFERRED, "inferred"))
-
-
-@dataclass
-class CanonicalDataset:
-    """The dataset after RDFC-1.0: sorted N-Quads lines and the same quads as rdflib terms."""
-
-    nquads_lines: list[str]
-    quads: list[tuple]  # (s, p, o, graph IRI) rdflib terms, in the order of `nquads_lines`
-    ox_quads: list = field(default_factory=list)  # the same as pyoxigraph quads
-
-    def triples(self) -> list[tuple]:
-        """The union of the graphs: distinct (s, p, o), in sorted N-Quads order."""
-        seen, out = set(), []
-        for s, p, o, _g in self.quads:
-            if (s, p, o) not in seen:
-                seen.add((s, p, o))
-                out.append((s, p, o))
-        return out
-
-    def graph(self, name: URIRef | None = None) -> Graph:
-        """One named graph, or the union of all three (name None), as an rdflib Graph.
-
-        A fresh graph each call: callers may bind prefixes or add to it.
-        """
-        g = Graph()
-        bind_prefixes(g)
-        for s, p, o, gn in self.quads:
-            if name is None or gn == name:
-                g.add((s, p, o))
-        return g
-
-    def count(self, name: URIRef) -> int:
-        return sum(1 for q in self.quads if q[3] == name)
-
-
-def bind_prefixes(g: Graph) -> None:
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns, override=True, replace=True)
-
-
-def canonical_dataset(ontology: Graph, data: Graph, inferred: Graph) -> CanonicalDataset:
-    """Canonicalise the three graphs together (blank nodes relabelled by RDFC-1.0)."""
-    ds = ox.Dataset()
-    for gname, g in ((GRAPH_ONTOLOGY, ontology), (GRAPH_DATA, data), (GRAPH_INFERRED, inferred)):
-        gn = ox.NamedNode(str(gname))
-        for s, p, o in g:
-            ds.add(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), gn))
-    ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    quads = list(ds)
-    lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines()
-    order = sorted(range(len(quads)), key=lambda i: lines[i])
-    return CanonicalDataset(
-        [lines[i] for i in order],
-        [(from_oxigraph(quads[i].subject), from_oxigraph(quads[i].predicate), from_oxigraph(quads[i].object),
-          URIRef(quads[i].graph_name.value)) for i in order],
-        [quads[i] for i in order])
 
 
 # --- JSON-LD ------------------------------------------------------------------------------
@@ -403,9 +347,7 @@ def _sorted_prefix_lines(text: bytes) -> bytes:
 
 def _canonical_turtle(g: Graph) -> bytes:
     """Turtle for a graph with blank nodes (the SHACL report), relabelled by RDFC-1.0 first."""
-    ds = ox.Dataset()
-    for s, p, o in g:
-        ds.add(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.DefaultGraph()))
+    ds = ox.Dataset(oxigraph_quads([(None, g)]))
     ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     out = Graph()
     for q in ds:

@@ -24,9 +24,11 @@ from rdflib import Graph, Literal
 from rdflib.namespace import OWL, RDF
 
 from kg import __version__
-from kg.build.export import CanonicalDataset, canonical_dataset, write_all
+from kg.build.canonical import CanonicalDataset, canonical_dataset
+from kg.build.checks import run_violation_queries
+from kg.build.export import write_all
 from kg.build.reason import InconsistentError, Method, infer
-from kg.build.shacl import Finding, Inference, run_violation_queries, validate_shapes
+from kg.build.shacl import Finding, Inference, validate_shapes
 from kg.build.sources import InputError, SourceTree, load_tree
 from kg.dataset import dist_dir
 from kg.errors import BuildFailed
@@ -234,7 +236,7 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
         from kg.query.embedded import OxigraphEngine, QueryError
 
         store = ox.Store()
-        store.load(("\n".join(cds.nquads_lines) + "\n").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        store.extend(cds.ox_quads)
         engine = OxigraphEngine(store)
         violations = [(q.name, q.text, q.summary) for q in catalogue.values() if q.role == "violation"]
         report.violation_queries = [v[0] for v in violations]

@@ -211,15 +211,9 @@ def infer(ontology: Graph, data: Graph, *, method: Method = "full",
     result = ReasoningResult(inferred=inferred, closure_size=len(g), dropped=dropped)
     queries = list(construct_queries)
     if queries:
-        import pyoxigraph as ox
-
         from kg.query.embedded import OxigraphEngine, QueryError
-        from kg.terms import to_oxigraph
 
-        store = ox.Store()
-        store.extend([ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.DefaultGraph())
-                      for src in (ontology, data, inferred) for s, p, o in src])
-        engine = OxigraphEngine(store)
+        engine = OxigraphEngine.from_graphs((None, src) for src in (ontology, data, inferred))
         for name, text in queries:
             try:
                 res = engine.query(text)

@@ -1,4 +1,4 @@
-"""Validation: the SHACL shapes (pySHACL) and the `queries/*-violation.rq` checks.
+"""Validation against the SHACL shapes (pySHACL). The `queries/*-violation.rq` checks are `kg.build.checks`.
 
 `validate_shapes(...)` never changes its input graphs and returns a `ShaclResult` whose findings a
 person can act on (focus node, shape, path, message). `sh:Violation` findings make the data
@@ -7,7 +7,6 @@ non-conforming (the build stops, exit 1); `sh:Warning` and `sh:Info` findings ar
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
 from typing import Literal as TypingLiteral
 
 from rdflib import Graph
@@ -18,8 +17,7 @@ from kg.errors import InputError
 from kg.namespaces import PD, PREFIXES
 from kg.terms import short
 
-__all__ = ["Finding", "ShaclResult", "ViolationQueryFailure", "validate_shapes",
-           "run_violation_queries", "Inference"]
+__all__ = ["Finding", "ShaclResult", "validate_shapes", "Inference"]
 
 Inference = TypingLiteral["none", "rdfs"]
 
@@ -58,24 +56,6 @@ class ShaclResult:
     @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity != "Violation"]
-
-
-@dataclass
-class ViolationQueryFailure:
-    name: str
-    variables: list[str]
-    rows: list[dict]
-    summary: str = ""
-
-    def __str__(self) -> str:
-        lines = [f"queries/{self.name}.rq returned {len(self.rows)} row(s); it must return none:"]
-        if self.summary:
-            lines.append(f"  ({self.summary}; the query's comments say how to fix the data)")
-        for row in self.rows[:20]:
-            lines.append("    " + "  ".join(f"{v}={short(row.get(v))}" for v in self.variables))
-        if len(self.rows) > 20:
-            lines.append(f"    ... and {len(self.rows) - 20} more")
-        return "\n".join(lines)
 
 
 def validate_shapes(ontology: Graph, data: Graph, shapes: Graph, *,
@@ -125,19 +105,3 @@ def validate_shapes(ontology: Graph, data: Graph, shapes: Graph, *,
         report.bind(prefix, ns, override=True)
     return ShaclResult(conforms=not any(f.severity == "Violation" for f in findings),
                        findings=findings, report=report)
-
-
-def run_violation_queries(engine, queries: Iterable[tuple]) -> list[ViolationQueryFailure]:
-    """Run each (name, text[, summary]) violation query on `engine`; the ones that returned rows."""
-    from kg.query.embedded import SelectResult
-
-    failures = []
-    for name, text, *rest in queries:
-        summary = rest[0] if rest else ""
-        res = engine.query(text)
-        if isinstance(res, SelectResult):
-            if res.rows:
-                failures.append(ViolationQueryFailure(name, res.variables, res.rows, summary))
-        elif res is True:  # an ASK violation query: true means the problem exists
-            failures.append(ViolationQueryFailure(name, [], [{}], summary))
-    return failures

@@ -20,12 +20,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Literal, URIRef
+from rdflib import Literal
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from kg.errors import QueryCatalogueError
+from kg.errors import InputError, QueryCatalogueError
 from kg.namespaces import PREFIXES, project_root
+from kg.query.lexer import prefix_declarations
+from kg.terms import expand
 
 PARAM_TYPES = {"iri", "date", "string", "integer", "decimal", "year"}
 
@@ -58,10 +60,8 @@ class CannedQuery:
         return "report"
 
     def prefixes(self) -> dict[str, str]:
-        found = dict(PREFIXES)
-        for m in re.finditer(r"^\s*PREFIX\s+([A-Za-z][\w-]*|):\s*<([^>]*)>", self.text, re.I | re.M):
-            found[m.group(1)] = m.group(2)
-        return found
+        """The project's prefixes, overridden by the ones the query declares itself."""
+        return {**PREFIXES, **prefix_declarations(self.text)}
 
     def bind(self, values: dict[str, str] | None = None) -> dict[str, Node]:
         """Typed RDF terms for the parameters: given values over defaults; unknown names refused."""
@@ -83,24 +83,10 @@ class CannedQuery:
     def _term(self, p: Param, raw: str) -> Node:
         raw = raw.strip()
         if p.type == "iri":
-            if raw.startswith("<") and raw.endswith(">"):
-                iri = raw[1:-1]
-            elif re.match(r"^[a-z][a-z0-9+.-]*://", raw, re.I):
-                iri = raw
-            elif ":" in raw:
-                prefix, local = raw.split(":", 1)
-                ns = self.prefixes().get(prefix)
-                if ns is None:
-                    raise QueryCatalogueError(
-                        f"parameter {p.name}: unknown prefix {prefix!r} in {raw!r}; "
-                        f"give a full IRI or one of the prefixes {', '.join(sorted(self.prefixes()))}")
-                iri = ns + local
-            else:
-                # a bare local name is taken as an instance id, the common case on the command line
-                iri = PREFIXES["pdi"] + raw
-            if re.search(r"[\s<>\"{}|\\^`]", iri):
-                raise QueryCatalogueError(f"parameter {p.name}: {raw!r} is not a valid IRI")
-            return URIRef(iri)
+            try:
+                return expand(raw, self.prefixes(), what=f"parameter {p.name}")
+            except InputError as exc:  # the catalogue's own kind of input error, for every face alike
+                raise QueryCatalogueError(str(exc)) from None
         if p.type == "date":
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
                 raise QueryCatalogueError(f"parameter {p.name}: {raw!r} is not a date; write YYYY-MM-DD")

@@ -25,7 +25,7 @@ from rdflib.term import Node
 
 from kg.errors import QueryError, QueryLimitError
 from kg.query.safety import UnsafeQueryError, check_query
-from kg.terms import from_oxigraph, normalise_term, to_oxigraph
+from kg.terms import from_oxigraph, normalise_term, oxigraph_quads, to_oxigraph
 
 __all__ = [
     "SelectResult", "QueryResult", "Engine", "OxigraphEngine", "RdflibEngine",
@@ -81,16 +81,17 @@ class OxigraphEngine:
         return cls(store)
 
     @classmethod
-    def from_dataset(cls, ds: Dataset) -> "OxigraphEngine":
+    def from_graphs(cls, graphs) -> "OxigraphEngine":
+        """A store holding rdflib graphs: (graph name, Graph) pairs, None for the default graph."""
         store = ox.Store()
-        quads = []
-        for s, p, o, g in ds.quads((None, None, None, None)):
-            gname = g.identifier if isinstance(g, Graph) else g
-            graph = ox.DefaultGraph() if gname is None or str(gname).startswith("urn:x-rdflib:default") \
-                else to_oxigraph(gname)
-            quads.append(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph))
-        store.extend(quads)
+        store.extend(list(oxigraph_quads(graphs)))
         return cls(store)
+
+    @classmethod
+    def from_dataset(cls, ds: Dataset) -> "OxigraphEngine":
+        """A store holding the graphs of an rdflib Dataset (its default graph as the default graph)."""
+        return cls.from_graphs((None if str(g.identifier).startswith("urn:x-rdflib:default") else g.identifier, g)
+                               for g in ds.graphs())
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None, *,
               timeout_s: float = DEFAULT_TIMEOUT_S, row_limit: int = DEFAULT_ROW_LIMIT) -> QueryResult:

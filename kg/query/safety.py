@@ -14,8 +14,10 @@ from pyparsing import ParseResults
 
 from kg.errors import UnsafeQueryError
 from kg.namespaces import DATASET_GRAPHS
+from kg.query.lexer import significant
 
 _SUSPICIOUS = re.compile(r"\b(SERVICE|FROM|LOAD)\b", re.IGNORECASE)
+_UPDATE_OPERATIONS = {"LOAD", "INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "COPY", "MOVE", "ADD"}
 
 
 
@@ -47,7 +49,7 @@ def check_query(text: str, allowed_graphs: Iterable[str] | None = None) -> None:
     try:
         tree = parseQuery(text)
     except Exception:
-        if re.search(r"^\s*(LOAD|INSERT|DELETE|CLEAR|DROP|CREATE|COPY|MOVE|ADD)\b", _strip(text), re.I | re.M):
+        if any(t.keyword in _UPDATE_OPERATIONS for t in significant(text) if t.depth == 0):
             raise UnsafeQueryError("SPARQL updates are not accepted here: this is a read-only query interface")
         return
     for node in _walk(tree):
@@ -63,13 +65,3 @@ def check_query(text: str, allowed_graphs: Iterable[str] | None = None) -> None:
                     f"FROM <{iri}> is refused: only the dataset's own graphs may be named "
                     f"({', '.join(sorted(allowed))}); nothing is fetched from the network or the disk.")
 
-
-def _strip(text: str) -> str:
-    """The query without comments and PREFIX/BASE lines (for the update sniffing above)."""
-    lines = []
-    for line in text.splitlines():
-        line = re.sub(r"#.*$", "", line)
-        if re.match(r"^\s*(PREFIX|BASE)\b", line, re.I):
-            continue
-        lines.append(line)
-    return "\n".join(lines)
