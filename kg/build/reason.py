@@ -16,6 +16,7 @@ ontology terms and instances of this project):
 from __future__ import annotations
 
 import contextlib
+import threading
 from dataclasses import dataclass, field
 from typing import Iterable
 from typing import Literal as TypingLiteral
@@ -134,20 +135,36 @@ class _CachedNamespace:
         return self._ns[key]
 
 
+_PATCH_LOCK = threading.Lock()
+_patch_users = 0
+_saved_namespaces: list = []
+
+
 @contextlib.contextmanager
 def _fast_owlrl_namespaces():
+    """owlrl's module-level namespaces replaced by cached ones while a targeted closure runs. The
+    patch is process-wide, so it is counted: the first user installs it and the last one restores
+    owlrl's own namespaces, however many threads build at once."""
     import owlrl.Closure
     import owlrl.OWLRL
 
-    patched = [(owlrl.OWLRL, "OWL"), (owlrl.OWLRL, "RDF"), (owlrl.OWLRL, "RDFS"), (owlrl.Closure, "RDF")]
-    saved = [(mod, name, getattr(mod, name)) for mod, name in patched]
+    global _patch_users
+    with _PATCH_LOCK:
+        if _patch_users == 0:
+            patched = [(owlrl.OWLRL, "OWL"), (owlrl.OWLRL, "RDF"), (owlrl.OWLRL, "RDFS"), (owlrl.Closure, "RDF")]
+            _saved_namespaces[:] = [(mod, name, getattr(mod, name)) for mod, name in patched]
+            for mod, name, ns in _saved_namespaces:
+                setattr(mod, name, _CachedNamespace(ns))
+        _patch_users += 1
     try:
-        for mod, name, ns in saved:
-            setattr(mod, name, _CachedNamespace(ns))
         yield
     finally:
-        for mod, name, ns in saved:
-            setattr(mod, name, ns)
+        with _PATCH_LOCK:
+            _patch_users -= 1
+            if _patch_users == 0:
+                for mod, name, ns in _saved_namespaces:
+                    setattr(mod, name, ns)
+                _saved_namespaces.clear()
 
 
 class _TargetedRL(owlrl.OWLRL_Semantics):

@@ -142,7 +142,7 @@ def parse_header(path: Path, text: str) -> CannedQuery:
 
 
 def queries_dir(root: Path | None = None) -> Path:
-    return (root or project_root()) / "queries"
+    return Path(root or project_root()) / "queries"
 
 
 def load_catalogue(root: Path | None = None) -> dict[str, CannedQuery]:
