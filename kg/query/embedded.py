@@ -28,7 +28,7 @@ from kg.query.safety import UnsafeQueryError, check_query
 from kg.terms import from_oxigraph, normalise_term, oxigraph_quads, to_oxigraph
 
 __all__ = [
-    "SelectResult", "QueryResult", "Engine", "OxigraphEngine", "RdflibEngine",
+    "SelectResult", "QueryResult", "OxigraphRows", "Engine", "OxigraphEngine", "RdflibEngine",
     "QueryError", "QueryLimitError", "UnsafeQueryError", "DEFAULT_ROW_LIMIT", "DEFAULT_TIMEOUT_S",
     "load_engine", "comparable",
 ]
@@ -53,6 +53,13 @@ class SelectResult:
 
 
 QueryResult = Union[SelectResult, bool, Graph]
+
+
+@dataclass
+class OxigraphRows:
+    """A SELECT answer as pyoxigraph terms: one list a row, in `variables` order, None if unbound."""
+    variables: list[str]
+    rows: list[list]
 
 
 class Engine(Protocol):
@@ -96,32 +103,64 @@ class OxigraphEngine:
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None, *,
               timeout_s: float = DEFAULT_TIMEOUT_S, row_limit: int = DEFAULT_ROW_LIMIT) -> QueryResult:
         check_query(sparql)
-        subs = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items() if v is not None}
+        subs = {k: to_oxigraph(v) for k, v in (bindings or {}).items() if v is not None}
+        res = self.query_native(sparql, subs, timeout_s=timeout_s, row_limit=row_limit)
+        if isinstance(res, OxigraphRows):
+            return SelectResult(res.variables, [{v: from_oxigraph(t) for v, t in zip(res.variables, row)}
+                                                for row in res.rows])
+        if isinstance(res, bool):
+            return res
+        g = Graph()
+        for t in res:
+            g.add((from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)))
+        return g
+
+    def query_native(self, sparql: str, substitutions: Mapping[str, object] | None = None, *,
+                     default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
+                     base_iri: str | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
+                     row_limit: int = DEFAULT_ROW_LIMIT) -> "bool | OxigraphRows | list[ox.Triple]":
+        """The answer as pyoxigraph values: a bool (ASK), `OxigraphRows` (SELECT) or a list of
+        `ox.Triple` (CONSTRUCT, DESCRIBE). The one execution path of this engine (`query` converts
+        its answer to rdflib terms; the query workers of `kg serve` write it out as it is).
+
+        `substitutions` are pyoxigraph terms by variable name. The default graph is the union of the
+        named graphs unless `default_graph`/`named_graphs` (IRIs) are given, as the SPARQL protocol's
+        default-graph-uri/named-graph-uri do; they then replace it and the query's FROM clauses. The
+        query guard (`check_query`) is the caller's. Raises `QueryError` (a syntax error has the
+        parser's `SyntaxError` as its `__cause__`), or `QueryLimitError` past `row_limit` rows or
+        triples (refused, never truncated) or past `timeout_s` (checked between rows).
+        """
+        kwargs: dict = {"base_iri": base_iri}
+        if default_graph is not None or named_graphs is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph or []]
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or []]
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if substitutions:
+            kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
         started = time.monotonic()
         try:
-            res = self.store.query(sparql, use_default_graph_as_union=True, substitutions=subs or None)
+            res = self.store.query(sparql, **kwargs)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
         except OSError as exc:
             raise QueryError(f"query failed: {exc}") from exc
         if isinstance(res, ox.QueryBoolean):
             return bool(res)
-        if isinstance(res, ox.QuerySolutions):
-            variables = [v.value for v in res.variables]
-            rows: list[dict[str, Node | None]] = []
-            for sol in res:
-                if len(rows) >= row_limit:
-                    raise QueryLimitError(f"the query returned more than {row_limit} rows (the result-size limit)")
+        solutions = isinstance(res, ox.QuerySolutions)
+        variables = [v.value for v in res.variables] if solutions else []
+        items: list = []
+        try:
+            for item in res:
+                if len(items) >= row_limit:
+                    raise QueryLimitError(f"the query returned more than {row_limit} "
+                                          f"{'rows' if solutions else 'triples'} (the result-size limit)")
                 if time.monotonic() - started > timeout_s:
                     raise QueryLimitError(f"the query ran past its time limit of {timeout_s:g} s")
-                rows.append({v: from_oxigraph(sol[v]) for v in variables})
-            return SelectResult(variables, rows)
-        g = Graph()
-        for i, t in enumerate(res):
-            if i >= row_limit:
-                raise QueryLimitError(f"the query returned more than {row_limit} triples (the result-size limit)")
-            g.add((from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)))
-        return g
+                items.append([item[v] for v in variables] if solutions else item)
+        except (OSError, ValueError) as exc:  # raised by the evaluation, while the rows stream
+            raise QueryError(f"query failed: {exc}") from exc
+        return OxigraphRows(variables, items) if solutions else items
 
 
 # --- the reference engine --------------------------------------------------------------------
