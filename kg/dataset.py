@@ -46,6 +46,9 @@ class DatasetLocation:
         """The location for a source tree (default: $KG_ROOT or the checkout); `nquads` names a
         file to use as it is; `dist` another folder of built files."""
         r = Path(root).resolve() if root else project_root()
+        if not nquads and not r.is_dir():
+            raise InputError(f"{r}: no such folder; the source tree is a folder holding "
+                             f"{', '.join(f + '/' for f in SOURCE_FOLDERS)} (give it with --root or $KG_ROOT)")
         d = Path(dist).resolve() if dist else (None if nquads else dist_dir(r))
         if nquads:
             return cls(root=r, dist=d, nquads=Path(nquads).resolve(), given_file=True)
