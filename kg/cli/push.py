@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from kg.cli import add_common, dataset, progress
@@ -45,6 +46,10 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
+def _log(msg: str) -> None:
+    print(f"push: {msg}", file=sys.stderr, flush=True)
+
+
 def run(args) -> int:
     from kg.store.push import push, resolve_store_urls
 
@@ -54,7 +59,7 @@ def run(args) -> int:
     urls = resolve_store_urls(args.endpoint, args.store, with_auth=bool(args.user))
     nquads = dataset(args, nquads=args.dataset).ensure_built(progress(args))
     report = push(nquads, urls, graph=args.graph, user=args.user, password=password,
-                  auth=args.auth, timeout_s=args.timeout)
+                  auth=args.auth, timeout_s=args.timeout, log=_log)
     if not report.ok:
         bad = [g for g in report.graphs if g.remote != g.local]
         raise NonConforming("the store does not hold what was pushed: " + "; ".join(

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import base64
 import re
-import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from kg.errors import InputError, RemoteEndpointError
 from kg.query.remote import RemoteEngine, _http_error, _network_error
@@ -176,15 +176,15 @@ def _put(target: str, body: bytes, user: str | None, password: str | None, auth:
             "the store may limit the request size") from None
 
 
-def _log(msg: str) -> None:
-    print(f"push: {msg}", file=sys.stderr, flush=True)
+def _quiet(msg: str) -> None:
+    pass
 
 
 def push(nquads: Path, urls: StoreUrls, *, graph: str | None = None, user: str | None = None,
          password: str | None = None, auth: str | None = "digest", timeout_s: float = 300.0,
-         log=_log) -> PushReport:
+         log: Callable[[str], None] = _quiet) -> PushReport:
     """PUT each named graph of `nquads` to the Graph Store, then count each graph via the query
-    endpoint. Raises `RemoteEndpointError` if the store cannot be reached or refuses a graph."""
+    endpoint; `log` receives a line per step (the command line prints them). Raises `RemoteEndpointError` if the store cannot be reached or refuses a graph."""
     bodies, counts, shared = read_graphs(nquads, graph)
     if shared:
         log(f"warning: {shared} blank node(s) occur in more than one graph; the Graph Store Protocol "
