@@ -1,24 +1,25 @@
-"""The project's real data for the data tests: ontology/*.ttl + data/*.ttl parsed once per session,
-the same graph with its OWL 2 RL inferences, and the source article's body text for quote checks.
+"""The project's real data for the data tests: the named graphs of the real build
+(`dist/paradiplomacy.nq` of the `real_dist` session fixture, tests/conftest.py) read once per session,
+and the source article's body text for quote checks.
 
-Shared by tests/test_data_*.py. The graphs are cached: tests must not modify them.
+`graph()` is what the sources assert (the ontology and data graphs), `inferred_graph()` adds the
+build's `inferred` graph (OWL 2 RL and the `construct-*.rq` queries). Shared by tests/test_data_*.py,
+each of which asks for the build with `pytestmark = pytest.mark.usefixtures("real_dist")`. The graphs
+are cached: tests must not modify them. The article is found by `conftest.article_path()`
+($KG_ARTICLE, $KG_SHARED or ../shared beside the checkout); a test that needs it and does not find it
+is skipped with the reason.
 """
 from __future__ import annotations
 
-import os
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.query import Result
 
-REPO = Path(__file__).resolve().parent.parent
-# the repository keeps no copy of the article: it lies in shared/ beside the checkout (as CI lays it
-# out), or under $KG_SHARED; KG_ARTICLE may point at the file itself
-SHARED = Path(os.environ["KG_SHARED"]) if os.environ.get("KG_SHARED") else REPO.parent / "shared"
-ARTICLE = SHARED / "seeds" / "paradiplomacy-article.txt"
-ARTICLE_ENV = "KG_ARTICLE"
+from conftest import real_nquads, require_article
+
+GRAPH_BASE = "https://w3id.org/paradiplomacy/graph/"
 
 PREFIXES = """
 PREFIX pd: <https://w3id.org/paradiplomacy/ontology#>
@@ -36,22 +37,29 @@ PREFIX wd: <http://www.wikidata.org/entity/>
 """
 
 
-def _parse(folder: str) -> Graph:
-    g = Graph()
-    for path in sorted((REPO / folder).glob("*.ttl")):
-        g.parse(path, format="turtle")
-    return g
-
-
 @lru_cache(maxsize=1)
+def _named_graphs() -> dict[str, Graph]:
+    """The built dataset's named graphs ('ontology', 'data', 'inferred') as rdflib graphs."""
+    import pyoxigraph as ox
+
+    from kg.terms import from_oxigraph
+
+    graphs = {name: Graph() for name in ("ontology", "data", "inferred")}
+    for q in ox.parse(path=real_nquads(), format=ox.RdfFormat.N_QUADS):
+        name = q.graph_name.value[len(GRAPH_BASE):]
+        graphs[name].add((from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object)))
+    assert all(len(g) for g in graphs.values()), {n: len(g) for n, g in graphs.items()}
+    return graphs
+
+
 def ontology_graph() -> Graph:
-    return _parse("ontology")
+    """The built ontology graph (ontology/*.ttl and the version the build stamps)."""
+    return _named_graphs()["ontology"]
 
 
-@lru_cache(maxsize=1)
 def data_graph() -> Graph:
-    """data/*.ttl only."""
-    return _parse("data")
+    """The built data graph (data/*.ttl)."""
+    return _named_graphs()["data"]
 
 
 @lru_cache(maxsize=1)
@@ -66,12 +74,9 @@ def graph() -> Graph:
 
 @lru_cache(maxsize=1)
 def inferred_graph() -> Graph:
-    """ontology ∪ data ∪ the OWL 2 RL inferences that `kg build` adds (kg.build.reason, targeted method)."""
-    from kg.build.reason import infer
-
-    result = infer(ontology_graph(), data_graph(), method="targeted")
+    """ontology ∪ data ∪ the build's inferred graph (OWL 2 RL, targeted, and the construct-*.rq results)."""
     g = Graph()
-    for src in (graph(), result.inferred):
+    for src in (graph(), _named_graphs()["inferred"]):
         for t in src:
             g.add(t)
     return g
@@ -102,16 +107,6 @@ _GLUED_MARKER = re.compile(r"(?<=[.’”])\d{1,2}(?=[A-Z\s]|$)")
 _SPACED_MARKER = re.compile(r"(?<=[.’”])[ \t]+\d{1,2}[ \t]*$", re.M)
 
 
-def _article_path() -> Path:
-    import os
-
-    return Path(os.environ.get(ARTICLE_ENV, ARTICLE))
-
-
-def article_available() -> bool:
-    return _article_path().is_file()
-
-
 def normalise(text: str) -> str:
     """Whitespace collapsed to single spaces; a line break after '-' or '/' joins the two parts
     ("micro-\\ndiplomacy" = "micro-diplomacy"), in the article and in a quote alike."""
@@ -122,7 +117,7 @@ def normalise(text: str) -> str:
 @lru_cache(maxsize=1)
 def article_body() -> str:
     """The article without its footnote blocks and footnote markers, normalised."""
-    lines = _article_path().read_text(encoding="utf-8").splitlines()
+    lines = require_article().read_text(encoding="utf-8").splitlines()
     body: list[str] = []
     in_footnote = False
     previous_blank = True
@@ -147,7 +142,7 @@ def article_body() -> str:
 @lru_cache(maxsize=1)
 def article_full() -> str:
     """The whole article (footnotes included), normalised: for checking footnote texts."""
-    return normalise(_article_path().read_text(encoding="utf-8"))
+    return normalise(require_article().read_text(encoding="utf-8"))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -4,10 +4,13 @@ Each test quotes the sentence its expected answer comes from.
 """
 from __future__ import annotations
 
+import pytest
 from rdflib import Literal
 from rdflib.namespace import XSD
 
 from tests.datagraph import local, section_quotes, section_text, article_body, ask, select
+
+pytestmark = pytest.mark.usefixtures("real_dist")  # tests/datagraph.py reads that build
 
 
 def test_every_sentence_of_b2_is_quoted_once_in_order():

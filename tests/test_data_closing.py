@@ -4,9 +4,12 @@ Each test quotes the sentence of the article it checks; the expected values can 
 """
 from __future__ import annotations
 
+import pytest
 from rdflib import URIRef
 
 from tests.datagraph import local, article_body, ask, normalise, select
+
+pytestmark = pytest.mark.usefixtures("real_dist")  # tests/datagraph.py reads that build
 
 PDI = "https://w3id.org/paradiplomacy/id/"
 CLOSING_PASSAGES = {f"passage-b5-{n:02d}" for n in range(19, 24)} | {f"passage-c-{n:02d}" for n in range(1, 6)}

@@ -6,10 +6,13 @@ finds there, checked against the article text where a name can be found in it.
 """
 from __future__ import annotations
 
+import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from tests.datagraph import local, section_quotes, section_text, article_body, ask, select
+
+pytestmark = pytest.mark.usefixtures("real_dist")  # tests/datagraph.py reads that build
 
 
 def test_every_sentence_of_section_a_is_quoted_once_in_order():

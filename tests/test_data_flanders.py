@@ -5,10 +5,13 @@ sentence's passage, so a wrong value in the data and a wrong passage both fail.
 """
 from __future__ import annotations
 
+import pytest
 from rdflib import Literal
 from rdflib.namespace import XSD
 
 from tests.datagraph import local, section_quotes, section_text, article_body, ask, select
+
+pytestmark = pytest.mark.usefixtures("real_dist")  # tests/datagraph.py reads that build
 
 
 def test_every_sentence_of_b1_is_quoted_once_in_order():

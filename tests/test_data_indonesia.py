@@ -4,7 +4,11 @@ Each test quotes the sentence of the article it checks; the expected values can 
 """
 from __future__ import annotations
 
+import pytest
+
 from tests.datagraph import local, article_body, ask, normalise, select
+
+pytestmark = pytest.mark.usefixtures("real_dist")  # tests/datagraph.py reads that build
 
 FIRST_PASSAGES = {f"passage-b5-{n:02d}" for n in range(1, 5)}
 

@@ -4,9 +4,12 @@ Each test quotes the sentence of the article it checks; the expected values can 
 """
 from __future__ import annotations
 
+import pytest
 from rdflib import Literal, URIRef
 
 from tests.datagraph import assert_passages_verbatim_in_text_order, local, article_body, ask, select
+
+pytestmark = pytest.mark.usefixtures("real_dist")  # tests/datagraph.py reads that build
 
 PDI = "https://w3id.org/paradiplomacy/id/"
 

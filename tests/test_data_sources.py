@@ -9,12 +9,16 @@ from __future__ import annotations
 import csv
 import re
 
+import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from tests.datagraph import local, SHARED, article_body, article_full, ask, normalise, select
+from conftest import require_shared
+from tests.datagraph import local, article_body, article_full, ask, normalise, select
 
-WIKIDATA_CSV = SHARED / "reference" / "wikidata-ids.csv"
+pytestmark = pytest.mark.usefixtures("real_dist")  # tests/datagraph.py reads that build
+
+WIKIDATA_CSV = "reference/wikidata-ids.csv"  # in shared/ beside the checkout
 PDI = "https://w3id.org/paradiplomacy/id/"
 
 
@@ -132,7 +136,7 @@ def test_kompas_report_dated_as_cited():
 # Sovereign states (data/states.ttl) and Wikidata ids (all data files)
 # --------------------------------------------------------------------------------------------------
 def _reference_ids() -> dict[str, str]:
-    with WIKIDATA_CSV.open(encoding="utf-8") as fh:
+    with require_shared(WIKIDATA_CSV).open(encoding="utf-8") as fh:
         return {row["wikidata_id"]: row["entity"] for row in csv.DictReader(fh)}
 
 
@@ -149,7 +153,7 @@ def test_wikidata_ids_only_from_the_reference_list():
 
 def test_states_in_the_reference_list_carry_its_id():
     """A state listed as a country in wikidata-ids.csv carries exactly that id."""
-    with WIKIDATA_CSV.open(encoding="utf-8") as fh:
+    with require_shared(WIKIDATA_CSV).open(encoding="utf-8") as fh:
         countries = {row["entity"]: row["wikidata_id"] for row in csv.DictReader(fh) if row["note"] == "country"}
     rows = select("""SELECT ?label ?wd WHERE { ?s a pd:SovereignState ; rdfs:label ?label
                      FILTER(lang(?label) = "en") OPTIONAL { ?s skos:exactMatch ?wd } }""")

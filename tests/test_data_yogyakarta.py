@@ -14,6 +14,8 @@ from rdflib import URIRef
 
 from tests.datagraph import local, article_body, ask, normalise, select
 
+pytestmark = pytest.mark.usefixtures("real_dist")  # tests/datagraph.py reads that build
+
 PDI = "https://w3id.org/paradiplomacy/id/"
 
 # agreement: (partner, kinds, signing dates, statuses, listed in the 6 or the 5)

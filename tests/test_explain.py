@@ -3,6 +3,9 @@
 Expected content from the article: Catalonia's relation (B.2) is conflictual because of the
 veto "di-veto oleh Mahakamah Agung Spannyol ... pada bulan Oktober 2014" among others; Flanders's
 (B.1) is cooperative, with the treaty-making power "sejak berdirinya tahun 1993".
+
+The explanations are read from the real build (`real_dist`, tests/conftest.py), on both embedded
+engines and, with the stores, from a real triple store loaded with that same file.
 """
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ import json
 
 import pytest
 
-from cq.kgdata import built_dataset, engines
+from cq.kgdata import dataset, engines
 from kg.explain import ExplainError, explain, format_text, resolve_iri
 from kg.namespaces import PDI
 
@@ -22,8 +25,8 @@ def test_bare_ids_prefixed_names_and_iris_resolve_alike():
         resolve_iri("nope:catalonia")
 
 
-def test_actor_explains_its_relations_with_the_conflict_axiom_and_the_veto_sub_rule():
-    oxi, _ = engines()
+def test_actor_explains_its_relations_with_the_conflict_axiom_and_the_veto_sub_rule(real_dist):
+    oxi, _ = engines(real_dist)
     exp = explain(oxi, "catalonia")
     rel = next(r for r in exp.relations if r.relation == "pdi:relation-catalonia-spain")
     d = next(d for d in rel.derivations if d.derived_class == "pd:ConflictualRelation")
@@ -40,8 +43,8 @@ def test_actor_explains_its_relations_with_the_conflict_axiom_and_the_veto_sub_r
     assert any(a.classified_by == "pdi:david-criekemans" and a.character == "conflictual" for a in rel.assertions)
 
 
-def test_relation_iri_gives_the_same_explanation_on_both_engines():
-    oxi, ref = engines()
+def test_relation_iri_gives_the_same_explanation_on_both_engines(real_dist):
+    oxi, ref = engines(real_dist)
     a = explain(oxi, "pdi:relation-flanders-belgium")
     b = explain(ref, "https://w3id.org/paradiplomacy/id/relation-flanders-belgium")
     assert a.to_json() == b.to_json()
@@ -52,31 +55,33 @@ def test_relation_iri_gives_the_same_explanation_on_both_engines():
     assert len(rel.frictions) >= 2
 
 
-def test_text_output_shows_axiom_evidence_and_quotes():
-    text = format_text(explain(built_dataset(), "catalonia"))
+def test_text_output_shows_axiom_evidence_and_quotes(real_dist):
+    text = format_text(explain(dataset(real_dist), "catalonia"))
     assert "by the axiom  CentreRegionRelation ⊓ ∃hasEvidence.ConflictIndicator ⊑ ConflictualRelation" in text
     assert "source pdi:passage-" in text
     assert '"@id' in text      # the Indonesian quote, language-tagged
     assert '"@en' in text      # and its English rendering
 
 
-def test_unknown_or_unexplainable_resources_get_a_clear_error():
-    oxi, _ = engines()
+def test_unknown_or_unexplainable_resources_get_a_clear_error(real_dist):
+    oxi, _ = engines(real_dist)
     with pytest.raises(ExplainError, match="not in the dataset"):
         explain(oxi, "no-such-thing-anywhere")
     with pytest.raises(ExplainError, match="neither a centre–region relation"):
         explain(oxi, "pdi:work-criekemans-2008")
 
 
-def test_cli_explain_prints_the_chain_and_fails_cleanly(capsys):
+def test_cli_explain_prints_the_chain_and_fails_cleanly(real_dist, capsys):
     from kg.cli import main
 
-    assert main(["explain", "catalonia", "--format", "json"]) == 0
+    root, built = str(real_dist.parent), (real_dist / "paradiplomacy.nq").stat().st_mtime_ns
+    assert main(["--root", root, "explain", "catalonia", "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["relations"][0]["derivations"][0]["derived_class"] == "pd:ConflictualRelation"
-    assert main(["explain", "no-such-thing-anywhere"]) == 2
+    assert main(["--root", root, "explain", "no-such-thing-anywhere"]) == 2
     err = capsys.readouterr().err
     assert "not in the dataset" in err and "Traceback" not in err
+    assert (real_dist / "paradiplomacy.nq").stat().st_mtime_ns == built, "the fresh build was made again"
 
 
 @pytest.mark.stores

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
 from kg.dataset import dist_dir
 
 owlready2 = pytest.importorskip("owlready2")
@@ -54,9 +53,9 @@ def java():
         pytest.fail("HermiT needs Java 17 (apt-get install openjdk-17-jre-headless)")
 
 
-def test_the_real_ontology_and_data_are_consistent_for_hermit(real_tree, tmp_path):
-    build(real_tree)
-    assert hermit_consistent(asserted_ntriples(real_tree, tmp_path))
+def test_the_real_ontology_and_data_are_consistent_for_hermit(real_dist, tmp_path):
+    # the real sources as committed, built once for the session (tests/conftest.py)
+    assert hermit_consistent(asserted_ntriples(real_dist.parent, tmp_path))
 
 
 def test_hermit_finds_the_fixture_consistent(built_fixture, tmp_path):

@@ -1,7 +1,9 @@
 """Every pd:quote occurs verbatim in the source article -- the check SPARQL cannot do
 (the role of a `quote-not-in-article-violation.rq`).
 
-The article is `$KG_SHARED/seeds/paradiplomacy-article.txt` (default `<repo>/../shared/seeds/`).
+The quotes are those of the real build (`real_dist`, tests/conftest.py). The article is $KG_ARTICLE,
+or `$KG_SHARED/seeds/paradiplomacy-article.txt` (default `<repo>/../shared/seeds/`); without it the
+check is skipped, saying so.
 Comparison is whitespace-normalised (the quotes join the article's line breaks with single
 spaces); the footnote markers the article glues to words ("spesifik.1 Istilah") may be dropped, as
 the data conventions ask; and a sentence may run across a page break, where the text file carries
@@ -11,14 +13,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from rdflib import Literal
 
-from cq.kgdata import article_path, built_dataset, normalise_ws
+from conftest import require_article
+from cq.kgdata import dataset, normalise_ws
 from kg.namespaces import PD
-
-ARTICLE = article_path()
-pytestmark = pytest.mark.skipif(not ARTICLE.is_file(), reason=f"the source article is not at {ARTICLE}")
 
 # a footnote number (1-16) glued to the end of a word or punctuation, before a space, a capital
 # letter, a closing quote or the end of the text
@@ -54,9 +53,10 @@ def test_marker_rule_is_not_vacuous():
     assert not find_in_article("sebagai penggabungan istilah ‘paradiplomacy’", page_break)
 
 
-def test_every_quote_occurs_verbatim_in_the_article():
-    article = ARTICLE.read_text(encoding="utf-8")
-    quotes = [(s, o) for s, o in built_dataset().subject_objects(PD.quote) if isinstance(o, Literal)]
+def test_every_quote_occurs_verbatim_in_the_article(real_dist):
+    path = require_article()
+    article = path.read_text(encoding="utf-8")
+    quotes = [(s, o) for s, o in dataset(real_dist).subject_objects(PD.quote) if isinstance(o, Literal)]
     assert quotes, "no pd:quote in the data"
     missing = sorted(f"{s}: {str(o)[:90]!r}" for s, o in quotes if not find_in_article(str(o), article))
-    assert not missing, f"{len(missing)} quote(s) not found in {ARTICLE}:\n  " + "\n  ".join(missing)
+    assert not missing, f"{len(missing)} quote(s) not found in {path}:\n  " + "\n  ".join(missing)

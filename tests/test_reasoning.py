@@ -16,7 +16,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from cq.kgdata import built_dataset, closure_dataset, engines, ontology_graph
+from cq.kgdata import closure_dataset, dataset, engines, ontology_graph
 from kg.namespaces import GRAPH_INFERRED, PD, PDI, PDV
 from kg.query.catalogue import load_catalogue
 from kg.build.reason import InconsistentError
@@ -25,59 +25,63 @@ CATALONIA = PDI["relation-catalonia-spain"]
 FLANDERS = PDI["relation-flanders-belgium"]
 
 
-def inferred() -> Graph:
-    return built_dataset().graph(GRAPH_INFERRED)
+@pytest.fixture(scope="module")
+def ds(real_dist):
+    """The real build (`real_dist`): named graphs ontology, data, inferred; their union by default."""
+    return dataset(real_dist)
 
 
-def types(node) -> set:
-    return set(built_dataset().objects(node, RDF.type))
+@pytest.fixture(scope="module")
+def inferred(ds) -> Graph:
+    return ds.graph(GRAPH_INFERRED)
 
 
-def test_catalonia_relation_is_derived_conflictual():
-    assert (CATALONIA, RDF.type, PD.ConflictualRelation) in inferred(), \
+def types(ds, node) -> set:
+    return set(ds.objects(node, RDF.type))
+
+
+def test_catalonia_relation_is_derived_conflictual(inferred):
+    assert (CATALONIA, RDF.type, PD.ConflictualRelation) in inferred, \
         "the classification must come from the reasoner (graph/inferred), not be asserted"
 
 
-def test_catalonia_evidence_is_each_a_conflict_indicator():
+def test_catalonia_evidence_is_each_a_conflict_indicator(ds, inferred):
     """The four kinds of evidence the article gives for the escalation since 2010 (B.2)."""
-    ds = built_dataset()
     evidence = set(ds.objects(CATALONIA, PD.hasEvidence))
     kinds = {
-        "vetoed referendum": lambda e: PD.CourtRuling in types(e)
-        and any(PD.Referendum in types(r) for r in ds.objects(e, PD.vetoes)),
-        "status reduction": lambda e: PD.StatusReduction in types(e),
-        "failed fiscal negotiation": lambda e: PD.FiscalNegotiation in types(e)
+        "vetoed referendum": lambda e: PD.CourtRuling in types(ds, e)
+        and any(PD.Referendum in types(ds, r) for r in ds.objects(e, PD.vetoes)),
+        "status reduction": lambda e: PD.StatusReduction in types(ds, e),
+        "failed fiscal negotiation": lambda e: PD.FiscalNegotiation in types(ds, e)
         and (e, PD.outcome, PDV["outcome-failed"]) in ds,
-        "mass demonstration for national freedom": lambda e: PD.Demonstration in types(e)
+        "mass demonstration for national freedom": lambda e: PD.Demonstration in types(ds, e)
         and (e, PD.aim, PDV["aim-national-freedom"]) in ds,
     }
     for what, test in kinds.items():
         found = [e for e in evidence if test(e)]
         assert found, f"no {what} among the evidence of the Catalonia-Spain relation"
         for e in found:
-            assert (e, RDF.type, PD.ConflictIndicator) in inferred(), f"{e} not derived a ConflictIndicator"
+            assert (e, RDF.type, PD.ConflictIndicator) in inferred, f"{e} not derived a ConflictIndicator"
 
 
-def test_flanders_relation_is_cooperative_despite_frictions():
-    ds = built_dataset()
-    assert (FLANDERS, RDF.type, PD.CooperativeRelation) in inferred()
-    assert PD.ConflictualRelation not in types(FLANDERS)
+def test_flanders_relation_is_cooperative_despite_frictions(ds, inferred):
+    assert (FLANDERS, RDF.type, PD.CooperativeRelation) in inferred
+    assert PD.ConflictualRelation not in types(ds, FLANDERS)
     frictions = set(ds.objects(FLANDERS, PD.hasFriction))
     assert len(frictions) >= 2, "the territorial and the minority-identity ('Flanders Belt') frictions"
     for f in frictions:
-        assert PD.ConflictIndicator not in types(f)
+        assert PD.ConflictIndicator not in types(ds, f)
 
 
-def test_no_relation_is_both_cooperative_and_conflictual():
-    oxi, _ = engines()
+def test_no_relation_is_both_cooperative_and_conflictual(real_dist):
+    oxi, _ = engines(real_dist)
     rows = oxi.query("""PREFIX pd: <https://w3id.org/paradiplomacy/ontology#>
         SELECT ?r WHERE { ?r a pd:CooperativeRelation , pd:ConflictualRelation }""").rows
     assert rows == []
 
 
-def test_scholars_classification_is_kept_beside_the_derived_one():
+def test_scholars_classification_is_kept_beside_the_derived_one(ds):
     """Criekemans's and the author's pd:Classification stay as asserted data, with their source."""
-    ds = built_dataset()
     data = ds.graph(URIRef("https://w3id.org/paradiplomacy/graph/data"))
     for rel, character in ((CATALONIA, PDV.conflictual), (FLANDERS, PDV.cooperative)):
         classifications = [c for c in data.subjects(PD.classifies, rel)
@@ -86,9 +90,9 @@ def test_scholars_classification_is_kept_beside_the_derived_one():
         assert all((c, PD.character, character) in data for c in classifications)
 
 
-def test_classification_agreement_query_lists_agreement_for_flanders_and_catalonia():
+def test_classification_agreement_query_lists_agreement_for_flanders_and_catalonia(real_dist):
     q = load_catalogue()["classification-agreement"]
-    oxi, _ = engines()
+    oxi, _ = engines(real_dist)
     rows = oxi.query(q.text).rows
     verdicts = {(r["relation"], r["classifiedBy"]): str(r["verdict"]) for r in rows}
     assert verdicts[(CATALONIA, PDI["david-criekemans"])] == "agree"
@@ -106,8 +110,9 @@ _FIXTURE_PREFIXES = """@prefix pd: <https://w3id.org/paradiplomacy/ontology#> .
 
 
 def _closure(turtle: str, method: str = "targeted"):
-    # owlrl over the axioms the rules read ("targeted", ~10x faster on these small inputs); the
-    # test below shows it derives what the full closure (the build's default) derives
+    """An invented input, not the project's data, reasoned over by itself with the working tree's
+    ontology: owlrl over the axioms the rules read ("targeted", the build's default, ~10x faster on
+    these small inputs; the test below shows it derives what the full closure derives)."""
     data = Graph().parse(data=_FIXTURE_PREFIXES + turtle, format="turtle")
     return closure_dataset(ontology_graph(), data, construct=False, method=method)
 

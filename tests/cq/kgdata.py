@@ -1,56 +1,54 @@
-"""The built dataset for the query, reasoning and competency-question tests, loaded once a session.
+"""The built dataset for the query, competency-question, reasoning and explain tests.
 
-`built_dataset()` runs the build's own stages that the queries depend on -- parse the source tree
-(`kg.build.sources.load_tree`) and reason (`kg.build.reason.infer`: owlrl, then every `queries/construct-*.rq`)
--- into the three named graphs of the dataset, in memory. SHACL is left out on purpose: the shapes
-have their own tests, and a shape violation in data being written must not hide what the queries
-answer. The violation queries, which the build also runs, are tested here. `engines()` gives the embedded engine (pyoxigraph) and the reference
-(rdflib) over the same quads. `closure_dataset(ontology, data)` is the build's reasoning without
-the rest, for fixtures (violation queries, explain) that are not the project's data.
+`dataset(dist)` and `engines(dist)` read `paradiplomacy.nq` of a built folder -- in the tests the
+`real_dist` session fixture (tests/conftest.py): the project's sources as committed, built once by
+`kg.build.build` with its defaults, the artefact `kg build` ships. They load it with the engines'
+own loaders (`from_nquads`, as `kg query` does): the embedded engine (pyoxigraph) and the reference
+(rdflib) over the same quads. Cached per folder; tests must not modify them.
+
+`closure_dataset(ontology, data)` is the build's reasoning (owlrl, then the `construct-*.rq`
+queries) without the rest of the build, for the small fixtures that are not the project's data
+(the axioms on invented inputs in tests/test_reasoning.py): those reason over themselves.
+`ontology_graph()` is the ontology of the working tree, which the fixtures of tests/fixtures/ are
+written against (the same tree their queries and shapes are read from).
 """
 from __future__ import annotations
 
 import functools
-import os
 import re
 from pathlib import Path
 
 from rdflib import Dataset, Graph
 
-from kg.query.embedded import OxigraphEngine, RdflibEngine
+from kg.dataset import NQUADS
 from kg.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, project_root
+from kg.query.embedded import OxigraphEngine, RdflibEngine
 
 ROOT = project_root()
-
-
-def article_path() -> Path:
-    """The source article: `$KG_SHARED/seeds/` or `<repo>/../shared/seeds/`."""
-    base = Path(os.environ["KG_SHARED"]) if os.environ.get("KG_SHARED") else ROOT.parent / "shared"
-    return base / "seeds" / "paradiplomacy-article.txt"
 
 
 def normalise_ws(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-@functools.lru_cache(maxsize=1)
-def built_dataset() -> Dataset:
-    from kg.build.sources import load_tree
-
-    tree = load_tree(ROOT)
-    return closure_dataset(tree.ontology, tree.data)
-
-
-@functools.lru_cache(maxsize=1)
-def engines() -> tuple[OxigraphEngine, RdflibEngine]:
-    ds = built_dataset()
-    return OxigraphEngine.from_dataset(ds), RdflibEngine(ds)
+@functools.lru_cache(maxsize=None)
+def engines(dist: Path) -> tuple[OxigraphEngine, RdflibEngine]:
+    """pyoxigraph and rdflib over `<dist>/paradiplomacy.nq`."""
+    nq = Path(dist) / NQUADS
+    return OxigraphEngine.from_nquads(nq), RdflibEngine.from_nquads(nq)
 
 
-def closure_dataset(ontology: Graph, data: Graph, construct: bool = True, method: str = "full") -> Dataset:
-    """ontology, data and the build's inferred graph (owlrl + construct queries) as a Dataset."""
-    from kg.query.catalogue import load_catalogue
+def dataset(dist: Path) -> Dataset:
+    """The built dataset as an rdflib Dataset: the named graphs ontology, data and inferred; the
+    default graph is their union (`(s, p, o) in ds` looks in all three)."""
+    return engines(dist)[1].dataset
+
+
+def closure_dataset(ontology: Graph, data: Graph, construct: bool = True, method: str = "targeted") -> Dataset:
+    """ontology, data and the build's inferred graph (owlrl + construct queries) as a Dataset, for a
+    fixture; `method` as `kg.build.reason.infer` (the build's default: targeted)."""
     from kg.build.reason import infer
+    from kg.query.catalogue import load_catalogue
 
     constructs = [(q.name, q.text) for q in load_catalogue(ROOT).values() if q.role == "construct"] \
         if construct else []
