@@ -5,7 +5,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF
 
 import kg
@@ -15,6 +15,8 @@ from kg.cli import main
 from kg.build.sources import InputError, load_tree, parse_turtle
 from kg.namespaces import DATASET_GRAPHS, ONTOLOGY_IRI, PD, PDI, version_iri
 from kg.build.reason import drop_reason, infer
+
+EX = Namespace("http://example.org/test#")  # the vocabulary of the fixture tree (tests/fixtures/build)
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -31,12 +33,12 @@ def graph_of(root: Path, name: str) -> Graph:
 
 # --- malformed input: exit 2, a message naming file and line, dist/ untouched -------------------
 
-BROKEN = '''@prefix pd: <https://w3id.org/paradiplomacy/ontology#> .
+BROKEN = '''@prefix ex: <http://example.org/test#> .
 @prefix pdi: <https://w3id.org/paradiplomacy/id/> .
 
-pdi:catalonia a pd:Region ;
-    pd:isPartOf pdi:spain
-pdi:spain a pd:Country .
+pdi:catalonia a ex:Region ;
+    ex:isPartOf pdi:spain
+pdi:spain a ex:Country .
 '''
 
 
@@ -101,7 +103,7 @@ def test_shacl_violation_stops_the_build_naming_focus_and_shape(fixture_tree, ca
     assert main(["--root", str(fixture_tree), "build", "-q"]) == 0
     before = snapshot(dist_dir(fixture_tree))
     f = fixture_tree / "data" / "flanders.ttl"
-    f.write_text(f.read_text().replace("    pd:isPartOf pdi:belgium ;\n", ""), encoding="utf-8")
+    f.write_text(f.read_text().replace("    ex:isPartOf pdi:belgium ;\n", ""), encoding="utf-8")
     capsys.readouterr()
     assert main(["--root", str(fixture_tree), "build", "-q"]) == 1
     err = capsys.readouterr().err
@@ -113,9 +115,9 @@ def test_shacl_violation_stops_the_build_naming_focus_and_shape(fixture_tree, ca
 def test_violation_query_with_rows_stops_the_build(fixture_tree):
     (fixture_tree / "queries" / "in-spain-violation.rq").write_text(
         "#+ summary: test: flags every government of Spain\n"
-        "PREFIX pd: <https://w3id.org/paradiplomacy/ontology#>\n"
+        "PREFIX ex: <http://example.org/test#>\n"
         "PREFIX pdi: <https://w3id.org/paradiplomacy/id/>\n"
-        "SELECT ?government WHERE { ?government pd:isPartOf pdi:spain }\n", encoding="utf-8")
+        "SELECT ?government WHERE { ?government ex:isPartOf pdi:spain }\n", encoding="utf-8")
     with pytest.raises(BuildFailed) as info:
         build(fixture_tree)
     assert [f.name for f in info.value.failures] == ["in-spain-violation"]
@@ -124,12 +126,12 @@ def test_violation_query_with_rows_stops_the_build(fixture_tree):
 
 
 def test_owl_inconsistency_stops_the_build(fixture_tree, capsys):
-    # deliberately wrong: Belgium typed as a sub-state government, which the ontology declares
-    # disjoint from pd:Country
+    # deliberately wrong: Belgium typed as a sub-state government, which the fixture ontology
+    # declares disjoint from ex:Country
     (fixture_tree / "data" / "wrong.ttl").write_text(
-        "@prefix pd: <https://w3id.org/paradiplomacy/ontology#> .\n"
+        "@prefix ex: <http://example.org/test#> .\n"
         "@prefix pdi: <https://w3id.org/paradiplomacy/id/> .\n"
-        "pdi:belgium a pd:SubStateGovernment ; pd:isPartOf pdi:spain ; pd:relationWithCentre \"x\" .\n",
+        "pdi:belgium a ex:SubStateGovernment ; ex:isPartOf pdi:spain ; ex:relationWithCentre \"x\" .\n",
         encoding="utf-8")
     assert main(["--root", str(fixture_tree), "build", "-q"]) == 1
     err = capsys.readouterr().err
@@ -146,9 +148,9 @@ def test_version_comes_from_the_package_metadata(built_fixture):
 
 def test_inferred_graph_holds_rl_consequences_and_construct_results(built_fixture):
     inferred = graph_of(built_fixture, "inferred")
-    assert (PDI.flanders, RDF.type, PD.SubStateGovernment) in inferred      # via rdfs:subClassOf
-    assert (PDI.belgium, PD.hasPart, PDI.flanders) in inferred              # via owl:inverseOf
-    assert (PDI.spain, RDF.type, PD.StateWithSubStateActors) in inferred    # construct-*.rq
+    assert (PDI.flanders, RDF.type, EX.SubStateGovernment) in inferred      # via rdfs:subClassOf
+    assert (PDI.belgium, EX.hasPart, PDI.flanders) in inferred              # via owl:inverseOf
+    assert (PDI.spain, RDF.type, EX.StateWithSubStateActors) in inferred    # construct-*.rq
     asserted = graph_of(built_fixture, "data") + graph_of(built_fixture, "ontology")
     assert not set(inferred) & set(asserted)
 
@@ -166,7 +168,7 @@ def test_inferred_graph_carries_no_uninformative_triples(built_fixture):
     ((PDI.flanders, RDF.type, OWL.Thing), "top"),
     ((URIRef("http://www.w3.org/2001/XMLSchema#int"), RDF.type, URIRef("http://www.w3.org/2000/01/rdf-schema#Datatype")),
      "builtin-vocabulary"),
-    ((PDI.flanders, RDF.type, PD.SubStateGovernment), None),
+    ((PDI.flanders, RDF.type, PD.SubStateActor), None),
 ])
 def test_drop_rules(triple, rule):
     assert drop_reason(triple) == rule
@@ -255,7 +257,7 @@ def test_shacl_violation_is_reported_the_same_with_or_without_the_parallel_child
                                                                                  monkeypatch):
     monkeypatch.setattr("kg.build.pipeline.PARALLEL_MIN_TRIPLES", 0)  # the fixture is below the threshold
     f = fixture_tree / "data" / "flanders.ttl"
-    f.write_text(f.read_text().replace("    pd:isPartOf pdi:belgium ;\n", ""), encoding="utf-8")
+    f.write_text(f.read_text().replace("    ex:isPartOf pdi:belgium ;\n", ""), encoding="utf-8")
     with pytest.raises(BuildFailed) as info:
         build(fixture_tree, parallel=parallel)
     assert [(v.focus, v.shape) for v in info.value.findings] == [("pdi:flanders", "pds:SubStateGovernment-isPartOf")]

@@ -67,5 +67,5 @@ def test_hermit_does_detect_an_inconsistency(built_fixture, tmp_path):
     # country, two classes the fixture ontology declares disjoint. (The build itself refuses this
     # data, so the wrong triple is added to the exported file here.)
     wrong = ("<https://w3id.org/paradiplomacy/id/belgium> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
-             "<https://w3id.org/paradiplomacy/ontology#SubStateGovernment> .\n")
+             "<http://example.org/test#SubStateGovernment> .\n")
     assert not hermit_consistent(asserted_ntriples(built_fixture, tmp_path, extra=wrong))

@@ -98,7 +98,7 @@ def test_fixture_answers_are_the_articles(store):
     assert (int(row["total"]), int(row["followedUp"]), int(row["withoutFollowUp"])) == (11, 6, 5)
     q = FIXTURE_QUERIES["any-cancelled-agreement"]
     assert remote.query(q.text) is True
-    assert remote.query("ASK { ?a <https://w3id.org/paradiplomacy/ontology#partner> \"Atlantis\" }") is False
+    assert remote.query("ASK { ?a <http://example.org/test#partner> \"Atlantis\" }") is False
 
 
 def test_store_sees_only_the_dataset_graphs(store):
@@ -164,14 +164,14 @@ def test_bound_iri_and_literal_parameters_reach_the_store(store):
     literal (escaped by kg.query.remote, not spliced)."""
     remote = RemoteEngine(store.query_url, default_graphs=FIXTURE_GRAPHS)
     note = Literal('only "diplomatic etiquette" so far:\nmutual visits and a plan')
-    res = remote.query("SELECT ?a ?note WHERE { ?a <https://w3id.org/paradiplomacy/ontology#note> ?note }",
+    res = remote.query("SELECT ?a ?note WHERE { ?a <http://example.org/test#note> ?note }",
                        {"note": note})
     assert [r["a"] for r in res.rows] == [URIRef("https://w3id.org/paradiplomacy/id/diy-chiang-mai")]
-    res = remote.query("SELECT ?a ?p WHERE { ?a <https://w3id.org/paradiplomacy/ontology#partner> ?p }",
+    res = remote.query("SELECT ?a ?p WHERE { ?a <http://example.org/test#partner> ?p }",
                        {"p": Literal("Gyeongsangbuk-Do", lang="en")})
     assert [r["a"] for r in res.rows] == [URIRef("https://w3id.org/paradiplomacy/id/diy-gyeongsangbuk-do")]
     # an injection attempt stays a (non-matching) string
-    res = remote.query("SELECT ?a ?p WHERE { ?a <https://w3id.org/paradiplomacy/ontology#partner> ?p }",
+    res = remote.query("SELECT ?a ?p WHERE { ?a <http://example.org/test#partner> ?p }",
                        {"p": Literal('x" } ?a ?b ?c . { "')})
     assert res.rows == []
 
@@ -181,7 +181,7 @@ def test_construct_keeps_blank_node_structure(store):
     q = FIXTURE_QUERIES["construct-partner-links"]
     g = remote.query(q.text)
     assert isinstance(g, Graph)
-    intervals = set(g.objects(None, URIRef("https://w3id.org/paradiplomacy/ontology#validity")))
+    intervals = set(g.objects(None, URIRef("http://example.org/test#validity")))
     assert len(intervals) == 2 and all(isinstance(i, BNode) for i in intervals)
     ends = {str(g.value(i, URIRef("http://www.w3.org/2006/time#hasEnd"))) for i in intervals}
     assert ends == {"2001", "2002"}  # Ismailia ended 2001, California 2002 (article lines 352-355)
@@ -193,8 +193,8 @@ def test_push_count_check_catches_a_store_that_merges_values(store, tmp_path):
     nq = tmp_path / "non-canonical.nq"
     g = "https://w3id.org/paradiplomacy/test-graph/non-canonical"
     nq.write_text(
-        f'<https://w3id.org/paradiplomacy/id/special-region-of-yogyakarta> <https://w3id.org/paradiplomacy/ontology#cooperationsWithFollowUp> "06"^^<http://www.w3.org/2001/XMLSchema#integer> <{g}> .\n'
-        f'<https://w3id.org/paradiplomacy/id/special-region-of-yogyakarta> <https://w3id.org/paradiplomacy/ontology#cooperationsWithFollowUp> "6"^^<http://www.w3.org/2001/XMLSchema#integer> <{g}> .\n')
+        f'<https://w3id.org/paradiplomacy/id/special-region-of-yogyakarta> <http://example.org/test#cooperationsWithFollowUp> "06"^^<http://www.w3.org/2001/XMLSchema#integer> <{g}> .\n'
+        f'<https://w3id.org/paradiplomacy/id/special-region-of-yogyakarta> <http://example.org/test#cooperationsWithFollowUp> "6"^^<http://www.w3.org/2001/XMLSchema#integer> <{g}> .\n')
     code, out, err = run_kg(["push", "--dataset", str(nq)] + store.push_args())
     assert code == 1, err
     assert "1 triples in the store, 2 local" in err and out == ""
