@@ -35,6 +35,12 @@ WD = Namespace("http://www.wikidata.org/entity/")
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+OWL = Namespace("http://www.w3.org/2002/07/owl#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")  # the endpoint's service description
+FORMATS = Namespace("http://www.w3.org/ns/formats/")                 # media formats named by W3C IRIs
 
 PREFIXES = {
     "pd": str(PD), "pdv": str(PDV), "pdi": str(PDI), "pds": str(PDS),
