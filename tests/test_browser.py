@@ -4,7 +4,8 @@ A researcher picks a canned question, changes its parameter, runs it, sees a tab
 entity pages, downloads CSV, sees a bar chart for a count by category, and types their own query in
 the SPARQL editor (YASQE, vendored in kg/serve/web/vendor/), or in the plain text box when the editor's
 bundle does not load. No request may leave the server.
-Without Chromium the tests skip with the reason (CI turns skips into failures).
+Without Chromium the tests skip with the reason (CI turns skips into failures). The server runs over
+the real build; the answers are the article's.
 """
 from __future__ import annotations
 
@@ -14,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.serve.app import ServerConfig
-from test_server_support import FIXTURES, LiveServer, make_dist
+from tests.server_support import LiveServer, config_for
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -30,9 +30,8 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    dist = make_dist(tmp_path_factory.mktemp("dist"))
-    with LiveServer(ServerConfig(nquads=dist / "paradiplomacy.nq", root=FIXTURES, dist=dist)) as s:
+def server(real_dist):
+    with LiveServer(config_for(real_dist)) as s:
         yield s
 
 
@@ -95,39 +94,47 @@ def type_query(page, text: str) -> None:
 def test_questions_are_listed_in_english_and_indonesian(page):
     page.wait_for_selector("button.q")
     text = page.inner_text("#questions")
-    assert "How many sub-state actors cooperate" in text
-    assert "Berapa aktor sub-negara yang kooperatif" in text
+    assert "On which continents do sub-state actors have honorary advisors" in text
+    assert "Di benua mana saja aktor sub-negara memiliki penasihat kehormatan" in text
 
 
 def test_count_by_category_gives_a_table_and_a_bar_chart(page):
-    page.click("button[data-query=actors-by-relation]")
+    """Gyeongsangbuk-do's honorary advisors (B.3): "... negara-negara Asia 25 orang, Eropa 24 orang,
+    Amerika Utara 29 orang, Amerika Selatan 4 orang, Oceania 9 orang, dan Afrika 8 orang advisors"
+    (tests/test_data_gyeongsangbuk_do.py::test_honorary_advisors_by_continent_add_up_to_99)."""
+    page.click("button[data-query=honorary-advisors-by-continent]")
     page.click("#run-canned")
     page.wait_for_selector("#results-table tbody tr")
     rows = [[c.strip() for c in r.split("\t")] for r in page.inner_text("#results-table tbody").strip().split("\n")]
-    assert rows == [["cooperative", "3"], ["conflictual", "2"]]
+    assert rows == [["North America", "29"], ["Asia", "25"], ["Europe", "24"], ["Oceania", "9"],
+                    ["Africa", "8"], ["South America", "4"]]
     bars = page.query_selector_all("#results-chart rect.bar")
-    assert [b.get_attribute("data-value") for b in bars] == ["3", "2"]
-    assert float(bars[0].get_attribute("width")) > float(bars[1].get_attribute("width"))
+    assert [b.get_attribute("data-value") for b in bars] == ["29", "25", "24", "9", "8", "4"]
+    widths = [float(b.get_attribute("width")) for b in bars]
+    assert widths == sorted(widths, reverse=True) and widths[0] > widths[-1]
 
 
 def test_parameter_form_links_and_csv_download(page, server, tmp_path):
-    page.click("button[data-query=actor-relation]")
-    page.fill("#param-actor", "pdi:catalonia")
+    """Where Scotland comes from: the sentence of section A, "... sedangkan interaksi luar negeri yang
+    dilaksanakan oleh Scotland dan Catalonia cenderung konfliktual." """
+    page.click("button[data-query=provenance-of]")
+    page.fill("#param-resource", "pdi:scotland")
     page.click("#run-canned")
     page.wait_for_selector("#results-table tbody tr")
-    assert "Catalonia" in page.inner_text("#results-table")
-    assert page.query_selector("#results-chart") is None  # four columns: no chart
+    assert "pdi:passage-a-08" in page.inner_text("#results-table")
+    assert page.query_selector("#results-chart") is None  # nine columns: no chart
     with page.expect_download() as info:
         page.click("#download-csv")
     path = tmp_path / "out.csv"
     info.value.save_as(path)
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
-    assert {r["label"] for r in rows} == {"Catalonia"} and {r["relation"] for r in rows} == {"conflictual"}
+    assert [r["passage"] for r in rows] == ["https://w3id.org/paradiplomacy/id/passage-a-08"]
+    assert "oleh Scotland dan Catalonia cenderung konfliktual" in rows[0]["quote"]
     # the entity link leads to the entity's page on this server
-    page.click("#results-table a[href='/id/catalonia']")
+    page.click("#results-table a[href='/id/scotland']")
     page.wait_for_selector("h1")
-    assert page.inner_text("h1") == "Catalonia"
-    assert "Katalonia" in page.inner_text("main")
+    assert page.inner_text("h1") == "Scotland"
+    assert "Skotlandia" in page.inner_text("main")
     assert "cenderung konfliktual" in page.inner_text("blockquote")
 
 
@@ -171,10 +178,10 @@ def test_prefix_completion_comes_from_this_server(page):
 
 
 def test_canned_query_opens_in_the_editor(page):
-    page.click("button[data-query=actors-by-relation]")
+    page.click("button[data-query=honorary-advisors-by-continent]")
     page.click("#edit-canned")
     text = editor_text(page)
-    assert "SELECT" in text and "centralRelation" in text
+    assert "SELECT" in text and "pd:AdvisorCount" in text
 
 
 def test_plain_text_box_when_the_editor_does_not_load(browser, server):

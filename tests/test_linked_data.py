@@ -1,22 +1,28 @@
-"""Linked data on `kg serve`: every dataset IRI dereferences at its own path (HTML for people, RDF by
-Accept or extension), the ontology documents itself, the dumps match the VoID/DCAT description."""
+"""Linked data on `kg serve` over the real build: every dataset IRI dereferences at its own path (HTML
+for people, RDF by Accept or extension), the ontology documents itself, the dumps match the VoID/DCAT
+description that `kg build` writes."""
 from __future__ import annotations
+
+import re
 
 import httpx
 import pytest
 from rdflib import Graph, URIRef
+from rdflib.namespace import SKOS
 
-from kg.serve.app import ServerConfig
-from test_server_support import BASE, DCAT, FIXTURES, VOID, LiveServer, make_dist
+from kg.namespaces import DCAT, VOID
+from kg.serve.config import ServerConfig
+from tests.server_support import BASE, EX, LiveServer, config_for, nquads_with
 
-CRIEKEMANS = ("Paradiplomasi yang dipraktekkan oleh Flanders, Wallonia, dan Bavaria cenderung kooperatif "
-              "dengan pemerintah pusat")
+# section A: "Paradiplomasi yang dipraktekkan oleh Flanders, Wallonia, dan Bavaria cenderung kooperatif
+# dengan pemerintah pusat, meski masih ada kesan kompetitif, sedangkan interaksi luar negeri yang
+# dilaksanakan oleh Scotland dan Catalonia cenderung konfliktual."
+CRIEKEMANS_CONFLICTUAL = "sedangkan interaksi luar negeri yang dilaksanakan oleh Scotland dan Catalonia cenderung konfliktual"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    dist = make_dist(tmp_path_factory.mktemp("dist"))
-    with LiveServer(ServerConfig(nquads=dist / "paradiplomacy.nq", root=FIXTURES, dist=dist)) as s:
+def server(real_dist):
+    with LiveServer(config_for(real_dist)) as s:
         yield s
 
 
@@ -27,9 +33,9 @@ def client(server):
 
 
 def test_every_iri_of_the_dataset_dereferences(client, server):
-    subjects = {q.subject.value for q in server.kg.store if q.subject.value.startswith(BASE)
+    subjects = {q.subject.value for q in server.store if q.subject.value.startswith(BASE)
                 and "#" not in q.subject.value}
-    assert len(subjects) >= 10
+    assert len(subjects) >= 500
     for iri in sorted(subjects):
         path = iri[len(BASE) - 1:]
         r = client.get(path, headers={"Accept": "text/turtle"})
@@ -39,65 +45,88 @@ def test_every_iri_of_the_dataset_dereferences(client, server):
 
 
 def test_entity_page_has_labels_types_links_and_quoted_sources(client):
+    """Scotland: "Scotland"@en, "Skotlandia"@id, a pd:Region in the United Kingdom, taken from the
+    sentence of section A, which is quoted on the page."""
     r = client.get("/id/scotland", headers={"Accept": "text/html"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     html = r.text
     assert '<dd lang="en">Scotland</dd>' in html and '<dd lang="id">Skotlandia</dd>' in html
     assert 'href="/ontology#Region"' in html                      # type, linked on this server
-    assert 'href="/vocab/conflictual"' in html                    # property value, linked
-    assert "sedangkan interaksi luar negeri yang dilaksanakan oleh Scotland dan Catalonia cenderung " \
-           "konfliktual" in html                                  # the quoted sentence, via prov:wasDerivedFrom
-    assert 'href="/id/passage-criekemans"' in html
+    assert 'href="/id/united-kingdom"' in html                    # property value, linked
+    assert CRIEKEMANS_CONFLICTUAL in html                         # the quoted sentence, via prov:wasDerivedFrom
+    assert 'href="/id/passage-a-08"' in html
+    assert 'href="/id/relation-scotland-united-kingdom"' in html  # linked from its relation
 
 
 def test_incoming_links_are_shown(client):
+    """pdv:cooperative is the character Criekemans gives Flanders, Wallonia and Bavaria (and the author
+    Flanders), not Scotland."""
     html = client.get("/vocab/cooperative", headers={"Accept": "text/html"}).text
     for name in ("Flanders", "Wallonia", "Bavaria"):
-        assert f">{name}</a>" in html
-    assert ">Scotland</a>" not in html
+        assert f">Criekemans: {name} tends to be cooperative</a>" in html
+    assert "Scotland" not in html
 
 
 @pytest.mark.parametrize("suffix,accept,fmt", [
-    (".ttl", None, "turtle"), (".nt", None, "nt"), (".jsonld", None, "json-ld"),
+    (".ttl", None, "turtle"), (".nt", None, "nt"), (".jsonld", None, "json-ld"), (".rdf", None, "xml"),
     ("", "application/n-triples", "nt"), ("", "application/ld+json", "json-ld"), ("", "text/turtle", "turtle"),
 ])
 def test_rdf_by_extension_or_accept(client, suffix, accept, fmt):
+    """Flanders is Wikidata's Q234 (reference/wikidata-ids.csv)."""
     r = client.get("/id/flanders" + suffix, headers={"Accept": accept} if accept else {})
     assert r.status_code == 200
     g = Graph().parse(data=r.content, format=fmt)
-    assert (URIRef(BASE + "id/flanders"), URIRef("http://www.w3.org/2002/07/owl#sameAs"),
-            URIRef("http://www.wikidata.org/entity/Q234")) in g
+    assert (URIRef(BASE + "id/flanders"), SKOS.exactMatch, URIRef("http://www.wikidata.org/entity/Q234")) in g
 
 
 def test_unknown_iri_is_404(client):
     assert client.get("/id/atlantis", headers={"Accept": "text/html"}).status_code == 404
     assert client.get("/id/atlantis.ttl").status_code == 404
+    # a path that is no IRI at all names nothing either (it is not a server error)
+    r = client.get("/id/%3Cscript%3E", headers={"Accept": "text/html"})
+    assert r.status_code == 404 and "<script>" not in r.text and "id/&lt;script&gt;" in r.text
+    assert client.get("/id/%3Cscript%3E", headers={"Accept": "text/turtle"}).status_code == 404
 
 
-def test_html_output_is_escaped(client):
-    html = client.get("/ontology", headers={"Accept": "text/html"}).text
-    assert "<script>alert(1)</script>" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    html = client.get("/id/%3Cscript%3E", headers={"Accept": "text/html"}).text
+@pytest.fixture(scope="module")
+def probed(real_dist, tmp_path_factory):
+    """The real dataset plus an ex: resource whose label is markup and which links to Catalonia."""
+    probe = (f'<{EX}probe> <http://www.w3.org/2000/01/rdf-schema#label> "<script>alert(1)</script> & co"@en <{EX}graph/probe> .\n'
+             f'<{EX}probe> <{EX}mentions> <{BASE}id/catalonia> <{EX}graph/probe> .\n')
+    data = nquads_with(real_dist, probe, tmp_path_factory.mktemp("probe") / "probe.nq")
+    with LiveServer(ServerConfig(nquads=data, root=real_dist.parent, workers=1)) as s:
+        yield s
+
+
+def test_html_output_is_escaped(probed):
+    with httpx.Client(base_url=probed.url, timeout=30) as c:
+        html = c.get("/id/catalonia", headers={"Accept": "text/html"}).text
     assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co</a>" in html  # the label of the linking resource
 
 
 def test_ontology_as_turtle_and_as_documentation(client, server):
+    """The terms as ontology/core.ttl and ontology/provenance.ttl define them."""
     r = client.get("/ontology", headers={"Accept": "text/turtle"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
     assert r.content == (server.config.dist / "ontology.ttl").read_bytes()
     html = client.get("/ontology", headers={"Accept": "text/html"}).text
     assert 'id="SubStateActor"' in html and "aktor sub-negara" in html
-    assert "A government below the level of the sovereign state." in html
-    assert 'id="centralRelation"' in html and "hubungan dengan pusat" in html
+    assert "A government below the level of the sovereign state" in html
+    assert 'id="quote"' in html and "kutipan" in html
+    assert re.search(r'<th>rdfs:subClassOf</th><td><a href="/ontology#SubStateActor"[^>]*>sub-state actor</a>', html)
+    for fmt, accept in (("nt", "application/n-triples"), ("json-ld", "application/ld+json")):
+        g = Graph().parse(data=client.get("/ontology", headers={"Accept": accept}).content, format=fmt)
+        assert (URIRef(BASE + "ontology#SubStateActor"), None, None) in g
 
 
 def test_dumps_match_the_void_description(client, server):
     r = client.get("/.well-known/void")
     assert r.status_code == 200 and client.get("/void").content == r.content
+    assert r.content == (server.config.dist / "void.ttl").read_bytes()
     g = Graph().parse(data=r.text, format="turtle")
     urls = {str(o) for o in g.objects(None, VOID.dataDump)} | {str(o) for o in g.objects(None, DCAT.downloadURL)}
-    assert urls
+    assert BASE + "dataset/0.1.0/paradiplomacy.nq" in urls
     for url in sorted(urls):
         assert url.startswith(BASE), url
         name = url.rsplit("/", 1)[1]
@@ -105,5 +134,7 @@ def test_dumps_match_the_void_description(client, server):
             d = client.get(path)
             assert d.status_code == 200, path
             assert d.content == (server.config.dist / name).read_bytes()
+    listed = {d["name"] for d in client.get("/dumps", headers={"Accept": "application/json"}).json()}
+    assert {url.rsplit("/", 1)[1] for url in urls} <= listed
     assert client.get("/dumps/../pyproject.toml").status_code == 404
     assert client.get("/dumps/%2e%2e%2fpyproject.toml").status_code == 404

@@ -1,7 +1,11 @@
-"""`kg serve` as a SPARQL endpoint: formats, canned queries, safety, CORS (against a live server).
+"""`kg serve` as a SPARQL endpoint: formats, canned queries, safety, CORS (against a live server over
+the real build).
 
-Expected answers come from the seed article, section A: Flanders, Wallonia and Bavaria cooperate
-with their central government (3); Scotland and Catalonia are in conflict with it (2).
+Expected answers come from the article, section A: "Paradiplomasi yang dipraktekkan oleh Flanders,
+Wallonia, dan Bavaria cenderung kooperatif dengan pemerintah pusat, meski masih ada kesan kompetitif,
+sedangkan interaksi luar negeri yang dilaksanakan oleh Scotland dan Catalonia cenderung konfliktual."
+Criekemans classifies three actors cooperative and two conflictual (tests/test_data_field.py::
+test_criekemans_two_tendencies).
 """
 from __future__ import annotations
 
@@ -11,23 +15,28 @@ import json
 
 import httpx
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
-from kg.serve.app import ServerConfig, negotiate, prepare_update, HTTPProblem, TABULAR_OFFERS
-from test_server_support import FIXTURES, LiveServer, make_dist
+from kg.query.catalogue import load_catalogue
+from kg.serve.conneg import TABULAR_OFFERS, negotiate
+from kg.serve.protocol import HTTPProblem, prepare_update
+from tests.server_support import EX, LiveServer, config_for
 
-COUNT_QUERY = """PREFIX pd: <https://w3id.org/paradiplomacy/ontology#>
+PREFIXES = """PREFIX pd: <https://w3id.org/paradiplomacy/ontology#>
+PREFIX pdi: <https://w3id.org/paradiplomacy/id/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?relation (COUNT(?actor) AS ?n) WHERE {
-  ?actor pd:centralRelation/skos:prefLabel ?relation FILTER(lang(?relation) = "en") }
-GROUP BY ?relation ORDER BY ?relation"""
+"""
+# Criekemans's classifications, counted by character
+COUNT_QUERY = PREFIXES + """SELECT ?character (COUNT(DISTINCT ?actor) AS ?n) WHERE {
+  ?c a pd:Classification ; pd:classifiedBy pdi:david-criekemans ; pd:classifies ?r ; pd:character ?ch .
+  ?r pd:subStateActor ?actor . ?ch skos:prefLabel ?character FILTER(lang(?character) = "en") }
+GROUP BY ?character ORDER BY ?character"""
+CRIEKEMANS = {"conflictual": 2, "cooperative": 3}
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    dist = make_dist(tmp_path_factory.mktemp("dist"))
-    with LiveServer(ServerConfig(nquads=dist / "paradiplomacy.nq", root=FIXTURES, dist=dist,
-                                 timeout_s=5, max_rows=50)) as s:
+def server(real_dist):
+    with LiveServer(config_for(real_dist, timeout_s=5, max_rows=50)) as s:
         yield s
 
 
@@ -39,14 +48,14 @@ def client(server):
 
 def _counts_from_json(body: bytes) -> dict[str, int]:
     data = json.loads(body)
-    return {b["relation"]["value"]: int(b["n"]["value"]) for b in data["results"]["bindings"]}
+    return {b["character"]["value"]: int(b["n"]["value"]) for b in data["results"]["bindings"]}
 
 
 def test_select_json_counts_match_the_article(client):
     r = client.get("/sparql", params={"query": COUNT_QUERY})
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("application/sparql-results+json")
-    assert _counts_from_json(r.content) == {"cooperative": 3, "conflictual": 2}
+    assert _counts_from_json(r.content) == CRIEKEMANS
 
 
 @pytest.mark.parametrize("accept,ctype", [
@@ -60,16 +69,29 @@ def test_select_formats_by_accept(client, accept, ctype):
     text = r.text
     if ctype == "text/csv":
         rows = list(csv.DictReader(io.StringIO(text)))
-        assert {row["relation"]: row["n"] for row in rows} == {"cooperative": "3", "conflictual": "2"}
+        assert {row["character"]: int(row["n"]) for row in rows} == CRIEKEMANS
     elif ctype == "text/tab-separated-values":
         lines = text.strip().split("\n")
-        assert lines[0] == "?relation\t?n"
+        assert lines[0] == "?character\t?n"
         assert '"conflictual"@en\t"2"^^<http://www.w3.org/2001/XMLSchema#integer>' in lines
     else:
         assert "<literal xml:lang=\"en\">cooperative</literal>" in text
 
 
+def test_answers_are_the_command_line_engines(client, real_dist):
+    """The endpoint runs the engine of `kg query` (OxigraphEngine) and its result writers: the same
+    query gives the same bytes as `kg.query.results` over `OxigraphEngine.query`."""
+    from kg.query.embedded import OxigraphEngine
+    from kg.query.results import oxigraph_rows, write_select
+
+    result = OxigraphEngine.from_nquads(real_dist / "paradiplomacy.nq").query(COUNT_QUERY)
+    for fmt in ("json", "xml", "csv", "tsv"):
+        r = client.get("/sparql", params={"query": COUNT_QUERY, "format": fmt})
+        assert r.content == write_select(fmt, result.variables, oxigraph_rows(result)), fmt
+
+
 def test_construct_formats(client):
+    """Scotland's Indonesian label, "Skotlandia" (the article writes the name in English)."""
     q = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> CONSTRUCT { ?s rdfs:label ?l } WHERE { "
          "?s rdfs:label ?l FILTER(lang(?l) = 'id' && ?s = <https://w3id.org/paradiplomacy/id/scotland>) }")
     for accept, fmt in [("text/turtle", "turtle"), ("application/n-triples", "nt"),
@@ -80,14 +102,20 @@ def test_construct_formats(client):
         assert [str(o) for o in g.objects()] == ["Skotlandia"], accept
 
 
-def test_service_description_lists_the_named_graphs(client):
-    r = client.get("/sparql", headers={"Accept": "text/turtle"})
-    assert r.status_code == 200
-    g = Graph().parse(data=r.text, format="turtle")
+def test_service_description_lists_the_named_graphs(client, server):
     sd = "http://www.w3.org/ns/sparql-service-description#"
-    names = {str(o) for o in g.objects(None, __import__("rdflib").URIRef(sd + "name"))}
-    assert "https://w3id.org/paradiplomacy/graph/data" in names
-    assert (None, None, __import__("rdflib").URIRef(sd + "SPARQL11Query")) in g
+    for accept, fmt in [("text/turtle", "turtle"), ("application/n-triples", "nt"),
+                        ("application/ld+json", "json-ld")]:
+        r = client.get("/sparql", headers={"Accept": accept})
+        assert r.status_code == 200 and r.headers["content-type"].startswith(accept)
+        g = Graph().parse(data=r.content, format=fmt)
+        names = {str(o) for o in g.objects(None, URIRef(sd + "name"))}
+        assert names == {g.value for g in server.store.named_graphs()}
+        assert "https://w3id.org/paradiplomacy/graph/data" in names
+        endpoint = URIRef(server.url + "/sparql")
+        assert (endpoint, URIRef(sd + "supportedLanguage"), URIRef(sd + "SPARQL11Query")) in g
+        assert (endpoint, URIRef(sd + "supportedLanguage"), URIRef(sd + "SPARQL11Update")) not in g
+    assert client.get("/sparql", headers={"Accept": "text/html"}).status_code == 303
 
 
 def test_cors_preflight_and_header(client):
@@ -98,36 +126,46 @@ def test_cors_preflight_and_header(client):
     assert r.headers["access-control-allow-origin"] == "*"
 
 
-def test_canned_query_list_json_and_html(client):
+def test_canned_query_list_json_and_html(client, real_dist):
     r = client.get("/queries", headers={"Accept": "application/json"})
-    names = [q["name"] for q in r.json()]
-    assert names == ["actor-relation", "actors-by-relation"]
+    assert [q["name"] for q in r.json()] == list(load_catalogue(real_dist.parent))
+    assert {"honorary-advisors-by-continent", "provenance-of"} <= {q["name"] for q in r.json()}
     html = client.get("/queries", headers={"Accept": "text/html"}).text
-    assert "Berapa aktor sub-negara" in html and "How many sub-state actors" in html
+    # the question in both languages, as queries/honorary-advisors-by-continent.rq asks it
+    assert "Di benua mana saja aktor sub-negara memiliki penasihat kehormatan" in html
+    assert "On which continents do sub-state actors have honorary advisors" in html
 
 
 def test_canned_query_binds_its_parameter(client):
-    r = client.get("/queries/actor-relation", params={"actor": "pdi:catalonia", "format": "json"})
+    """provenance-of quotes the passages a resource comes from. Scotland comes from section A's
+    sentence alone ("... sedangkan interaksi luar negeri yang dilaksanakan oleh Scotland dan Catalonia
+    cenderung konfliktual."); the relation of Catalonia with Madrid, the default, from that sentence
+    and two of B.2 ("Hubungan Catalonia dengan pemerintah pusat Madrid-Spanyol, mengalami eskalasi yang
+    memanas sejak tahun 2010 ..."; "... keputusan itu di-veto oleh Mahakamah Agung Spannyol ...")."""
+    r = client.get("/queries/provenance-of", params={"resource": "pdi:scotland", "format": "json"})
     rows = r.json()["results"]["bindings"]
-    assert {b["label"]["value"] for b in rows} == {"Catalonia"}
-    assert {b["relation"]["value"] for b in rows} == {"conflictual"}
-    # the default parameter (pdi:flanders) has two sources in the fixture
-    rows = client.get("/queries/actor-relation").json()["results"]["bindings"]
-    assert {b["label"]["value"] for b in rows} == {"Flanders"} and len(rows) == 2
+    assert [b["passage"]["value"].rsplit("/", 1)[1] for b in rows] == ["passage-a-08"]
+    assert "oleh Scotland dan Catalonia cenderung konfliktual" in rows[0]["quote"]["value"]
+    rows = client.get("/queries/provenance-of").json()["results"]["bindings"]
+    assert {b["resource"]["value"] for b in rows} == {"https://w3id.org/paradiplomacy/id/relation-catalonia-spain"}
+    assert sorted(b["passage"]["value"].rsplit("/", 1)[1] for b in rows) == \
+        ["passage-a-08", "passage-b2-16", "passage-b2-20"]
+    assert any("eskalasi yang memanas sejak tahun 2010" in b["quote"]["value"] for b in rows)
 
 
 def test_canned_query_parameter_is_never_spliced(client):
-    evil = "pdi:x> } UNION { ?actor ?p ?o } #"
-    r = client.get("/queries/actor-relation", params={"actor": evil})
+    evil = "pdi:x> } UNION { ?resource ?p ?o } #"
+    r = client.get("/queries/provenance-of", params={"resource": evil})
     assert r.status_code == 400 and "not a valid IRI" in r.text
-    r = client.get("/queries/actor-relation", params={"nope": "1"})
+    r = client.get("/queries/provenance-of", params={"nope": "1"})
     assert r.status_code == 400 and "no parameter nope" in r.text
     assert client.get("/queries/no-such-query").status_code == 404
 
 
 def test_csv_download_has_a_file_name(client):
-    r = client.get("/queries/actors-by-relation", params={"format": "csv", "download": "actors-by-relation"})
-    assert r.headers["content-disposition"] == 'attachment; filename="actors-by-relation.csv"'
+    r = client.get("/queries/honorary-advisors-by-continent",
+                   params={"format": "csv", "download": "honorary-advisors-by-continent"})
+    assert r.headers["content-disposition"] == 'attachment; filename="honorary-advisors-by-continent.csv"'
 
 
 @pytest.mark.parametrize("query,word", [
@@ -139,13 +177,18 @@ def test_network_reaching_queries_are_refused(client, query, word):
     assert r.status_code == 403 and word in r.text
 
 
+def test_a_graph_parameter_that_is_not_an_iri_is_400(client):
+    r = client.get("/sparql", params={"query": COUNT_QUERY, "default-graph-uri": "not an iri"})
+    assert r.status_code == 400 and "not an absolute IRI" in r.text
+
+
 def test_read_only_by_default(client):
     r = client.post("/sparql", content="CLEAR ALL", headers={"Content-Type": "application/sparql-update"})
     assert r.status_code == 403 and "read-only" in r.text
     r = client.post("/update", data={"update": "LOAD <http://example.org/x>"})
     assert r.status_code == 403
     # the data is still there
-    assert _counts_from_json(client.get("/sparql", params={"query": COUNT_QUERY}).content)["cooperative"] == 3
+    assert _counts_from_json(client.get("/sparql", params={"query": COUNT_QUERY}).content) == CRIEKEMANS
 
 
 def test_malformed_query_is_400_with_the_parser_message(client):
@@ -171,6 +214,9 @@ def test_update_rewriting_adds_using_and_refuses_conflicts():
     # the keyword inside a string or an IRI is not a clause
     text = 'INSERT DATA { <http://x/WITH> <http://p> "USING WITH LOAD" }'
     assert prepare_update(text, ["http://a/"], []) == text
+    # nor in a comment, nor a WHERE inside braces
+    text = "# WITH <http://g>\nINSERT { ?s ?p ?o } WHERE { { SELECT * WHERE { ?s ?p ?o } } }"
+    assert prepare_update(text, ["http://a/"], []).count("USING <http://a/>") == 1
     with pytest.raises(HTTPProblem) as exc:
         prepare_update("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", ["http://a/"], [])
     assert exc.value.status == 400
@@ -179,15 +225,19 @@ def test_update_rewriting_adds_using_and_refuses_conflicts():
     assert exc.value.status == 403
 
 
-def test_updates_need_the_token(tmp_path):
-    dist = make_dist(tmp_path / "dist")
-    config = ServerConfig(nquads=dist / "paradiplomacy.nq", root=FIXTURES, allow_updates=True, token="s3cret")
+def test_updates_need_the_token(real_dist):
+    config = config_for(real_dist, allow_updates=True, token="s3cret")
+    triple = f"<{EX}a> <{EX}b> <{EX}c>"
     with LiveServer(config) as s, httpx.Client(base_url=s.url) as c:
         upd = {"Content-Type": "application/sparql-update"}
-        text = "INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> <urn:c> } }"
+        text = f"INSERT DATA {{ GRAPH <{EX}g> {{ {triple} }} }}"
         assert c.post("/update", content=text, headers=upd).status_code == 403
         assert c.post("/update", content=text, headers={**upd, "Authorization": "Bearer wrong"}).status_code == 403
         assert c.post("/update", content=text, headers={**upd, "Authorization": "Bearer s3cret"}).status_code == 200
-        assert c.get("/sparql", params={"query": "ASK { GRAPH <urn:g> { <urn:a> <urn:b> <urn:c> } }"}).json()["boolean"]
-        # dist/ is never modified by updates
-        assert "urn:a" not in (dist / "paradiplomacy.nq").read_text()
+        assert c.get("/sparql", params={"query": f"ASK {{ GRAPH <{EX}g> {{ {triple} }} }}"}).json()["boolean"]
+        # the new graph may now be named in FROM, and the service description lists it
+        r = c.get("/sparql", params={"query": f"ASK FROM <{EX}g> {{ {triple} }}"})
+        assert r.status_code == 200 and r.json()["boolean"]
+        assert f"<{EX}g>" in c.get("/sparql", headers={"Accept": "application/n-triples"}).text
+        # the built dataset is never modified by updates
+        assert EX not in (real_dist / "paradiplomacy.nq").read_text(encoding="utf-8")

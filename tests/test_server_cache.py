@@ -1,18 +1,23 @@
 """The result cache of `kg serve`: hits give the same bytes, errors are never kept, updates empty it.
 
 Unit tests of `ResultCache` (bounds, LRU order, the update generation) and live-server tests over
-the fixture dataset (Flanders, Wallonia, Bavaria cooperative; Scotland, Catalonia conflictual).
+the real build. The count is of the actors Criekemans classifies, in section A: "Paradiplomasi yang
+dipraktekkan oleh Flanders, Wallonia, dan Bavaria cenderung kooperatif dengan pemerintah pusat, ...
+sedangkan interaksi luar negeri yang dilaksanakan oleh Scotland dan Catalonia cenderung konfliktual."
+(five actors; tests/test_data_field.py::test_criekemans_two_tendencies).
 """
 from __future__ import annotations
 
 import httpx
 import pytest
 
-from kg.serve.app import ResultCache, ServerConfig
-from test_server_support import FIXTURES, LiveServer, make_dist
+from kg.serve.cache import ResultCache
+from tests.server_support import EX, LiveServer, config_for
 
 COUNT = ("PREFIX pd: <https://w3id.org/paradiplomacy/ontology#>\n"
-         "SELECT (COUNT(?a) AS ?n) WHERE { ?a pd:centralRelation ?r }")
+         "PREFIX pdi: <https://w3id.org/paradiplomacy/id/>\n"
+         "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?c pd:classifiedBy pdi:david-criekemans ; "
+         "pd:classifies ?r . ?r pd:subStateActor ?a }")
 
 
 def entry(size: int) -> tuple[str, str, bytes]:
@@ -54,10 +59,13 @@ def test_zero_entries_turns_the_cache_off():
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    dist = make_dist(tmp_path_factory.mktemp("dist"))
-    with LiveServer(ServerConfig(nquads=dist / "paradiplomacy.nq", root=FIXTURES, dist=dist)) as s:
+def server(real_dist):
+    with LiveServer(config_for(real_dist)) as s:
         yield s
+
+
+def n(r: httpx.Response) -> int:
+    return int(r.json()["results"]["bindings"][0]["n"]["value"])
 
 
 def test_second_request_is_a_hit_with_the_same_bytes(server):
@@ -66,36 +74,40 @@ def test_second_request_is_a_hit_with_the_same_bytes(server):
         first = c.get("/sparql", params={"query": query})
         second = c.get("/sparql", params={"query": query})
         assert first.headers["x-cache"] == "miss" and second.headers["x-cache"] == "hit"
-        assert first.content == second.content and first.json()["results"]["bindings"][0]["n"]["value"] == "5"
+        assert first.content == second.content and n(first) == 5
         # another format is another answer: not served from the JSON entry
         xml = c.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+xml"})
         assert xml.headers["x-cache"] == "miss" and xml.text.lstrip().startswith("<?xml")
         # canned queries: another parameter value is another answer
-        a = c.get("/queries/actor-relation", params={"actor": "pdi:catalonia"}).json()
-        b = c.get("/queries/actor-relation", params={"actor": "pdi:scotland"}).json()
-        assert {r["label"]["value"] for r in a["results"]["bindings"]} == {"Catalonia"}
-        assert {r["label"]["value"] for r in b["results"]["bindings"]} == {"Scotland"}
+        a = c.get("/queries/provenance-of", params={"resource": "pdi:catalonia"}).json()
+        b = c.get("/queries/provenance-of", params={"resource": "pdi:scotland"}).json()
+        assert {r["resource"]["value"] for r in a["results"]["bindings"]} == \
+            {"https://w3id.org/paradiplomacy/id/catalonia"}
+        assert {r["resource"]["value"] for r in b["results"]["bindings"]} == \
+            {"https://w3id.org/paradiplomacy/id/scotland"}
 
 
 def test_errors_are_never_kept(server):
     with httpx.Client(base_url=server.url) as c:
-        before = len(server.kg.cache)
+        before = len(server.endpoint.cache)
         for _ in range(2):
             r = c.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p "})
             assert r.status_code == 400 and "x-cache" not in r.headers
-        assert len(server.kg.cache) == before
+        assert len(server.endpoint.cache) == before
 
 
-def test_an_update_empties_the_cache(tmp_path):
-    dist = make_dist(tmp_path / "dist")
-    config = ServerConfig(nquads=dist / "paradiplomacy.nq", root=FIXTURES, allow_updates=True, token="t0k")
-    with LiveServer(config) as s, httpx.Client(base_url=s.url) as c:
-        n = lambda r: int(r.json()["results"]["bindings"][0]["n"]["value"])  # noqa: E731
+def test_an_update_empties_the_cache(real_dist):
+    """A sixth classification by Criekemans, of an ex: actor, counts once the update is in."""
+    with LiveServer(config_for(real_dist, allow_updates=True, token="t0k")) as s, \
+            httpx.Client(base_url=s.url) as c:
         assert n(c.get("/sparql", params={"query": COUNT})) == 5
         cached = c.get("/sparql", params={"query": COUNT})
         assert cached.headers["x-cache"] == "hit" and n(cached) == 5
         update = ("PREFIX pd: <https://w3id.org/paradiplomacy/ontology#>\n"
-                  "INSERT DATA { GRAPH <urn:test> { <urn:x> pd:centralRelation <urn:y> } }")
+                  "PREFIX pdi: <https://w3id.org/paradiplomacy/id/>\n"
+                  f"INSERT DATA {{ GRAPH <{EX}graph/test> {{ <{EX}classification> a pd:Classification ; "
+                  f"pd:classifiedBy pdi:david-criekemans ; pd:classifies <{EX}relation> . "
+                  f"<{EX}relation> pd:subStateActor <{EX}actor> }} }}")
         r = c.post("/update", content=update, headers={"Content-Type": "application/sparql-update",
                                                        "Authorization": "Bearer t0k"})
         assert r.status_code == 200
@@ -103,10 +115,8 @@ def test_an_update_empties_the_cache(tmp_path):
         assert after.headers["x-cache"] == "miss" and n(after) == 6
 
 
-def test_cache_off_never_hits(tmp_path):
-    dist = make_dist(tmp_path / "dist")
-    config = ServerConfig(nquads=dist / "paradiplomacy.nq", root=FIXTURES, cache_entries=0)
-    with LiveServer(config) as s, httpx.Client(base_url=s.url) as c:
+def test_cache_off_never_hits(real_dist):
+    with LiveServer(config_for(real_dist, cache_entries=0)) as s, httpx.Client(base_url=s.url) as c:
         for _ in range(2):
             r = c.get("/sparql", params={"query": COUNT})
-            assert r.headers["x-cache"] == "miss" and r.json()["results"]["bindings"][0]["n"]["value"] == "5"
+            assert r.headers["x-cache"] == "miss" and n(r) == 5
