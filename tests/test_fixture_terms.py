@@ -25,14 +25,6 @@ from kg.namespaces import PD
 FIXTURES = REPO / "tests" / "fixtures"
 SUFFIXES = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG, ".rq": None}
 
-# Fixtures another part of the suite owns, which still use made-up pd: terms. Each must still do so
-# (test_excluded_fixtures_still_need_their_exclusion): once fixed, its entry goes.
-EXCLUDED = {
-    "server": "the server tests' dataset (pd:Passage, pd:centralRelation), being rewritten with those tests",
-    "queries": "the canned queries of the server fixture above (pd:centralRelation)",
-}
-
-
 @lru_cache(maxsize=1)
 def defined_terms() -> frozenset[URIRef]:
     """The pd: IRIs that ontology/*.ttl gives a type (classes, properties)."""
@@ -77,8 +69,7 @@ def undefined_pd_terms(path: Path) -> list[str]:
 
 
 def _fixture_files() -> list[Path]:
-    return sorted(p for p in FIXTURES.rglob("*") if p.suffix in SUFFIXES and p.is_file()
-                  and p.relative_to(FIXTURES).parts[0] not in EXCLUDED)
+    return sorted(p for p in FIXTURES.rglob("*") if p.suffix in SUFFIXES and p.is_file())
 
 
 FILES = _fixture_files()
@@ -94,13 +85,6 @@ def test_fixture_uses_only_pd_terms_the_ontology_defines(path):
     bad = undefined_pd_terms(path)
     assert not bad, (f"{path.relative_to(REPO)} uses {bad}, which ontology/ does not define: use a real "
                      "term, or put a test vocabulary in ex: <http://example.org/test#>")
-
-
-@pytest.mark.parametrize("folder", sorted(EXCLUDED))
-def test_excluded_fixtures_still_need_their_exclusion(folder):
-    files = [p for p in (FIXTURES / folder).rglob("*") if p.suffix in SUFFIXES]
-    assert any(undefined_pd_terms(p) for p in files), \
-        f"tests/fixtures/{folder} uses only real pd: terms now: remove it from EXCLUDED ({EXCLUDED[folder]})"
 
 
 @pytest.mark.parametrize("suffix, text", [
