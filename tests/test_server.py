@@ -199,6 +199,9 @@ def test_malformed_query_is_400_with_the_parser_message(client):
 def test_other_methods_are_405(client):
     assert client.put("/sparql", content="ASK {}").status_code == 405
     assert client.delete("/sparql").status_code == 405
+    # HEAD is a GET without the body
+    r = client.head("/sparql", params={"query": "ASK {}"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/sparql-results+json")
 
 
 def test_negotiation_prefers_q_and_specificity():
