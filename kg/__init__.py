@@ -29,7 +29,8 @@ and `kg.explain` name the subpackage and the module, so the functions are import
 """
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version as _dist_version
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _dist_version
 
 try:
     __version__ = _dist_version("paradiplomacy-kg")

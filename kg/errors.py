@@ -10,8 +10,10 @@ command line (`kg.cli.main`) catches `KgError` once and exits with the class's `
     ├── NonConforming            exit 1: the data does not conform
     │   ├── BuildFailed          a SHACL violation or a violation query with rows
     │   └── InconsistentError    OWL 2 RL finds the ontology and the data contradictory
-    └── QueryError               a query could not be run (syntax error, engine failure)
-        ├── QueryLimitError      past its time or result-size limit
+    └── QueryError               a query could not be run (engine failure)
+        ├── QuerySyntaxError     the engine's parser refused it
+        ├── QueryLimitError      past its result-size limit
+        │   └── QueryTimeoutError  past its time limit
         ├── UnsafeQueryError     it would reach the network or the disk (SERVICE, LOAD, FROM <url>)
         └── RemoteEndpointError  a remote endpoint is down, slow, or answered something unusable
             └── RemoteLimitError past the limits on the remote side
@@ -22,7 +24,7 @@ file's name, and exit 2 (`describe_os_error`).
 from __future__ import annotations
 
 __all__ = ["KgError", "InputError", "QueryCatalogueError", "ExplainError", "NonConforming", "BuildFailed",
-           "InconsistentError", "QueryError", "QueryLimitError", "UnsafeQueryError", "RemoteEndpointError",
+           "InconsistentError", "QueryError", "QuerySyntaxError", "QueryLimitError", "QueryTimeoutError", "UnsafeQueryError", "RemoteEndpointError",
            "RemoteLimitError", "EXIT_OK", "EXIT_NONCONFORMING", "EXIT_USAGE", "exit_code_of",
            "describe_os_error"]
 
@@ -76,8 +78,16 @@ class QueryError(KgError):
     """The query could not be run (syntax error, engine failure); the message is for people."""
 
 
+class QuerySyntaxError(QueryError):
+    """The engine's SPARQL parser refused the query; the message is the parser's."""
+
+
 class QueryLimitError(QueryError):
-    """The query went past its time or result-size limit."""
+    """The query went past its result-size limit (or, as `QueryTimeoutError`, its time limit)."""
+
+
+class QueryTimeoutError(QueryLimitError):
+    """The query ran past its time limit."""
 
 
 class UnsafeQueryError(QueryError):

@@ -13,7 +13,8 @@ from kg.cli import main
 from kg.errors import EXIT_NONCONFORMING, EXIT_USAGE, BuildFailed, InputError, KgError, NonConforming
 
 # exceptions that never reach a person: they carry a state between two parts of the server
-INTERNAL = {"HTTPProblem", "WorkerTimeout", "LimitExceeded"}
+# (kg.serve.protocol turns each into an HTTP answer)
+INTERNAL = {"HTTPProblem", "WorkerTimeout", "WorkerFailed", "PoolBusy"}
 
 
 def _modules():

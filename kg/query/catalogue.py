@@ -50,6 +50,7 @@ class CannedQuery:
     question_id: str = ""
     params: list[Param] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    _prefixes: tuple[str, dict[str, str]] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def role(self) -> str:
@@ -60,8 +61,11 @@ class CannedQuery:
         return "report"
 
     def prefixes(self) -> dict[str, str]:
-        """The project's prefixes, overridden by the ones the query declares itself."""
-        return {**PREFIXES, **prefix_declarations(self.text)}
+        """The project's prefixes, overridden by the ones the query declares itself (read once:
+        the server binds the same canned query again and again)."""
+        if self._prefixes is None or self._prefixes[0] != self.text:
+            self._prefixes = (self.text, {**PREFIXES, **prefix_declarations(self.text)})
+        return dict(self._prefixes[1])
 
     def bind(self, values: dict[str, str] | None = None) -> dict[str, Node]:
         """Typed RDF terms for the parameters: given values over defaults; unknown names refused."""

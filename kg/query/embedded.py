@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 from rdflib.term import Node
 
-from kg.errors import QueryError, QueryLimitError
+from kg.errors import QueryError, QueryLimitError, QuerySyntaxError, QueryTimeoutError
 from kg.query.safety import UnsafeQueryError, check_query
 from kg.terms import from_oxigraph, normalise_term, oxigraph_quads, to_oxigraph
 
@@ -126,9 +126,9 @@ class OxigraphEngine:
         `substitutions` are pyoxigraph terms by variable name. The default graph is the union of the
         named graphs unless `default_graph`/`named_graphs` (IRIs) are given, as the SPARQL protocol's
         default-graph-uri/named-graph-uri do; they then replace it and the query's FROM clauses. The
-        query guard (`check_query`) is the caller's. Raises `QueryError` (a syntax error has the
-        parser's `SyntaxError` as its `__cause__`), or `QueryLimitError` past `row_limit` rows or
-        triples (refused, never truncated) or past `timeout_s` (checked between rows).
+        query guard (`check_query`) is the caller's. Raises `QuerySyntaxError`, `QueryError` (the
+        engine failed), `QueryLimitError` past `row_limit` rows or triples (refused, never
+        truncated), or `QueryTimeoutError` past `timeout_s` (checked between rows).
         """
         kwargs: dict = {"base_iri": base_iri}
         if default_graph is not None or named_graphs is not None:
@@ -142,7 +142,7 @@ class OxigraphEngine:
         try:
             res = self.store.query(sparql, **kwargs)
         except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+            raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
         except OSError as exc:
             raise QueryError(f"query failed: {exc}") from exc
         if isinstance(res, ox.QueryBoolean):
@@ -156,7 +156,7 @@ class OxigraphEngine:
                     raise QueryLimitError(f"the query returned more than {row_limit} "
                                           f"{'rows' if solutions else 'triples'} (the result-size limit)")
                 if time.monotonic() - started > timeout_s:
-                    raise QueryLimitError(f"the query ran past its time limit of {timeout_s:g} s")
+                    raise QueryTimeoutError(f"the query ran past its time limit of {timeout_s:g} s")
                 items.append([item[v] for v in variables] if solutions else item)
         except (OSError, ValueError) as exc:  # raised by the evaluation, while the rows stream
             raise QueryError(f"query failed: {exc}") from exc

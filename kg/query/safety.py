@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from pyparsing import ParseResults
-
 from kg.errors import UnsafeQueryError
 from kg.namespaces import DATASET_GRAPHS
 from kg.query.lexer import significant
@@ -21,19 +19,21 @@ _UPDATE_OPERATIONS = {"LOAD", "INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "CO
 
 
 
-def _walk(node):
+def _walk(node, results_type):
+    """Every node of rdflib's parse tree; `results_type` is pyparsing's ParseResults (imported by the
+    caller on first use, so the query workers start without pyparsing)."""
     yield node
-    if isinstance(node, ParseResults):
+    if isinstance(node, results_type):
         for v in node:
-            yield from _walk(v)
+            yield from _walk(v, results_type)
         for v in node.values() if hasattr(node, "values") else []:
-            yield from _walk(v)
+            yield from _walk(v, results_type)
     elif isinstance(node, dict):  # rdflib's CompValue (SelectQuery, GroupGraphPatternSub, ...) is a dict
         for v in node.values():
-            yield from _walk(v)
+            yield from _walk(v, results_type)
     elif isinstance(node, (list, tuple)):
         for v in node:
-            yield from _walk(v)
+            yield from _walk(v, results_type)
 
 
 def check_query(text: str, allowed_graphs: Iterable[str] | None = None) -> None:
@@ -43,6 +43,7 @@ def check_query(text: str, allowed_graphs: Iterable[str] | None = None) -> None:
     """
     if not _SUSPICIOUS.search(text):
         return
+    from pyparsing import ParseResults
     from rdflib.plugins.sparql.parser import parseQuery
 
     allowed = {str(g) for g in (allowed_graphs if allowed_graphs is not None else DATASET_GRAPHS)}
@@ -52,7 +53,7 @@ def check_query(text: str, allowed_graphs: Iterable[str] | None = None) -> None:
         if any(t.keyword in _UPDATE_OPERATIONS for t in significant(text) if t.depth == 0):
             raise UnsafeQueryError("SPARQL updates are not accepted here: this is a read-only query interface")
         return
-    for node in _walk(tree):
+    for node in _walk(tree, ParseResults):
         name = getattr(node, "name", None)
         if name == "ServiceGraphPattern":
             raise UnsafeQueryError(

@@ -27,8 +27,15 @@ from kg.query.safety import UnsafeQueryError, check_query
 from kg.serve import pages
 from kg.serve.cache import ResultCache
 from kg.serve.config import ServerConfig
-from kg.serve.conneg import (DOWNLOAD_EXTENSIONS, FORMAT_PARAM, GRAPH_OFFERS, TABULAR_OFFERS, negotiate,
-                             wants_html, write_graph)
+from kg.serve.conneg import (
+    DOWNLOAD_EXTENSIONS,
+    FORMAT_PARAM,
+    GRAPH_OFFERS,
+    TABULAR_OFFERS,
+    negotiate,
+    wants_html,
+    write_graph,
+)
 from kg.serve.pool import PoolBusy, WorkerFailed, WorkerPool, WorkerTimeout
 from kg.terms import check_iri, to_wire
 
