@@ -13,7 +13,7 @@ two-core machine little, so the figures are the server's and not the client's. W
 CPU as the server itself, so expect their latencies to be higher.
 
     .venv/bin/python bench/load_test.py                 # dist/ (built if missing), queries/
-    .venv/bin/python bench/load_test.py --data tests/fixtures/server/dataset.nq --root tests/fixtures
+    .venv/bin/python bench/load_test.py --data other.nq --root ../my-cases   # another dataset and its queries/
 """
 from __future__ import annotations
 
