@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
 from kg.namespaces import BASE, DCAT, GRAPH_ONTOLOGY, PREFIXES, RDF, VOID
+from kg.query.embedded import OxigraphEngine
 from kg.serve import pages
 from kg.serve.conneg import EXTENSIONS, GRAPH_OFFERS, PAGE_OFFERS, media_type_for, negotiate, wants_html, write_graph
 from kg.serve.protocol import HTTPProblem
@@ -39,10 +40,7 @@ class Resources:
 
     @classmethod
     def from_nquads(cls, path: Path) -> "Resources":
-        store = ox.Store()
-        with open(path, "rb") as fh:
-            store.bulk_load(fh, ox.RdfFormat.N_QUADS)
-        return cls(store)
+        return cls(OxigraphEngine.from_nquads(path).store)
 
     def named_graphs(self) -> set[str]:
         return {g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)}
