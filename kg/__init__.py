@@ -40,18 +40,13 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 __all__ = ["__version__", "load_engine", "DatasetLocation", "KgError"]
 
 
+_LAZY = {"load_engine": "kg.query.embedded", "DatasetLocation": "kg.dataset", "KgError": "kg.errors"}
+
+
 def __getattr__(name: str):
-    # resolved on first use, so `import kg` stays cheap (the CLI imports only what a command needs)
-    if name == "load_engine":
-        from kg.query.embedded import load_engine
+    # resolved on first use, so importing this package stays cheap
+    if name in _LAZY:
+        import importlib
 
-        return load_engine
-    if name == "DatasetLocation":
-        from kg.dataset import DatasetLocation
-
-        return DatasetLocation
-    if name == "KgError":
-        from kg.errors import KgError
-
-        return KgError
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'kg' has no attribute {name!r}")

@@ -24,9 +24,9 @@ file's name, and exit 2 (`describe_os_error`).
 from __future__ import annotations
 
 __all__ = ["KgError", "InputError", "QueryCatalogueError", "ExplainError", "NonConforming", "BuildFailed",
-           "InconsistentError", "QueryError", "QuerySyntaxError", "QueryLimitError", "QueryTimeoutError", "UnsafeQueryError", "RemoteEndpointError",
-           "RemoteLimitError", "EXIT_OK", "EXIT_NONCONFORMING", "EXIT_USAGE", "exit_code_of",
-           "describe_os_error"]
+           "InconsistentError", "QueryError", "QuerySyntaxError", "QueryLimitError", "QueryTimeoutError",
+           "UnsafeQueryError", "RemoteEndpointError", "RemoteLimitError", "EXIT_OK", "EXIT_NONCONFORMING",
+           "EXIT_USAGE", "describe_os_error"]
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_USAGE = 0, 1, 2
 
@@ -104,8 +104,8 @@ class RemoteLimitError(RemoteEndpointError, QueryLimitError):
 
 def describe_os_error(exc: OSError) -> str:
     """A file-system error as one line for people: the file, what went wrong, what to check."""
-    name = exc.filename if exc.filename is not None else ""
-    what = exc.strerror or str(exc)
+    import errno
+
     hint = {
         "ENOENT": "check the path",
         "EACCES": "check the file's permissions",
@@ -113,18 +113,8 @@ def describe_os_error(exc: OSError) -> str:
         "ENOSPC": "the disk is full; free some space",
         "EISDIR": "a folder was given where a file is needed",
         "ENOTDIR": "a part of the path is not a folder",
-    }.get(_errno_name(exc.errno), "")
-    return f"{name}: {what}" + (f" ({hint})" if hint else "") if name else what + (f" ({hint})" if hint else "")
-
-
-def _errno_name(code: int | None) -> str:
-    import errno
-
-    return errno.errorcode.get(code or 0, "")
-
-
-def exit_code_of(exc: BaseException) -> int:
-    """The exit status the command line gives for an error."""
-    if isinstance(exc, KgError):
-        return exc.exit_code
-    return EXIT_USAGE
+    }.get(errno.errorcode.get(exc.errno or 0, ""))
+    line = exc.strerror or str(exc)
+    if exc.filename is not None:
+        line = f"{exc.filename}: {line}"
+    return f"{line} ({hint})" if hint else line

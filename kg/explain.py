@@ -29,12 +29,12 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
-from kg.errors import ExplainError, InputError
+from kg.errors import ExplainError
 from kg.namespaces import PD, PREFIXES
 from kg.terms import expand, short
 
 __all__ = ["explain", "Explanation", "RelationExplanation", "Derivation", "EvidenceStep", "Source",
-           "ExplainError", "resolve_iri", "render_class", "format_text"]
+           "ExplainError", "render_class", "format_text"]
 
 CHARACTER_CLASSES = (PD.CooperativeRelation, PD.ConflictualRelation)
 
@@ -119,14 +119,6 @@ def _local(term: Node) -> str:
         if sep in s:
             s = s.rsplit(sep, 1)[1]
     return s
-
-
-def resolve_iri(text: str) -> URIRef:
-    """A bare id (`catalonia`), a prefixed name (`pdi:catalonia`) or a full IRI, as an IRI."""
-    try:
-        return expand(text, what="the resource to explain")
-    except InputError as exc:
-        raise ExplainError(str(exc)) from None
 
 
 # --- rendering the axioms ---------------------------------------------------------------------
@@ -360,7 +352,7 @@ def _evidence_step(engine, axioms: Graph, e: Node, item: _Item, indicator: URIRe
 def explain(engine_or_dataset: Any, iri: str | URIRef) -> Explanation:
     """Why each centre–region relation of `iri` (a relation, or an actor) has the character it has."""
     engine = _as_engine(engine_or_dataset)
-    subject = iri if isinstance(iri, URIRef) else resolve_iri(iri)
+    subject = iri if isinstance(iri, URIRef) else expand(iri, what="the resource to explain")
     # SELECT with the bound variable projected rather than ASK: pyoxigraph binds only projected variables
     if not _select(engine, "SELECT ?x WHERE { { ?x ?p ?o } UNION { ?s ?p ?x } } LIMIT 1", x=subject):
         raise ExplainError(f"{_short(subject)} is not in the dataset; give a relation (e.g. "

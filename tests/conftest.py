@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from kg.dataset import SOURCE_FOLDERS
+
 pytest_plugins = ["conftest_stores"]  # real triple stores (Virtuoso, Oxigraph server) for tests/test_stores*.py
 
 REPO = Path(__file__).resolve().parent.parent
 BUILD_FIXTURE = REPO / "tests" / "fixtures" / "build"
-SOURCE_FOLDERS = ("ontology", "shapes", "data", "queries")
 
 
 def copy_tree(src: Path, dst: Path) -> Path:

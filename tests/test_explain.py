@@ -12,17 +12,19 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from cq.kgdata import dataset, engines
-from kg.explain import ExplainError, explain, format_text, resolve_iri
+
+from kg.errors import InputError
+from kg.explain import ExplainError, explain, format_text
 from kg.namespaces import PDI
+from kg.terms import expand
 
 
 def test_bare_ids_prefixed_names_and_iris_resolve_alike():
-    assert resolve_iri("catalonia") == resolve_iri("pdi:catalonia") == \
-        resolve_iri("https://w3id.org/paradiplomacy/id/catalonia") == PDI.catalonia
-    with pytest.raises(ExplainError, match="unknown prefix"):
-        resolve_iri("nope:catalonia")
+    assert expand("catalonia") == expand("pdi:catalonia") == \
+        expand("https://w3id.org/paradiplomacy/id/catalonia") == PDI.catalonia
+    with pytest.raises(InputError, match="unknown prefix"):
+        expand("nope:catalonia")
 
 
 def test_actor_explains_its_relations_with_the_conflict_axiom_and_the_veto_sub_rule(real_dist):

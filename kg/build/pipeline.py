@@ -18,7 +18,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 from rdflib import Graph, Literal
 from rdflib.namespace import OWL, RDF
@@ -29,14 +29,14 @@ from kg.build.checks import run_violation_queries
 from kg.build.export import write_all
 from kg.build.reason import InconsistentError, Method, infer
 from kg.build.shacl import Finding, Inference, validate_shapes
-from kg.build.sources import InputError, SourceTree, load_tree
-from kg.dataset import dist_dir
-from kg.errors import BuildFailed
+from kg.build.sources import SourceTree, load_tree
+from kg.dataset import Progress, dist_dir
+from kg.errors import BuildFailed, InputError
 from kg.namespaces import GRAPH_ONTOLOGY, ONTOLOGY_IRI, project_root, version_iri
+from kg.query.catalogue import load_catalogue
 
 __all__ = ["build", "check", "BuildReport", "BuildFailed", "stamp_version", "Progress"]
 
-Progress = Callable[[str, float], None]
 PARALLEL_MIN_TRIPLES = 2000
 
 
@@ -93,15 +93,6 @@ class _Clock:
         self.report.stages.append((name, dt))
         if self.progress:
             self.progress(name, dt)
-
-
-def _catalogue(root: Path):
-    from kg.query.catalogue import QueryCatalogueError, load_catalogue
-
-    try:
-        return load_catalogue(root)
-    except QueryCatalogueError as exc:
-        raise InputError(str(exc)) from exc
 
 
 def _reason(tree: SourceTree, catalogue, method: Method, report: BuildReport):
@@ -188,7 +179,7 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
            shacl_inference: Inference, parallel: bool = False) -> tuple[SourceTree, CanonicalDataset, Graph]:
     with clock.stage("parse"):
         tree = load_tree(root, parser=parser)  # type: ignore[arg-type]
-        catalogue = _catalogue(root)
+        catalogue = load_catalogue(root)
     # SHACL and OWL RL reasoning read the same sources and do not depend on each other: on a
     # multi-core machine they run at once (SHACL in a forked child), which is what keeps the build
     # near its time budget. The SHACL outcome is looked at first, as if it had run first.

@@ -32,9 +32,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from kg.explain import explain, format_text, resolve_iri
+    from kg.explain import explain, format_text
 
-    target = resolve_iri(args.target)
-    exp = explain(engine_for(args), target)
+    exp = explain(engine_for(args), args.target)
     sys.stdout.write(exp.to_json() + "\n" if args.format == "json" else format_text(exp))
     return 0

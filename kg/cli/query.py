@@ -9,7 +9,7 @@ from kg.cli import add_common, dataset, progress
 from kg.cli.output import format_result
 from kg.errors import InputError
 from kg.namespaces import PREFIXES
-from kg.query.lexer import declared_prefixes
+from kg.query.lexer import prefix_declarations
 
 EPILOG = """\
 examples:
@@ -93,7 +93,7 @@ def run_query(args):
         if args.name:
             raise InputError("give either a query NAME|FILE or --sparql TEXT, not both")
         text = args.sparql
-        declared = declared_prefixes(text)
+        declared = prefix_declarations(text)
         # ad-hoc queries may use the project's prefixes without declaring them
         head = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p not in declared)
         q = CannedQuery(name="(--sparql)", path=Path("-"), text=head + text, summary="ad-hoc")

@@ -24,7 +24,7 @@ from rdflib import Literal
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from kg.errors import InputError, QueryCatalogueError
+from kg.errors import QueryCatalogueError
 from kg.namespaces import PREFIXES, project_root
 from kg.query.lexer import prefix_declarations
 from kg.terms import expand
@@ -87,10 +87,7 @@ class CannedQuery:
     def _term(self, p: Param, raw: str) -> Node:
         raw = raw.strip()
         if p.type == "iri":
-            try:
-                return expand(raw, self.prefixes(), what=f"parameter {p.name}")
-            except InputError as exc:  # the catalogue's own kind of input error, for every face alike
-                raise QueryCatalogueError(str(exc)) from None
+            return expand(raw, self.prefixes(), what=f"parameter {p.name}")
         if p.type == "date":
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
                 raise QueryCatalogueError(f"parameter {p.name}: {raw!r} is not a date; write YYYY-MM-DD")

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-__all__ = ["Token", "tokens", "significant", "query_form", "declared_prefixes", "prefix_declarations",
+__all__ = ["Token", "tokens", "significant", "query_form", "prefix_declarations",
            "UPDATE_KEYWORDS", "FORMS"]
 
 _TOKEN = re.compile(r'''
@@ -88,7 +88,3 @@ def prefix_declarations(text: str) -> dict[str, str]:
             out[toks[i + 1].text[:-1]] = toks[i + 2].text[1:-1]
     return out
 
-
-def declared_prefixes(text: str) -> set[str]:
-    """The prefix names a query declares itself."""
-    return set(prefix_declarations(text))

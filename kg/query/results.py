@@ -17,7 +17,7 @@ from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from kg.terms import XSD_STRING, to_oxigraph
 
 __all__ = ["RESULT_FORMATS", "write_select", "write_boolean", "nt_term", "oxigraph_rows"]
 
@@ -32,8 +32,6 @@ RESULT_FORMATS = {
 
 def oxigraph_rows(result) -> list[list[Any]]:
     """The rows of a `SelectResult` (rdflib terms) as lists of pyoxigraph terms, in variable order."""
-    from kg.terms import to_oxigraph  # rdflib is not needed to write rows that are pyoxigraph terms
-
     return [[None if r.get(v) is None else to_oxigraph(r[v]) for v in result.variables] for r in result.rows]
 
 

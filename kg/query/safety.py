@@ -12,10 +12,9 @@ from typing import Iterable
 
 from kg.errors import UnsafeQueryError
 from kg.namespaces import DATASET_GRAPHS
-from kg.query.lexer import significant
+from kg.query.lexer import UPDATE_KEYWORDS, significant
 
 _SUSPICIOUS = re.compile(r"\b(SERVICE|FROM|LOAD)\b", re.IGNORECASE)
-_UPDATE_OPERATIONS = {"LOAD", "INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "COPY", "MOVE", "ADD"}
 
 
 
@@ -50,7 +49,7 @@ def check_query(text: str, allowed_graphs: Iterable[str] | None = None) -> None:
     try:
         tree = parseQuery(text)
     except Exception:
-        if any(t.keyword in _UPDATE_OPERATIONS for t in significant(text) if t.depth == 0):
+        if any(t.keyword in UPDATE_KEYWORDS for t in significant(text) if t.depth == 0):
             raise UnsafeQueryError("SPARQL updates are not accepted here: this is a read-only query interface")
         return
     for node in _walk(tree, ParseResults):

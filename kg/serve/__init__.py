@@ -17,17 +17,13 @@ from __future__ import annotations
 __all__ = ["create_app", "ServerConfig", "HTTPProblem"]
 
 
+_LAZY = {"create_app": "kg.serve.app", "ServerConfig": "kg.serve.config", "HTTPProblem": "kg.serve.protocol"}
+
+
 def __getattr__(name: str):
-    if name == "create_app":
-        from kg.serve.app import create_app
+    # resolved on first use, so importing this package stays cheap
+    if name in _LAZY:
+        import importlib
 
-        return create_app
-    if name == "ServerConfig":
-        from kg.serve.config import ServerConfig
-
-        return ServerConfig
-    if name == "HTTPProblem":
-        from kg.serve.protocol import HTTPProblem
-
-        return HTTPProblem
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'kg.serve' has no attribute {name!r}")

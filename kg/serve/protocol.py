@@ -391,5 +391,5 @@ class SparqlEndpoint:
             if len(v) > 1:
                 raise HTTPProblem(400, f"parameter {k} is given {len(v)} times; give it once")
             values[k] = v[0]
-        subs = {k: to_wire(v) for k, v in q.bind(values).items()}  # a bad value: QueryCatalogueError, 400
+        subs = {k: to_wire(v) for k, v in q.bind(values).items()}  # a bad value: an InputError, 400
         return await self.run_query(request, q.text, answer_params, subs)
