@@ -23,7 +23,10 @@ def version_iri(version: str) -> URIRef:
 GRAPH_ONTOLOGY = URIRef(BASE + "graph/ontology")
 GRAPH_DATA = URIRef(BASE + "graph/data")
 GRAPH_INFERRED = URIRef(BASE + "graph/inferred")
-DATASET_GRAPHS = (GRAPH_ONTOLOGY, GRAPH_DATA, GRAPH_INFERRED)
+# one rdf:Statement per asserted triple, with the passages that support it (docs/PROVENANCE.md)
+GRAPH_PROVENANCE = URIRef(BASE + "graph/provenance")
+STATEMENT = Namespace(BASE + "statement/")
+DATASET_GRAPHS = (GRAPH_ONTOLOGY, GRAPH_DATA, GRAPH_INFERRED, GRAPH_PROVENANCE)
 
 # External vocabularies
 ORG = Namespace("http://www.w3.org/ns/org#")

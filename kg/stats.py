@@ -56,7 +56,7 @@ def compute_stats(nquads: Path) -> Stats:
 
 def format_stats(st: Stats, *, top: int = 15) -> str:
     lines = ["Triples per named graph:"]
-    width = max(len(g) for g in st.graphs) if st.graphs else 5
+    width = max([len("total"), *(len(g) for g in st.graphs)])
     for g, n in st.graphs.items():
         lines.append(f"  {g:<{width}}  {n:>7}")
     lines.append(f"  {'total':<{width}}  {st.total:>7}  (quads; a triple in two graphs counts twice)")

@@ -39,12 +39,12 @@ PREFIX wd: <http://www.wikidata.org/entity/>
 
 @lru_cache(maxsize=1)
 def _named_graphs() -> dict[str, Graph]:
-    """The built dataset's named graphs ('ontology', 'data', 'inferred') as rdflib graphs."""
+    """The built dataset's named graphs ('ontology', 'data', 'inferred', 'provenance') as rdflib graphs."""
     import pyoxigraph as ox
 
     from kg.terms import from_oxigraph
 
-    graphs = {name: Graph() for name in ("ontology", "data", "inferred")}
+    graphs = {name: Graph() for name in ("ontology", "data", "inferred", "provenance")}
     for q in ox.parse(path=real_nquads(), format=ox.RdfFormat.N_QUADS):
         name = q.graph_name.value[len(GRAPH_BASE):]
         graphs[name].add((from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object)))
@@ -58,7 +58,7 @@ def ontology_graph() -> Graph:
 
 
 def data_graph() -> Graph:
-    """The built data graph (data/*.ttl)."""
+    """The built data graph (data/*.trig, every passage graph merged)."""
     return _named_graphs()["data"]
 
 

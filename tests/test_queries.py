@@ -90,10 +90,13 @@ def _fixture_engines(name: str):
     # no reasoning: some fixtures hold what OWL RL would reject (a relation of two disjoint
     # classes), and the violation queries must catch it all the same
     from rdflib import Dataset
-    from kg.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY
+    from kg.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_PROVENANCE
 
     ds = Dataset(default_union=True)
-    for gname, g in ((GRAPH_ONTOLOGY, ontology_graph()), (GRAPH_DATA, data)):
+    graphs = [(GRAPH_ONTOLOGY, ontology_graph()), (GRAPH_DATA, data)]
+    if (folder / "provenance.ttl").is_file():  # the statements of graph/provenance, where a fixture needs them
+        graphs.append((GRAPH_PROVENANCE, Graph().parse(folder / "provenance.ttl", format="turtle")))
+    for gname, g in graphs:
         target = ds.graph(gname)
         for t in g:
             target.add(t)

@@ -137,7 +137,7 @@ def test_request_is_scoped_to_the_dataset_graphs_and_answers_parse():
     from urllib.parse import parse_qs
 
     form = parse_qs(body.decode())
-    graphs = {"https://w3id.org/paradiplomacy/graph/" + n for n in ("ontology", "data", "inferred")}
+    graphs = {"https://w3id.org/paradiplomacy/graph/" + n for n in ("ontology", "data", "inferred", "provenance")}
     assert set(form["default-graph-uri"]) == graphs
     assert set(form["named-graph-uri"]) == graphs
     assert "format" not in form and "output" not in form

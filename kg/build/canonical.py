@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from kg.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, PREFIXES
+from kg.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_PROVENANCE, PREFIXES
 from kg.terms import from_oxigraph, oxigraph_quads
 
 __all__ = ["CanonicalDataset", "canonical_dataset", "bind_prefixes"]
@@ -53,9 +53,13 @@ def bind_prefixes(g: Graph) -> None:
         g.bind(prefix, ns, override=True, replace=True)
 
 
-def canonical_dataset(ontology: Graph, data: Graph, inferred: Graph) -> CanonicalDataset:
-    """Canonicalise the three graphs together (blank nodes relabelled by RDFC-1.0)."""
-    ds = ox.Dataset(oxigraph_quads(((GRAPH_ONTOLOGY, ontology), (GRAPH_DATA, data), (GRAPH_INFERRED, inferred))))
+def canonical_dataset(ontology: Graph, data: Graph, inferred: Graph,
+                      provenance: Graph | None = None) -> CanonicalDataset:
+    """Canonicalise the graphs together (blank nodes relabelled by RDFC-1.0)."""
+    graphs = [(GRAPH_ONTOLOGY, ontology), (GRAPH_DATA, data), (GRAPH_INFERRED, inferred)]
+    if provenance is not None:
+        graphs.append((GRAPH_PROVENANCE, provenance))
+    ds = ox.Dataset(oxigraph_quads(graphs))
     ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     quads = list(ds)
     lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines()

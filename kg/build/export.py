@@ -18,7 +18,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from kg.build.canonical import CanonicalDataset, bind_prefixes
-from kg.namespaces import BASE, DCAT, DCTERMS, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, PD, PREFIXES, VOID
+from kg.namespaces import (BASE, DCAT, DCTERMS, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_PROVENANCE, PD,
+                           PREFIXES, VOID)
 from kg.terms import from_oxigraph, oxigraph_quads, to_oxigraph
 
 __all__ = ["DATASET_FILE", "FORMATS", "write_all",
@@ -43,7 +44,8 @@ OTHER_FILES = {
     "validation-report.ttl": "text/turtle",
 }
 
-_GRAPHS = ((GRAPH_ONTOLOGY, "ontology"), (GRAPH_DATA, "data"), (GRAPH_INFERRED, "inferred"))
+_GRAPHS = ((GRAPH_ONTOLOGY, "ontology"), (GRAPH_DATA, "data"), (GRAPH_INFERRED, "inferred"),
+           (GRAPH_PROVENANCE, "provenance"))
 
 
 # --- JSON-LD ------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from kg import __version__
 from kg.build.canonical import CanonicalDataset, canonical_dataset
 from kg.build.checks import run_violation_queries
 from kg.build.export import write_all
+from kg.build.provenance import provenance_graph
 from kg.build.reason import InconsistentError, Method, infer
 from kg.build.shacl import Finding, Inference, validate_shapes
 from kg.build.sources import SourceTree, load_tree
@@ -218,9 +219,10 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
         with clock.stage("reason"):
             rr = _reason(tree, catalogue, method, report)
     with clock.stage("canonicalise"):
-        cds = canonical_dataset(tree.ontology, tree.data, rr.inferred)
+        provenance = provenance_graph(tree.sourced)
+        cds = canonical_dataset(tree.ontology, tree.data, rr.inferred, provenance)
         report.triples = {"ontology": len(tree.ontology), "data": len(tree.data),
-                          "inferred": len(rr.inferred)}
+                          "inferred": len(rr.inferred), "provenance": len(provenance)}
     with clock.stage("check"):
         import pyoxigraph as ox
 

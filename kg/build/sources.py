@@ -1,6 +1,7 @@
 """Reading the source tree (ontology/, shapes/, data/) into rdflib graphs, with errors for people.
 
-Only Turtle is read from the source tree. Turtle has no import mechanism, so parsing a source file
+Only Turtle is read from the source tree, and TriG in data/ (docs/PROVENANCE.md: one GRAPH per
+supporting passage; a triple outside every GRAPH block is refused). Turtle has no import mechanism, so parsing a source file
 can never make the program fetch anything over the network or read another file on its own (unlike
 JSON-LD remote contexts or RDF/XML external entities): other RDF formats found in the tree are
 refused with a message saying how to fix it, rather than silently skipped.
@@ -25,7 +26,7 @@ from kg.errors import InputError
 from kg.namespaces import PREFIXES
 from kg.terms import from_oxigraph
 
-__all__ = ["InputError", "SourceTree", "parse_turtle", "load_tree", "source_files", "RDF_SUFFIXES"]
+__all__ = ["InputError", "SourceTree", "parse_turtle", "parse_trig", "load_tree", "source_files", "RDF_SUFFIXES"]
 
 # Formats we refuse to read from the source tree (see the module docstring for why).
 RDF_SUFFIXES = {".rdf", ".owl", ".xml", ".jsonld", ".json", ".nt", ".nq", ".trig", ".n3", ".ttl"}
@@ -43,6 +44,8 @@ class SourceTree:
     data: Graph
     shapes: Graph
     files: dict[str, list[Path]] = field(default_factory=dict)
+    # (s, p, o, source graph) of data/*.trig, rdflib terms: the graph names the supporting passage
+    sourced: list[tuple] = field(default_factory=list)
 
 
 def _term(t) -> object:
@@ -129,8 +132,96 @@ def parse_turtle(path: Path, *, parser: Parser = "oxigraph", root: Path | None =
     raise ValueError(f"unknown parser {parser!r}: use 'oxigraph' or 'rdflib'")
 
 
+def _default_graph_line(text: str) -> int:
+    """The line of the first statement outside every GRAPH block of a TriG text (0 if not found):
+    a small scanner that skips IRIs, strings and comments and tracks the braces."""
+    depth, i, n, line = 0, 0, len(text), 1
+    start, directive = 0, False
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            line += 1
+        elif c == "#":
+            while i < n and text[i] != "\n":
+                i += 1
+            continue
+        elif c == "<" and re.match(r"<[^<>\"{}|^`\\\s]*>", text[i:i + 2000]):
+            i = text.index(">", i) + 1
+            continue
+        elif c in "\"'":
+            q = c * 3 if text.startswith(c * 3, i) else c
+            j = i + len(q)
+            while True:
+                j = text.find(q, j)
+                if j < 0 or text[j - 1] != "\\":
+                    break
+                j += 1
+            j = n if j < 0 else j + len(q)
+            line += text.count("\n", i, j)
+            i = j
+            continue
+        elif c == "{":
+            depth, start = depth + 1, 0
+        elif c == "}":
+            depth = max(0, depth - 1)
+        elif depth == 0 and not c.isspace():
+            if not start:
+                start = line
+                directive = bool(re.match(r"(@prefix|@base|PREFIX|BASE|GRAPH)\b", text[i:i + 8], re.I))
+            if c == "." and (i + 1 >= n or text[i + 1].isspace()):
+                if not directive:
+                    return start
+                start = 0
+        i += 1
+    return 0
+
+
+def parse_trig(path: Path, *, root: Path | None = None) -> list[tuple]:
+    """The quads (s, p, o, graph name) of one TriG data file, as rdflib terms.
+
+    Every triple must sit in a GRAPH block naming its source (docs/PROVENANCE.md); a triple in the
+    default graph is an `InputError` with the file and line.
+    """
+    shown = _display(path, root)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{shown}: cannot read the file ({exc.strerror})") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(f"{shown}:{line}: the file is not UTF-8 (byte 0x{raw[exc.start]:02x}); "
+                         "save it as UTF-8, which TriG requires") from exc
+    try:
+        quads = list(ox.parse(raw, format=ox.RdfFormat.TRIG, rename_blank_nodes=True))
+    except SyntaxError as exc:
+        msg = exc.args[0] if exc.args else str(exc)
+        line = getattr(exc, "lineno", None) or 0
+        col = getattr(exc, "offset", None) or 0
+        what = re.sub(r"^Parser error (at|between) .*?: ", "", msg)
+        where = f"{shown}:{line}:{col}" if line else shown
+        raise InputError(
+            f"{where}: TriG syntax error: {what}{_line_excerpt(text, line)}\n"
+            "  fix the TriG at that line (a missing ' .', ';', '}' or closing quote is the usual cause)"
+        ) from exc
+    out = []
+    for q in quads:
+        if isinstance(q.graph_name, ox.DefaultGraph):
+            line = _default_graph_line(text)
+            where = f"{shown}:{line}" if line else shown
+            raise InputError(
+                f"{where}: a triple outside every GRAPH block ({q.subject} {q.predicate} {q.object})"
+                f"{_line_excerpt(text, line)}\n"
+                "  put it inside `GRAPH pdi:passage-... { ... }` of the passage (or reference work) "
+                "that says it; see docs/PROVENANCE.md")
+        out.append((_term(q.subject), _term(q.predicate), _term(q.object), _term(q.graph_name)))
+    return out
+
+
 def source_files(root: Path, folder: str) -> list[Path]:
-    """The Turtle files of one source folder, sorted; other RDF formats are refused."""
+    """The Turtle files of one source folder (and TriG in data/), sorted; other RDF formats are
+    refused."""
     d = root / folder
     if not d.is_dir():
         return []
@@ -138,7 +229,7 @@ def source_files(root: Path, folder: str) -> list[Path]:
     for p in sorted(d.iterdir()):
         if p.name.startswith(".") or not p.is_file():
             continue
-        if p.suffix == ".ttl":
+        if p.suffix == ".ttl" or (p.suffix == ".trig" and folder == "data"):
             out.append(p)
         elif p.suffix.lower() in RDF_SUFFIXES:
             raise InputError(
@@ -148,10 +239,17 @@ def source_files(root: Path, folder: str) -> list[Path]:
     return out
 
 
-def _parse_all(paths: Iterable[Path], parser: Parser, root: Path) -> Graph:
+def _parse_all(paths: Iterable[Path], parser: Parser, root: Path, sourced: list | None = None) -> Graph:
     g = Graph()
     for p in paths:
-        parse_turtle(p, parser=parser, root=root, into=g)
+        if p.suffix == ".trig":
+            quads = parse_trig(p, root=root)
+            for s, pr, o, _src in quads:
+                g.add((s, pr, o))
+            if sourced is not None:
+                sourced.extend(quads)
+        else:
+            parse_turtle(p, parser=parser, root=root, into=g)
     return g
 
 
@@ -161,12 +259,14 @@ def load_tree(root: Path, *, parser: Parser = "oxigraph") -> SourceTree:
     files = {f: source_files(root, f) for f in ("ontology", "data", "shapes")}
     if not files["ontology"]:
         raise InputError(f"{root / 'ontology'}: no ontology (*.ttl) found; is KG_ROOT or --root the project folder?")
+    sourced: list[tuple] = []
     tree = SourceTree(
         root=root,
         ontology=_parse_all(files["ontology"], parser, root),
-        data=_parse_all(files["data"], parser, root),
+        data=_parse_all(files["data"], parser, root, sourced),
         shapes=_parse_all(files["shapes"], parser, root),
         files=files,
+        sourced=sourced,
     )
     for g in (tree.ontology, tree.data, tree.shapes):
         for prefix, ns in PREFIXES.items():
