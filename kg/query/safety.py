@@ -15,6 +15,13 @@ from kg.namespaces import DATASET_GRAPHS
 from kg.query.lexer import UPDATE_KEYWORDS, significant
 
 _SUSPICIOUS = re.compile(r"\b(SERVICE|FROM|LOAD)\b", re.IGNORECASE)
+_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+# SPARQL's codepoint escapes may stand for any character of the query (SPARQL 1.1, 19.2)
+_CODEPOINT = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
+
+
+def _unescaped(text: str) -> str:
+    return _CODEPOINT.sub(lambda m: chr(min(int(m.group(0)[2:], 16), 0x10FFFF)), text)
 
 
 
@@ -38,20 +45,35 @@ def _walk(node, results_type):
 def check_query(text: str, allowed_graphs: Iterable[str] | None = None) -> None:
     """Raise `UnsafeQueryError` if the query uses SERVICE or a FROM graph outside the dataset.
 
-    A query the parser cannot read passes through: the engine reports the syntax error itself.
+    The guard fails closed: a query that mentions SERVICE, FROM or LOAD (anywhere, even in a
+    comment or a string) is accepted only if rdflib's parser reads all of it and finds no SERVICE
+    and no outside graph, and, where SERVICE is written, the project's lexer also reads it as
+    something other than a keyword. A query the guard cannot read (SPARQL 1.2 syntax rdflib does
+    not know, escapes in names, codepoint escapes, nesting deeper than the parser goes) is refused
+    with the reason. A query that mentions none of the three words cannot name a remote endpoint
+    and goes to the engine unchecked.
     """
-    if not _SUSPICIOUS.search(text):
+    plain = _unescaped(text)
+    if not _SUSPICIOUS.search(text) and not _SUSPICIOUS.search(plain):
         return
+    if plain != text:
+        raise UnsafeQueryError(
+            "refused: codepoint escapes (\\u..., \\U...) in a query that mentions SERVICE, FROM or "
+            "LOAD; the safety check does not read through them. Write the characters themselves.")
     from pyparsing import ParseResults
     from rdflib.plugins.sparql.parser import parseQuery
 
     allowed = {str(g) for g in (allowed_graphs if allowed_graphs is not None else DATASET_GRAPHS)}
     try:
         tree = parseQuery(text)
-    except Exception:
+    except Exception as exc:  # RecursionError (deep nesting) included: what is not read is refused
         if any(t.keyword in UPDATE_KEYWORDS for t in significant(text) if t.depth == 0):
             raise UnsafeQueryError("SPARQL updates are not accepted here: this is a read-only query interface")
-        return
+        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise UnsafeQueryError(
+            "refused: the query mentions SERVICE, FROM or LOAD and the safety check cannot read all "
+            f"of it ({reason}). Fix its syntax (SPARQL 1.1), or write it without those words, in "
+            "comments and strings too.") from None
     for node in _walk(tree, ParseResults):
         name = getattr(node, "name", None)
         if name == "ServiceGraphPattern":
@@ -59,9 +81,14 @@ def check_query(text: str, allowed_graphs: Iterable[str] | None = None) -> None:
                 "SERVICE is refused: federated queries would make this server reach the network. "
                 "Query the remote endpoint directly instead.")
         if name == "DatasetClause":
-            iri = node.get("default") or node.get("named")
+            # rdflib's CompValue.get returns the key's own name when the key is missing
+            iri = node["default"] if "default" in node else node["named"] if "named" in node else None
             if str(iri) not in allowed:
                 raise UnsafeQueryError(
                     f"FROM <{iri}> is refused: only the dataset's own graphs may be named "
                     f"({', '.join(sorted(allowed))}); nothing is fetched from the network or the disk.")
-
+    if _SERVICE.search(text) and ("\\" in text or any(t.keyword == "SERVICE" for t in significant(text))):
+        raise UnsafeQueryError(
+            "refused: SERVICE is written where the safety check cannot tell that it is not the "
+            "keyword (a backslash escape in the query, or the two readers of the query disagree). "
+            "Remove the word SERVICE, or the backslash escapes.")
