@@ -124,9 +124,9 @@ def main(argv=None) -> int:
         print(json.dumps(res))
         return 0
 
-    from bench.generate import generate, seed_ntriples
+    from bench.generate import generate, seed_nquads
 
-    seed = len(seed_ntriples(REPO))
+    seed = len(seed_nquads(REPO))
     factors = list(args.factors) + ([round(1_000_000 / seed)] if args.million else [])
     print(f"seed: {seed} asserted data quads (triple, passage graph); {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")
     for factor in factors:

@@ -38,7 +38,7 @@ from kg.build.sources import load_tree  # noqa: E402
 from kg.namespaces import PREFIXES  # noqa: E402
 from kg.terms import to_oxigraph  # noqa: E402
 
-__all__ = ["generate", "seed_ntriples", "replica"]
+__all__ = ["generate", "seed_nquads", "replica"]
 
 _INSTANCE = re.compile(r"<(" + re.escape(PREFIXES["pdi"]) + r"[^>]*)>")
 _LABEL_PREDICATES = ("<http://www.w3.org/2000/01/rdf-schema#label>",
@@ -49,7 +49,7 @@ _LABEL_LITERAL = re.compile(r'^(\S+ \S+ )"((?:[^"\\]|\\.)*)"(.*)$')
 SHARED_FOLDERS = ("ontology", "shapes", "queries")
 
 
-def seed_ntriples(root: Path) -> list[str]:
+def seed_nquads(root: Path) -> list[str]:
     """The seed's asserted data as sorted N-Quads lines (without the final newline), each in the
     graph of the passage that supports it (a .ttl data file, which has no graphs, is refused here:
     its triples would have no source)."""
@@ -92,7 +92,7 @@ def generate(root: Path, out: Path, *, factor: int | None = None, triples: int |
     root, out = Path(root), Path(out)
     if out.exists():
         raise FileExistsError(f"{out} exists: give a new folder")
-    lines = seed_ntriples(root)
+    lines = seed_nquads(root)
     if factor is None:
         factor = max(1, round((triples or len(lines)) / len(lines)))
     rng = random.Random(seed)

@@ -53,13 +53,10 @@ def bind_prefixes(g: Graph) -> None:
         g.bind(prefix, ns, override=True, replace=True)
 
 
-def canonical_dataset(ontology: Graph, data: Graph, inferred: Graph,
-                      provenance: Graph | None = None) -> CanonicalDataset:
-    """Canonicalise the graphs together (blank nodes relabelled by RDFC-1.0)."""
-    graphs = [(GRAPH_ONTOLOGY, ontology), (GRAPH_DATA, data), (GRAPH_INFERRED, inferred)]
-    if provenance is not None:
-        graphs.append((GRAPH_PROVENANCE, provenance))
-    ds = ox.Dataset(oxigraph_quads(graphs))
+def canonical_dataset(ontology: Graph, data: Graph, inferred: Graph, provenance: Graph) -> CanonicalDataset:
+    """Canonicalise the four graphs together (blank nodes relabelled by RDFC-1.0)."""
+    ds = ox.Dataset(oxigraph_quads(((GRAPH_ONTOLOGY, ontology), (GRAPH_DATA, data), (GRAPH_INFERRED, inferred),
+                                    (GRAPH_PROVENANCE, provenance))))
     ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     quads = list(ds)
     lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines()

@@ -71,6 +71,42 @@ def _line_excerpt(text: str, line: int) -> str:
     return ""
 
 
+def _read_utf8(path: Path, shown: str, syntax: str) -> tuple[bytes, str]:
+    """The bytes of a source file and their UTF-8 text; `InputError` with the file (and line) if
+    it cannot be read or is not UTF-8."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{shown}: cannot read the file ({exc.strerror})") from exc
+    try:
+        return raw, raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"{shown}:{line}: the file is not UTF-8 (byte 0x{raw[exc.start]:02x}); "
+            f"save it as UTF-8, which {syntax} requires") from exc
+
+
+def _ox_parse(raw: bytes, text: str, shown: str, fmt, syntax: str, usual_cause: str) -> list:
+    """pyoxigraph's parse of a source file; a syntax error becomes an `InputError` with
+    file:line:column, the line's text and what to do."""
+    try:
+        # no base IRI: a relative IRI in a source file is an error to report, not to resolve;
+        # renamed blank nodes: `_:b1` in two files must not become one node
+        return list(ox.parse(raw, format=fmt, rename_blank_nodes=True))
+    except SyntaxError as exc:
+        msg = exc.args[0] if exc.args else str(exc)
+        line = getattr(exc, "lineno", None) or 0
+        col = getattr(exc, "offset", None) or 0
+        # pyoxigraph says "Parser error between line L column C and ...: what"; keep the "what"
+        what = re.sub(r"^Parser error (at|between) .*?: ", "", msg)
+        where = f"{shown}:{line}:{col}" if line else shown
+        raise InputError(
+            f"{where}: {syntax} syntax error: {what}{_line_excerpt(text, line)}\n"
+            f"  fix the {syntax} at that line ({usual_cause} is the usual cause)"
+        ) from exc
+
+
 def parse_turtle(path: Path, *, parser: Parser = "oxigraph", root: Path | None = None,
                  into: Graph | None = None) -> Graph:
     """Parse one Turtle file into an rdflib Graph (or add it to `into`).
@@ -79,35 +115,12 @@ def parse_turtle(path: Path, *, parser: Parser = "oxigraph", root: Path | None =
     line's text and what to do, for any syntax or encoding error.
     """
     shown = _display(path, root)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{shown}: cannot read the file ({exc.strerror})") from exc
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(
-            f"{shown}:{line}: the file is not UTF-8 (byte 0x{raw[exc.start]:02x}); "
-            "save it as UTF-8, which Turtle requires") from exc
+    raw, text = _read_utf8(path, shown, "Turtle")
     graph = into if into is not None else Graph()
     base = f"file:///{path.name}"  # rdflib needs one; it never dereferences it
     if parser == "oxigraph":
-        try:
-            # no base IRI: a relative IRI in a source file is an error to report, not to resolve;
-            # renamed blank nodes: `_:b1` in two files must not become one node
-            triples = list(ox.parse(raw, format=ox.RdfFormat.TURTLE, rename_blank_nodes=True))
-        except SyntaxError as exc:
-            msg = exc.args[0] if exc.args else str(exc)
-            line = getattr(exc, "lineno", None) or 0
-            col = getattr(exc, "offset", None) or 0
-            # pyoxigraph says "Parser error between line L column C and ...: what"; keep the "what"
-            what = re.sub(r"^Parser error (at|between) .*?: ", "", msg)
-            where = f"{shown}:{line}:{col}" if line else shown
-            raise InputError(
-                f"{where}: Turtle syntax error: {what}{_line_excerpt(text, line)}\n"
-                "  fix the Turtle at that line (a missing ' .', ';' or closing quote is the usual cause)"
-            ) from exc
+        triples = _ox_parse(raw, text, shown, ox.RdfFormat.TURTLE, "Turtle",
+                            "a missing ' .', ';' or closing quote")
         for t in triples:
             graph.add((_term(t.subject), _term(t.predicate), _term(t.object)))
         return graph
@@ -183,28 +196,9 @@ def parse_trig(path: Path, *, root: Path | None = None) -> list[tuple]:
     default graph is an `InputError` with the file and line.
     """
     shown = _display(path, root)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{shown}: cannot read the file ({exc.strerror})") from exc
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(f"{shown}:{line}: the file is not UTF-8 (byte 0x{raw[exc.start]:02x}); "
-                         "save it as UTF-8, which TriG requires") from exc
-    try:
-        quads = list(ox.parse(raw, format=ox.RdfFormat.TRIG, rename_blank_nodes=True))
-    except SyntaxError as exc:
-        msg = exc.args[0] if exc.args else str(exc)
-        line = getattr(exc, "lineno", None) or 0
-        col = getattr(exc, "offset", None) or 0
-        what = re.sub(r"^Parser error (at|between) .*?: ", "", msg)
-        where = f"{shown}:{line}:{col}" if line else shown
-        raise InputError(
-            f"{where}: TriG syntax error: {what}{_line_excerpt(text, line)}\n"
-            "  fix the TriG at that line (a missing ' .', ';', '}' or closing quote is the usual cause)"
-        ) from exc
+    raw, text = _read_utf8(path, shown, "TriG")
+    quads = _ox_parse(raw, text, shown, ox.RdfFormat.TRIG, "TriG",
+                      "a missing ' .', ';', '}' or closing quote")
     out = []
     for q in quads:
         if isinstance(q.graph_name, ox.DefaultGraph):
