@@ -14,7 +14,14 @@ over it (`kg.cli`):
 Shared by all: `kg.errors` (one hierarchy, `KgError` at its root), `kg.terms` (RDF terms, IRIs),
 `kg.namespaces` (the IRIs of the project).
 
-The common calls:
+For notebooks (names, not IRIs; answers with label columns; `kg.api`):
+
+    import kg
+    ds = kg.open()                                # the checkout or $KG_ROOT, built only if stale
+    ds.query("agreements-of-actor", actor="DI Yogyakarta").to_pandas()
+    ds.explain("Catalonia"); ds.entity("Tyrol"); ds.sparql("SELECT ...")
+
+The common calls underneath:
 
     from kg.build import build                    # the build (its stages: kg.build.*)
     from kg.query import load_engine
@@ -37,10 +44,11 @@ try:
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0+unknown"
 
-__all__ = ["__version__", "load_engine", "DatasetLocation", "KgError"]
+__all__ = ["__version__", "open", "load_engine", "DatasetLocation", "KgError"]
 
 
-_LAZY = {"load_engine": "kg.query.embedded", "DatasetLocation": "kg.dataset", "KgError": "kg.errors"}
+_LAZY = {"load_engine": ("kg.query.embedded", "load_engine"), "DatasetLocation": ("kg.dataset", "DatasetLocation"),
+         "KgError": ("kg.errors", "KgError"), "open": ("kg.api", "open_dataset")}
 
 
 def __getattr__(name: str):
@@ -48,5 +56,6 @@ def __getattr__(name: str):
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        module, attr = _LAZY[name]
+        return getattr(importlib.import_module(module), attr)
     raise AttributeError(f"module 'kg' has no attribute {name!r}")

@@ -33,7 +33,7 @@ from kg.errors import ExplainError
 from kg.namespaces import PD, PREFIXES
 from kg.terms import expand, short
 
-__all__ = ["explain", "Explanation", "RelationExplanation", "Derivation", "EvidenceStep", "Source",
+__all__ = ["explain", "explain_all", "Explanation", "RelationExplanation", "Derivation", "EvidenceStep", "Source",
            "ExplainError", "render_class", "format_text"]
 
 CHARACTER_CLASSES = (PD.CooperativeRelation, PD.ConflictualRelation)
@@ -367,6 +367,16 @@ def explain(engine_or_dataset: Any, iri: str | URIRef) -> Explanation:
                                f"of one; `kg query centre-region-relations` lists those that exist")
     axioms = _axioms(engine)
     return Explanation(subject=_short(subject),
+                       relations=[_explain_relation(engine, axioms, r) for r in relations])
+
+
+def explain_all(engine_or_dataset: Any) -> Explanation:
+    """Every centre–region relation of the dataset, each with its character and the rule behind it."""
+    engine = _as_engine(engine_or_dataset)
+    relations = sorted({r["r"] for r in _select(engine, "SELECT DISTINCT ?r WHERE { ?r a pd:CentreRegionRelation }")},
+                       key=str)
+    axioms = _axioms(engine)
+    return Explanation(subject="every centre–region relation",
                        relations=[_explain_relation(engine, axioms, r) for r in relations])
 
 

@@ -57,26 +57,30 @@ def test_table_output_uses_prefixed_names_and_aligned_columns(built_fixture, cap
     assert rc == 0
     lines = out.splitlines()
     assert lines[0].split() == ["government", "label", "country", "relation"]
-    assert "pdi:flanders" in out and "https://" not in out
+    # names where the dataset has them (ids on request with --ids), never full IRIs
+    assert "Flanders" in out and "pdi:flanders" not in out and "https://" not in out
     assert lines[-1] == "(2 rows)"
     # aligned: every column starts at the same offset on each data row
     col = lines[0].index("country")
-    assert all(l[col:col + 4] == "pdi:" for l in lines[2:4])
+    assert sorted(l[col:].split()[0] for l in lines[2:4]) == ["Belgium", "Spain"]
+    rc, out, _ = run(capsys, "--root", str(built_fixture), "query", "centre-region-relations", "--ids")
+    assert "pdi:flanders" in out and "governmentLabel" in out and "https://" not in out
 
 
 def test_csv_tsv_and_json_follow_the_sparql_result_formats(built_fixture, capsys):
     root = str(built_fixture)
     rc, out, _ = run(capsys, "--root", root, "query", "centre-region-relations", "--format", "csv")
     rows = list(csv.reader(io.StringIO(out)))
-    assert rc == 0 and rows[0] == ["government", "label", "country", "relation"]
-    assert ["https://w3id.org/paradiplomacy/id/flanders", "Flanders",
-            "https://w3id.org/paradiplomacy/id/belgium", "cooperative"] in rows
+    # each column of ids gets its column of names beside it
+    assert rc == 0 and rows[0] == ["government", "governmentLabel", "label", "country", "countryLabel", "relation"]
+    assert ["https://w3id.org/paradiplomacy/id/flanders", "Flanders", "Flanders",
+            "https://w3id.org/paradiplomacy/id/belgium", "Belgium", "cooperative"] in rows
     rc, out, _ = run(capsys, "--root", root, "query", "centre-region-relations", "--format", "tsv")
-    assert out.splitlines()[0] == "?government\t?label\t?country\t?relation"
+    assert out.splitlines()[0] == "?government\t?governmentLabel\t?label\t?country\t?countryLabel\t?relation"
     assert '"Flanders"@en' in out
     rc, out, _ = run(capsys, "--root", root, "query", "centre-region-relations", "--format", "json")
     doc = json.loads(out)
-    assert doc["head"]["vars"] == ["government", "label", "country", "relation"]
+    assert doc["head"]["vars"] == ["government", "governmentLabel", "label", "country", "countryLabel", "relation"]
     labels = {b["label"]["value"] for b in doc["results"]["bindings"]}
     assert labels == {"Flanders", "Catalonia"}
 

@@ -46,12 +46,13 @@ def test_some_queries_have_parameters():
 
 @pytest.mark.parametrize("name", WITH_PARAMETERS)
 def test_parameters_are_projected(name, real_dist):
-    """Remote endpoints bind parameters with VALUES, so each parameter must be a projected variable."""
+    """Each row says which thing it is about: every parameter but the label language (`lang`, used
+    only in label filters and bound by a VALUES block) is a projected variable."""
     q = CATALOGUE[name]
     oxi, _ = engines(real_dist)
     res = oxi.query(q.text, q.bind({}))
     assert isinstance(res, SelectResult)
-    missing = [p.name for p in q.params if p.name not in res.variables]
+    missing = [p.name for p in q.params if p.name not in res.variables and p.type != "lang"]
     assert not missing, f"{name}: parameters {missing} are not in the SELECT clause"
 
 

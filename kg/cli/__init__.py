@@ -54,6 +54,14 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n  (`{self.prog} --help` explains the options)\n")
 
 
+def add_lang(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """`--lang en|id`: the language of names and texts in the answers (falling back to the other)."""
+    p.add_argument("--lang", choices=("en", "id"), default="en",
+                   help="names and texts in English (en, default) or Indonesian (id); a thing without a "
+                        "name in that language shows its name in the other")
+    return p
+
+
 def add_common(p: argparse.ArgumentParser, *, quiet: bool = True) -> argparse.ArgumentParser:
     """Options every command takes. `--root` may follow the command too (`kg serve --root X`); given
     there it must not clobber the global one, hence SUPPRESS as its default."""

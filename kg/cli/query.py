@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kg.cli import add_common, dataset, progress
+from kg.cli import add_common, add_lang, dataset, progress
 from kg.cli.output import format_result
 from kg.errors import InputError
 from kg.namespaces import PREFIXES
@@ -14,10 +14,20 @@ from kg.query.lexer import prefix_declarations
 EPILOG = """\
 examples:
   kg query --list
-  kg query centre-region-relations --format csv
-  kg query agreements-of-actor --param actor=pdi:special-region-of-yogyakarta
+  kg query agreements-of-actor --param actor="DI Yogyakarta"
+  kg query agreements-of-actor --param actor=Katalonia --lang id
+  kg query competences-side-by-side --param actor_a=Flanders --param actor_b=Catalonia
+  kg query relation-evidence --param relation=Catalonia        (an actor: its relation)
+  kg query centre-region-relations --format csv                (ids and names, both)
+  kg query centre-region-relations --ids                       (ids beside the names)
   kg query --sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --engine rdflib
   kg query my-question.rq --endpoint http://127.0.0.1:7878/query
+
+Names: a parameter that wants a thing takes its name in English or Indonesian, an alternative
+name, an id or an IRI, ignoring case, accents and punctuation. A name that fits several things
+lists them (exit 2); a name that fits nothing suggests the closest ones (exit 2).
+Every column of ids gets a <column>Label column of names in --lang (falling back to the other
+language); tables show the names, CSV/TSV/JSON carry both.
 """
 
 
@@ -32,7 +42,12 @@ def register(sub) -> None:
     p.add_argument("--sparql", metavar="TEXT", help="SPARQL query text")
     p.add_argument("--list", action="store_true", help="list the canned queries and their parameters")
     p.add_argument("--param", action="append", metavar="NAME=VALUE", default=[],
-                   help="a parameter of the canned query (repeatable); IRIs as pdi:x, <iri> or x")
+                   help="a parameter of the canned query (repeatable); things by name (Catalonia, "
+                        "Katalonia), id (catalonia, pdi:catalonia) or <iri>")
+    add_lang(p)
+    p.add_argument("--ids", action="store_true", help="tables: show the ids beside the names")
+    p.add_argument("--no-labels", action="store_true",
+                   help="no added <column>Label columns (the query's own columns only)")
     p.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table",
                    help="table (default, for people), SPARQL CSV/TSV, or SPARQL JSON results")
     p.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph",
@@ -84,38 +99,39 @@ def list_queries(args) -> int:
     return 0
 
 
+def knowledge_graph(args):
+    """The dataset the arguments name, asked through the library (`kg.api`), in --lang."""
+    from kg.api import KnowledgeGraph
+
+    loc = None if getattr(args, "endpoint", None) else dataset(args)
+    return KnowledgeGraph(loc, engine=engine_for(args), lang=getattr(args, "lang", None) or "en")
+
+
 def run_query(args):
     """The result of the query the arguments name, and the prefixes to print it with."""
-    from kg.query.catalogue import CannedQuery, resolve
+    from kg.query.catalogue import resolve
 
     params = parse_params(args.param)
+    labels = not getattr(args, "no_labels", False)
     if args.sparql:
         if args.name:
             raise InputError("give either a query NAME|FILE or --sparql TEXT, not both")
-        text = args.sparql
-        declared = prefix_declarations(text)
-        # ad-hoc queries may use the project's prefixes without declaring them
-        head = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p not in declared)
-        q = CannedQuery(name="(--sparql)", path=Path("-"), text=head + text, summary="ad-hoc")
         if params:
             raise InputError("--param works with canned queries; in --sparql text write the value in")
-        bindings = {}
-    else:
-        if not args.name:
-            raise InputError("name a query (see `kg query --list`), give a .rq FILE, or use --sparql TEXT")
-        q = resolve(args.name, dataset(args).root)
-        bindings = q.bind(params)
-    engine = engine_for(args)
-    kwargs = {}
-    if args.timeout is not None:
-        kwargs["timeout_s"] = args.timeout
-    return engine.query(q.text, bindings, **kwargs), q.prefixes()
+        # the query is checked before anything is loaded
+        kg = knowledge_graph(args)
+        return kg.run_sparql(args.sparql, labels=labels, timeout=args.timeout), {**PREFIXES, **prefix_declarations(args.sparql)}
+    if not args.name:
+        raise InputError("name a query (see `kg query --list`), give a .rq FILE, or use --sparql TEXT")
+    q = resolve(args.name, dataset(args).root)
+    kg = knowledge_graph(args)
+    return kg.run_canned(q, params, labels=labels, timeout=args.timeout), q.prefixes()
 
 
 def run(args) -> int:
     if args.list:
         return list_queries(args)
     result, prefixes = run_query(args)
-    sys.stdout.buffer.write(format_result(result, args.format, prefixes))
+    sys.stdout.buffer.write(format_result(result, args.format, prefixes, ids=args.ids))
     sys.stdout.flush()
     return 0

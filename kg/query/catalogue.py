@@ -8,8 +8,12 @@ Each file is runnable on its own (its own PREFIX lines) and starts with a header
     #+ param: actor | iri | pdi:special-region-of-yogyakarta | the sub-state actor
     #+ tags: agreements, indonesia
 
-`param` lines: name | type (iri, date, string, integer, decimal) | default (empty: unbound) |
-description. Parameters are bound by the engine, never spliced into the text.
+`param` lines: name | type (iri, date, year, string, integer, decimal, lang) | default (empty:
+unbound) | description. An IRI parameter may name the class it wants, `iri(pd:CentreRegionRelation)`:
+given a name, the resolver (`kg.names`) then takes a thing of another class to the one instance of
+that class linked to it (`relation=catalonia` → Catalonia's relation with Spain). `lang` is the
+language of names and texts (en or id). Parameters are bound by the engine, never spliced into
+the text.
 
 Roles, by name: `*-violation.rq` must return no rows on the real data or the build fails;
 `construct-*.rq` derive triples; every other query is a report.
@@ -29,7 +33,8 @@ from kg.namespaces import PREFIXES, project_root
 from kg.query.lexer import prefix_declarations
 from kg.terms import expand
 
-PARAM_TYPES = {"iri", "date", "string", "integer", "decimal", "year"}
+PARAM_TYPES = {"iri", "date", "string", "integer", "decimal", "year", "lang"}
+_IRI_OF_CLASS = re.compile(r"iri\(\s*([^()\s]+)\s*\)")
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,7 @@ class Param:
     type: str
     default: str | None
     description: str
+    cls: str | None = None   # for type iri: the class wanted, as written (pd:CentreRegionRelation)
 
 
 @dataclass
@@ -67,8 +73,15 @@ class CannedQuery:
             self._prefixes = (self.text, {**PREFIXES, **prefix_declarations(self.text)})
         return dict(self._prefixes[1])
 
-    def bind(self, values: dict[str, str] | None = None) -> dict[str, Node]:
-        """Typed RDF terms for the parameters: given values over defaults; unknown names refused."""
+    def has_param(self, name: str) -> bool:
+        return any(p.name == name for p in self.params)
+
+    def bind(self, values: dict[str, str] | None = None, names=None) -> dict[str, Node]:
+        """Typed RDF terms for the parameters: given values over defaults; unknown names refused.
+
+        `names` (a `kg.names.NameIndex`): IRI parameters then take names, labels and ids too, and
+        a value that names nothing in the dataset is refused with the closest names, never bound
+        to an IRI that matches nothing."""
         values = dict(values or {})
         known = {p.name for p in self.params}
         unknown = set(values) - known
@@ -81,13 +94,20 @@ class CannedQuery:
             raw = values.get(p.name, p.default)
             if raw is None or raw == "":
                 continue
-            out[p.name] = self._term(p, raw)
+            out[p.name] = self._term(p, raw, names)
         return out
 
-    def _term(self, p: Param, raw: str) -> Node:
+    def _term(self, p: Param, raw: str, names=None) -> Node:
         raw = raw.strip()
         if p.type == "iri":
+            if names is not None:
+                expect = expand(p.cls, self.prefixes(), what=f"class of parameter {p.name}") if p.cls else None
+                return names.resolve(raw, expect=expect, what=f"parameter {p.name}", prefixes=self.prefixes())
             return expand(raw, self.prefixes(), what=f"parameter {p.name}")
+        if p.type == "lang":
+            from kg.names import check_lang
+
+            return Literal(check_lang(raw))
         if p.type == "date":
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
                 raise QueryCatalogueError(f"parameter {p.name}: {raw!r} is not a date; write YYYY-MM-DD")
@@ -130,10 +150,14 @@ def parse_header(path: Path, text: str) -> CannedQuery:
                 raise QueryCatalogueError(
                     f"{path}:{lineno}: a param line has four fields: name | type | default | description")
             name, typ, default, desc = parts
+            cls = None
+            m_cls = _IRI_OF_CLASS.fullmatch(typ)
+            if m_cls:
+                typ, cls = "iri", m_cls.group(1)
             if typ not in PARAM_TYPES:
                 raise QueryCatalogueError(
                     f"{path}:{lineno}: parameter type {typ!r} unknown; use one of {', '.join(sorted(PARAM_TYPES))}")
-            q.params.append(Param(name, typ, default or None, desc))
+            q.params.append(Param(name, typ, default or None, desc, cls))
         else:
             raise QueryCatalogueError(
                 f"{path}:{lineno}: unknown header key {key!r}; use summary, question-en, question-id, param, tags")

@@ -88,3 +88,23 @@ def prefix_declarations(text: str) -> dict[str, str]:
             out[toks[i + 1].text[:-1]] = toks[i + 2].text[1:-1]
     return out
 
+
+
+def projected_variables(text: str) -> set[str] | None:
+    """The variables the outermost SELECT projects (`?x` and `(expr AS ?x)`); None for `SELECT *`
+    and for other query forms, whose answer holds every variable in scope."""
+    toks = significant(text)
+    for i, t in enumerate(toks):
+        if t.keyword == "SELECT" and t.depth == 0:
+            out: set[str] = set()
+            for u in toks[i + 1:]:
+                if u.keyword in ("WHERE", "FROM") or (u.kind == "punct" and u.text == "{"):
+                    return out
+                if u.kind == "punct" and u.text == "*":
+                    return None
+                if u.kind == "var":
+                    out.add(u.text[1:])
+            return out
+        if t.keyword in ("CONSTRUCT", "ASK", "DESCRIBE"):
+            return None
+    return None
