@@ -104,16 +104,7 @@ class OxigraphEngine:
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None, *,
               timeout_s: float = DEFAULT_TIMEOUT_S, row_limit: int = DEFAULT_ROW_LIMIT) -> QueryResult:
         check_query(sparql)
-        given = {k: v for k, v in (bindings or {}).items() if v is not None}
-        # pyoxigraph substitutes only projected variables; the others (a label language used only
-        # in a FILTER) are bound by a VALUES block in every group, as for a remote endpoint
-        projected = projected_variables(sparql)
-        if projected is not None and any(k not in projected for k in given):
-            from kg.query.binding import bind_with_values
-
-            sparql = bind_with_values(sparql, {k: v for k, v in given.items() if k not in projected})
-            given = {k: v for k, v in given.items() if k in projected}
-        subs = {k: to_oxigraph(v) for k, v in given.items()}
+        subs = {k: to_oxigraph(v) for k, v in (bindings or {}).items() if v is not None}
         res = self.query_native(sparql, subs, timeout_s=timeout_s, row_limit=row_limit)
         if isinstance(res, OxigraphRows):
             return SelectResult(res.variables, [{v: from_oxigraph(t) for v, t in zip(res.variables, row)}
@@ -147,6 +138,15 @@ class OxigraphEngine:
         else:
             kwargs["use_default_graph_as_union"] = True
         if substitutions:
+            # pyoxigraph substitutes only projected variables; the others (a label language used
+            # only in a FILTER) are bound by a VALUES block in every group, as for a remote endpoint
+            projected = projected_variables(sparql)
+            if projected is not None and any(k not in projected for k in substitutions):
+                from kg.query.binding import bind_with_values
+
+                sparql = bind_with_values(sparql, {k: from_oxigraph(v) for k, v in substitutions.items()
+                                                   if k not in projected})
+                substitutions = {k: v for k, v in substitutions.items() if k in projected}
             kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
         started = time.monotonic()
         try:
