@@ -23,7 +23,7 @@ file's name, and exit 2 (`describe_os_error`).
 """
 from __future__ import annotations
 
-__all__ = ["KgError", "InputError", "QueryCatalogueError", "ExplainError", "NonConforming", "BuildFailed",
+__all__ = ["KgError", "InputError", "QueryCatalogueError", "ExplainError", "UnknownName", "AmbiguousName", "NonConforming", "BuildFailed",
            "InconsistentError", "QueryError", "QuerySyntaxError", "QueryLimitError", "QueryTimeoutError",
            "UnsafeQueryError", "RemoteEndpointError", "RemoteLimitError", "EXIT_OK", "EXIT_NONCONFORMING",
            "EXIT_USAGE", "describe_os_error"]
@@ -48,6 +48,31 @@ class QueryCatalogueError(InputError):
 
 class ExplainError(InputError):
     """The resource cannot be explained (unknown, or not a relation nor an actor with relations)."""
+
+
+class UnknownName(InputError):
+    """No thing in the dataset has this name (`kg.names`); `suggestions` are the closest (`Match`es)."""
+
+    def __init__(self, text: str, suggestions: list, what: str = "name", reason: str | None = None):
+        self.text = text
+        self.suggestions = suggestions
+        hint = ""
+        if suggestions:
+            hint = "\ndid you mean:\n" + "\n".join("  " + m.describe() for m in suggestions)
+        reason = reason or ("nothing in the dataset has this name or id (names in English or Indonesian, "
+                            "alternative names and ids are all accepted, e.g. Catalonia, Katalonia, catalonia, "
+                            "pdi:catalonia)")
+        super().__init__(f"{what} {text!r}: {reason}{hint}")
+
+
+class AmbiguousName(InputError):
+    """Several things have this name (`kg.names`); `matches` lists them with their kinds."""
+
+    def __init__(self, text: str, matches: list, what: str = "name"):
+        self.text = text
+        self.matches = matches
+        listed = "\n".join("  " + m.describe() for m in matches)
+        super().__init__(f"{what} {text!r} names {len(matches)} things; give one of them by its id:\n{listed}")
 
 
 class NonConforming(KgError):

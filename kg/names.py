@@ -33,7 +33,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from kg.errors import InputError
+from kg.errors import AmbiguousName, InputError, UnknownName
 from kg.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, PD, PREFIXES
 
 __all__ = ["NameIndex", "Match", "AmbiguousName", "UnknownName", "normalise", "LANGUAGES", "with_labels",
@@ -83,31 +83,6 @@ class Match:
 
         kind = f" ({self.kind_label})" if self.kind_label else ""
         return f"{self.label}{kind}  {short(self.iri, prefixes)}"
-
-
-class UnknownName(InputError):
-    """No thing in the dataset has this name."""
-
-    def __init__(self, text: str, suggestions: list[Match], what: str = "name", reason: str | None = None):
-        self.text = text
-        self.suggestions = suggestions
-        hint = ""
-        if suggestions:
-            hint = "\ndid you mean:\n" + "\n".join("  " + m.describe() for m in suggestions)
-        reason = reason or ("nothing in the dataset has this name or id (names in English or Indonesian, "
-                            "alternative names and ids are all accepted, e.g. Catalonia, Katalonia, catalonia, "
-                            "pdi:catalonia)")
-        super().__init__(f"{what} {text!r}: {reason}{hint}")
-
-
-class AmbiguousName(InputError):
-    """Several things have this name."""
-
-    def __init__(self, text: str, matches: list[Match], what: str = "name"):
-        self.text = text
-        self.matches = matches
-        listed = "\n".join("  " + m.describe() for m in matches)
-        super().__init__(f"{what} {text!r} names {len(matches)} things; give one of them by its id:\n{listed}")
 
 
 @dataclass

@@ -82,7 +82,7 @@ def test_cli_explain_prints_the_chain_and_fails_cleanly(real_dist, capsys):
     assert out["relations"][0]["derivations"][0]["derived_class"] == "pd:ConflictualRelation"
     assert main(["--root", root, "explain", "no-such-thing-anywhere"]) == 2
     err = capsys.readouterr().err
-    assert "not in the dataset" in err and "Traceback" not in err
+    assert "nothing in the dataset has this name" in err and "Traceback" not in err
     assert (real_dist / "paradiplomacy.nq").stat().st_mtime_ns == built, "the fresh build was made again"
 
 
