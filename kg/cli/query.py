@@ -9,7 +9,6 @@ from kg.cli import add_common, dataset, progress
 from kg.cli.output import format_result
 from kg.errors import InputError
 from kg.namespaces import PREFIXES
-from kg.query.lexer import prefix_declarations
 
 EPILOG = """\
 examples:
@@ -92,11 +91,9 @@ def run_query(args):
     if args.sparql:
         if args.name:
             raise InputError("give either a query NAME|FILE or --sparql TEXT, not both")
-        text = args.sparql
-        declared = prefix_declarations(text)
-        # ad-hoc queries may use the project's prefixes without declaring them
-        head = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p not in declared)
-        q = CannedQuery(name="(--sparql)", path=Path("-"), text=head + text, summary="ad-hoc")
+        # ad-hoc queries may use the project's prefixes without declaring them: the engine is
+        # told them (not the text), so an error's line and column are those the user wrote
+        q = CannedQuery(name="(--sparql)", path=Path("-"), text=args.sparql, summary="ad-hoc")
         if params:
             raise InputError("--param works with canned queries; in --sparql text write the value in")
         bindings = {}
@@ -106,7 +103,7 @@ def run_query(args):
         q = resolve(args.name, dataset(args).root)
         bindings = q.bind(params)
     engine = engine_for(args)
-    kwargs = {}
+    kwargs = {"prefixes": PREFIXES} if args.sparql else {}
     if args.timeout is not None:
         kwargs["timeout_s"] = args.timeout
     return engine.query(q.text, bindings, **kwargs), q.prefixes()
