@@ -7,8 +7,9 @@ Run on both embedded engines (pyoxigraph, rdflib: empty stores, a syntax error n
 """
 from __future__ import annotations
 
+import httpx
 import pytest
-from rdflib import Dataset
+from rdflib import Dataset, Graph, Namespace
 
 from kg.cli import main
 from kg.errors import QuerySyntaxError
@@ -112,3 +113,36 @@ def test_cli_line_numbers_are_the_users_own(built_fixture, capsys):
     assert rc == 2 and "line 1, column 27: found the end of the query; expected '}'" in err
     rc, err = _cli(capsys, built_fixture, MISSING_DOT)
     assert rc == 2 and "line 3, column 3: found '?o'" in err
+
+
+# --- the endpoint --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def endpoint(real_dist):
+    from tests.server_support import LiveServer, config_for
+
+    with LiveServer(config_for(real_dist, timeout_s=10, max_rows=50)) as s:
+        with httpx.Client(base_url=s.url, timeout=30) as client:
+            yield client
+
+
+def test_endpoint_predeclares_the_cli_prefixes_and_says_so(endpoint):
+    # Criekemans classifies Catalonia's relation as conflictual (article, section A: "Scotland dan
+    # Catalonia cenderung konfliktual"), asked with pd: and pdi: and no PREFIX line
+    r = endpoint.get("/sparql", params={"query": "ASK { ?c pd:classifies pdi:relation-catalonia-spain ; "
+                                                 "pd:classifiedBy pdi:david-criekemans }"})
+    assert r.status_code == 200, r.text
+    assert r.json()["boolean"] is True
+    sd = Graph().parse(data=endpoint.get("/sparql", headers={"Accept": "text/turtle"}).content, format="turtle")
+    sh = Namespace(PREFIXES["sh"])
+    declared = {str(sd.value(d, sh.prefix)): str(sd.value(d, sh.namespace)) for d in sd.objects(None, sh.declare)}
+    assert declared == PREFIXES
+
+
+def test_endpoint_syntax_error_is_400_with_the_diagnosis(endpoint):
+    r = endpoint.get("/sparql", params={"query": UNKNOWN_PREFIX})
+    assert r.status_code == 400
+    assert "line 1, column 22: found 'foo:bar'" in r.text and "the prefix foo: is not declared" in r.text
+    assert "pdi:" in r.text and "\\u{" not in r.text
+    r = endpoint.get("/sparql", params={"query": UNCLOSED})
+    assert r.status_code == 400 and "expected '}'" in r.text and "never closed" in r.text

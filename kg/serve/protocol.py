@@ -158,7 +158,8 @@ def safety_refusal(text: str, graphs: frozenset[str]) -> str | None:
 
 # --- the service description -----------------------------------------------------------------
 
-SD_PREFIXES = {"sd": str(SD), "void": str(VOID), "rdfs": str(RDFS), "formats": str(FORMATS)}
+SD_PREFIXES = {"sd": str(SD), "void": str(VOID), "rdfs": str(RDFS), "formats": str(FORMATS), "sh": PREFIXES["sh"],
+               "xsd": PREFIXES["xsd"]}
 RESULT_FORMAT_NAMES = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
                        "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
 
@@ -179,11 +180,25 @@ def service_description(endpoint: str, graphs: Iterable[str], updates: bool) -> 
                 (dataset, n(VOID.sparqlEndpoint), service), (dataset, n(SD.defaultGraph), default),
                 (default, n(RDF.type), n(SD.Graph)),
                 (default, n(RDFS.comment), ox.Literal("the union of the named graphs"))]
+    triples += prefix_declarations(service)
     for g in sorted(graphs):
         named = ox.BlankNode()
         triples += [(dataset, n(SD.namedGraph), named), (named, n(RDF.type), n(SD.NamedGraph)),
                     (named, n(SD.name), n(g))]
     return [ox.Triple(*t) for t in triples]
+
+
+def prefix_declarations(service: ox.NamedNode) -> list[tuple]:
+    """The prefixes every query may use without declaring them (the worker predeclares them, as
+    `kg query --sparql` does), as SHACL prefix declarations (`sh:declare`) of the service."""
+    sh, out = PREFIXES["sh"], [(service, ox.NamedNode(str(RDFS.comment)), ox.Literal(
+        "Queries may use the prefixes of sh:declare without PREFIX lines.", language="en"))]
+    for p, ns in sorted(PREFIXES.items()):
+        decl = ox.BlankNode()
+        out += [(service, ox.NamedNode(sh + "declare"), decl), (decl, ox.NamedNode(sh + "prefix"), ox.Literal(p)),
+                (decl, ox.NamedNode(sh + "namespace"),
+                 ox.Literal(ns, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#anyURI")))]
+    return out
 
 
 def query_json(q: CannedQuery) -> dict:

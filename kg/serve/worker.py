@@ -95,7 +95,8 @@ def run_query(engine: OxigraphEngine, req: dict) -> tuple:
         res = engine.query_native(
             req["text"], {k: wire_to_oxigraph(v) for k, v in (req.get("subs") or {}).items()},
             default_graph=req.get("default_graph"), named_graphs=req.get("named_graphs"),
-            base_iri=req.get("base_iri"), timeout_s=timeout_s, row_limit=req["max_rows"])
+            base_iri=req.get("base_iri"), timeout_s=timeout_s, row_limit=req["max_rows"],
+            prefixes=req.get("prefixes"))  # predeclared: the service description says so
     except QueryTimeoutError as exc:
         return ("error", "timeout", str(exc))
     except QueryLimitError as exc:
