@@ -69,3 +69,31 @@ def test_diy_agreements_in_force_before_2003_are_the_articles(real_dist):
     for rows in run(real_dist, "agreements-in-force", date="2002-01-01"):
         assert {r["agreement"][len(PDI):] for r in rows} == {
             "agreement-diy-kyoto-prefecture-1985", "agreement-diy-california-1997", "agreement-diy-tyrol-1999"}
+
+
+def test_diy_agreements_of_actor_one_row_per_agreement(real_dist):
+    """Chungcheongnam-do's MoU "secara substantive batal ... dan sampai sekarang belumoptimal
+    realisasinya": two statuses in one row, so the rows count the agreements."""
+    quoted("secara substantive batal")
+    quoted("sampai sekarang belumoptimal realisasinya")
+    for rows in run(real_dist, "agreements-of-actor", actor=DIY):
+        assert len(rows) == 11
+        (chung,) = [r for r in rows if r["partner"].endswith("/chungcheongnam-do")]
+        assert "; " in chung["status"]
+
+
+def test_suruga_miyagawa_is_counted_with_no_country(real_dist):
+    """"(2) Kerjasama dengan Suruga Miyagawa Company yang dibuat pada 2 Juli 2003;" -- no country."""
+    quoted("(2) Kerjasama dengan Suruga Miyagawa Company yang dibuat pada 2 Juli 2003;")
+    for rows in run(real_dist, "agreements-by-partner-country", actor=DIY):
+        assert [r["agreements"] for r in rows if "partnerCountry" not in r] == ["1"]
+
+
+@pytest.mark.parametrize("actor", ["pdi:shaanxi", DIY])
+def test_continent_tallies_count_each_partner_once(real_dist, actor):
+    """One row per partner country, whatever continents the data give it (review N7: Kaluga Oblast,
+    "Kalluga State-Rusia", was counted in Europe and in Asia): the tallies add up to the agreements."""
+    for by_country, of_actor in zip(run(real_dist, "agreements-by-partner-country", actor=actor),
+                                    run(real_dist, "agreements-of-actor", actor=actor)):
+        assert len({r.get("partnerCountry") for r in by_country}) == len(by_country)
+        assert sum(int(r["agreements"]) for r in by_country) == len({r["agreement"] for r in of_actor})
