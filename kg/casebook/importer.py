@@ -417,7 +417,8 @@ class _Importer:
                 o = self.value(row, col, part, language)
                 if o is not None:
                     out.append((s, col.predicate, o))
-        if sheet.name == "agreements" and new:
+        if sheet.name == "agreements" and new and kind != PD.Cooperation:
+            # an agreement has two sides; a plain pd:Cooperation may have only the party its source names
             parties = [o for (_, p, o) in out if p == PD.party]
             if len(parties) < 2 and row.get("parties") and len(self.problems) == before:
                 self.problem(row, "parties", row.get("parties"), "at least two parties, separated by ';'",
