@@ -12,8 +12,9 @@ Routes (all under one Starlette app, `create_app`):
               as an HTML page, Turtle, N-Triples or JSON-LD (by `Accept` or by extension).
 - `/dumps/FILE`, `/void`, `/.well-known/void`  the files of `dist/` and their VoID/DCAT description.
                                                                                 (kg.serve.linked_data)
-- `/`         the web page for researchers (kg/serve/web/, its SPARQL editor vendored in kg/serve/web/vendor/);
-              `/prefixes.json` the prefixes it completes.
+- `/`         the web page for researchers (kg/serve/web/, its SPARQL editor and result views vendored in
+              kg/serve/web/vendor/); `/prefixes.json` the prefixes it completes; `/search`, `/explain/ID`,
+              `/id/`, `/vocab/`, `/entities.json`.                                      (kg.serve.workbench)
 
 Limits and their answers (documented in README, tested in tests/test_server_limits.py):
 - a query past `--timeout` seconds: its worker process is killed and replaced; answer 503.
@@ -36,7 +37,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -48,6 +49,7 @@ from kg.serve.config import ServerConfig
 from kg.serve.linked_data import LinkedData, Resources
 from kg.serve.pool import WorkerPool
 from kg.serve.protocol import HTTPProblem, SparqlEndpoint
+from kg.serve.workbench import Workbench
 
 WEB_DIR = Path(__file__).resolve().parent / "web"
 
@@ -71,6 +73,7 @@ def create_app(config: ServerConfig) -> Starlette:
         raise InputError(f"{config.nquads}: no such dataset file; run `kg build` first")
     resources = Resources.from_nquads(Path(config.nquads))
     linked = LinkedData(resources, config.dist)
+    workbench = Workbench(resources)
     endpoint = SparqlEndpoint(
         config, WorkerPool(Path(config.nquads), config.workers, updates=config.allow_updates),
         ResultCache(config.cache_entries, config.cache_bytes), resources.named_graphs(),
@@ -84,12 +87,10 @@ def create_app(config: ServerConfig) -> Starlette:
         finally:
             endpoint.pool.close()
 
-    async def index(request: Request) -> Response:
-        return FileResponse(WEB_DIR / "index.html", media_type="text/html; charset=utf-8")
-
     read = ["GET", "HEAD"]
     routes = [
-        Route("/", index, methods=read),
+        # the start page, search, explain pages, /id/ and /vocab/ indexes (kg.serve.workbench)
+        *workbench.routes(),
         Route("/sparql", endpoint.sparql, methods=["GET", "POST", "HEAD"]),
         Route("/sparql/", endpoint.sparql, methods=["GET", "POST", "HEAD"]),
         Route("/update", endpoint.update_endpoint, methods=["POST", "GET"]),
