@@ -219,14 +219,13 @@ class KnowledgeGraph:
         return Answer.of(self.run_sparql(text, lang=lang, labels=labels, timeout=timeout))
 
     def run_sparql(self, text: str, *, lang: str | None = None, labels: bool = True, timeout: float | None = None):
-        from kg.query.lexer import prefix_declarations
+        # the engine is told the prefixes (not the text), so an error's line and column are the user's
+        return self._run(text, {}, check_lang(lang or self.lang), labels, timeout, prefixes=PREFIXES)
 
-        declared = prefix_declarations(text)
-        head = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p not in declared)
-        return self._run(head + text, {}, check_lang(lang or self.lang), labels, timeout)
-
-    def _run(self, text, bindings, lang, labels, timeout):
-        kwargs = {"timeout_s": timeout} if timeout is not None else {}
+    def _run(self, text, bindings, lang, labels, timeout, prefixes=None):
+        kwargs: dict = {"timeout_s": timeout} if timeout is not None else {}
+        if prefixes:
+            kwargs["prefixes"] = prefixes
         result = self.engine.query(text, bindings, **kwargs)
         if labels:
             result = with_labels(result, self.names, lang)

@@ -1,9 +1,11 @@
 """The web page at / in a real headless Chromium (Debian's /usr/bin/chromium driven by playwright).
 
-A researcher picks a canned question, changes its parameter, runs it, sees a table with links to
-entity pages, downloads CSV, sees a bar chart for a count by category, and types their own query in
-the SPARQL editor (YASQE, vendored in kg/serve/web/vendor/), or in the plain text box when the editor's
-bundle does not load. No request may leave the server.
+A researcher picks a canned question, changes its parameter, runs it, sees a sortable, filterable,
+paged table of names linked to entity pages, downloads CSV, switches to the views the result's shape
+allows (a bar chart, a map, a timeline, a network: Vega, vendored in kg/serve/web/vendor/), shares a
+link that reproduces the view, and types their own query in the SPARQL editor (YASQE), or in the plain
+text box when the editor's bundle does not load. No request may leave the server.
+Each run saves screenshots of the main pages in build/screenshots/ (or $KG_SCREENSHOTS) for a reviewer.
 Without Chromium the tests skip with the reason (CI turns skips into failures). The server runs over
 the real build; the answers are the article's.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,7 @@ import pytest
 from tests.server_support import LiveServer, config_for
 
 CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(os.environ.get("KG_SCREENSHOTS") or Path(__file__).resolve().parent.parent / "build" / "screenshots")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -45,9 +49,9 @@ def browser():
         b.close()
 
 
-def open_page(browser, server, blocked: str | None = None):
-    """A fresh page at / with its guards: (page, page errors, off-site requests, context)."""
-    context = browser.new_context(accept_downloads=True)
+def open_page(browser, server, blocked: str | None = None, path: str = "/"):
+    """A fresh page at `path` with its guards: (page, page errors, off-site requests, context)."""
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -65,8 +69,13 @@ def open_page(browser, server, blocked: str | None = None):
             route.continue_()
 
     pg.route("**/*", guard)
-    pg.goto(server.url + "/")
+    pg.goto(server.url + path)
     return pg, errors, offsite, context
+
+
+def screenshot(pg, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
 @pytest.fixture()
@@ -108,10 +117,12 @@ def test_count_by_category_gives_a_table_and_a_bar_chart(page):
     rows = [[c.strip() for c in r.split("\t")] for r in page.inner_text("#results-table tbody").strip().split("\n")]
     assert rows == [["North America", "29"], ["Asia", "25"], ["Europe", "24"], ["Oceania", "9"],
                     ["Africa", "8"], ["South America", "4"]]
-    bars = page.query_selector_all("#results-chart rect.bar")
-    assert [b.get_attribute("data-value") for b in bars] == ["29", "25", "24", "9", "8", "4"]
-    widths = [float(b.get_attribute("width")) for b in bars]
-    assert widths == sorted(widths, reverse=True) and widths[0] > widths[-1]
+    page.click("#view-chart")
+    page.wait_for_selector("#results-chart[data-rendered] svg")
+    bars = page.eval_on_selector_all("#results-chart .mark-rect path", "ps => ps.map(p => p.getAttribute('aria-label'))")
+    assert len(bars) == 6
+    assert any("North America" in b and "29" in b for b in bars)
+    assert any("South America" in b and "4" in b for b in bars)
 
 
 def test_parameter_form_links_and_csv_download(page, server, tmp_path):
@@ -197,3 +208,140 @@ def test_plain_text_box_when_the_editor_does_not_load(browser, server):
         assert not offsite, offsite
     finally:
         context.close()
+
+
+# --- the workbench: views, shared links, explain pages, screenshots ---------------------------------
+
+def run_shared(page, server, query: str):
+    """Open a shared link (/?question=...) and wait until its view is drawn."""
+    page.goto(server.url + "/?" + query)
+    page.wait_for_selector("body[data-ready=yes]")
+    page.wait_for_selector("#results[data-drawn]")
+
+
+def test_home_page_opens_the_form_where_the_user_sees_it(page):
+    page.wait_for_selector("button.q")
+    screenshot(page, "home")
+    page.click("button[data-query=agreements-of-actor]")
+    box = page.locator("#form-section").bounding_box()
+    assert 0 <= box["y"] < 1000, box  # in the 1400x1000 window, not below the list of questions
+    assert page.input_value("#param-actor") == "pdi:special-region-of-yogyakarta"
+
+
+def test_table_sorts_filters_and_pages(page, server):
+    """Flanders and Catalonia side by side: one row per policy domain (27 in the data), two pages."""
+    run_shared(page, server, "question=competences-side-by-side")
+    rows = page.locator("#results-table tbody tr")
+    assert rows.count() == 25
+    assert "26–" not in page.inner_text("#results-page-info")
+    page.click("#results-next")
+    assert rows.count() >= 1 and page.is_disabled("#results-next")
+    page.click("#results-prev")
+    first = page.inner_text("#results-table tbody tr >> nth=0")
+    page.click("#results-table th[data-col=domain]")
+    assert page.get_attribute("#results-table th[data-col=domain]", "aria-sort") == "ascending"
+    page.click("#results-table th[data-col=domain]")
+    assert page.get_attribute("#results-table th[data-col=domain]", "aria-sort") == "descending"
+    assert page.inner_text("#results-table tbody tr >> nth=0") != first
+    page.fill("#results-filter", "agriculture")
+    assert rows.count() == 1 and "agriculture" in page.inner_text("#results-table tbody")
+
+
+def test_map_places_yogyakartas_partners_by_country(page, server):
+    """DI Yogyakarta's partners (B.2): "(1) Kyoto Perfecture ... (4) ... Geongsangbuk-Do, Korea Selatan ...
+    (1) Kerjasama dengan Provinsi Ismalia, Republik Arab Mesir ... (2) ... California State, Amerika
+    Serikat ... (4) ... Provinsi Tyrol, Republik Austria"."""
+    run_shared(page, server, "question=agreements-of-actor&view=map&actor=pdi:special-region-of-yogyakarta")
+    page.wait_for_selector("#results-map[data-rendered] svg")
+    places = page.inner_text("#map-places", timeout=5000) if page.is_visible("#map-places") else \
+        page.eval_on_selector("#map-places", "e => e.textContent")
+    for country, partner in [("Japan", "Kyoto Prefecture"), ("Egypt", "Ismailia"), ("United States", "California"),
+                             ("Austria", "Tyrol"), ("South Korea", "Gyeongsangbuk-do")]:
+        assert country in places and partner in places, (country, partner, places)
+    symbols = page.locator("#results-map g.mark-symbol.role-mark path")
+    assert symbols.count() == page.locator("#map-places li").count()
+    assert page.get_attribute("#view-map", "aria-selected") == "true"
+    screenshot(page, "map-yogyakarta-partners")
+
+
+def test_timeline_shows_yogyakartas_signings(page, server):
+    """B.2: "Kyoto Perfecture ... dibuat pada 16 Juli tahun 1985", "Provinsi Tyrol ... pada 30 November 1999"."""
+    run_shared(page, server, "question=agreements-of-actor&view=timeline")
+    page.wait_for_selector("#results-timeline[data-rendered] svg")
+    points = page.eval_on_selector_all("#results-timeline g.mark-symbol.role-mark path", "ps => ps.map(p => p.getAttribute('aria-label'))")
+    assert any("1985" in p and "Kyoto" in p for p in points), points
+    assert any("1999" in p and "Tyrol" in p for p in points), points
+    screenshot(page, "timeline-yogyakarta-agreements")
+
+
+def test_network_of_shaanxis_partners_and_its_shared_link(browser, server):
+    """Shaanxi's sister relations (B.2): "... Minnesotta dan Kansas City-USA, Nara dan Kyoto-Jepang,
+    Edinburgh-UK, Bo Town-Perancis, Esfahan-Iran, Dortmund City-Jerman, ..."."""
+    pg, errors, offsite, context = open_page(browser, server)
+    try:
+        pg.wait_for_selector("button.q")
+        pg.click("button[data-query=agreements-of-actor]")
+        pg.fill("#param-actor", "pdi:shaanxi")
+        pg.click("#run-canned")
+        pg.wait_for_selector("#view-network")
+        pg.click("#view-network")
+        pg.wait_for_selector("#results-network[data-rendered] svg")
+        nodes = pg.eval_on_selector("#network-nodes", "e => e.textContent")
+        for partner in ("Minnesota", "Kansas City", "Nara", "Kyoto", "Edinburgh", "Dortmund", "Isfahan"):
+            assert partner in nodes, partner
+        assert pg.locator("#results-network g.mark-symbol.role-mark path").count() == pg.locator("#network-nodes li").count()
+        screenshot(pg, "network-shaanxi-partners")
+        link = pg.get_attribute("#share-link", "href")
+        assert "question=agreements-of-actor" in link and "view=network" in link and "actor=pdi%3Ashaanxi" in link
+        # the link, opened afresh, gives the same question, value and view
+        pg2, errors2, offsite2, context2 = open_page(browser, server, path=link)
+        try:
+            pg2.wait_for_selector("#results-network[data-rendered] svg")
+            assert pg2.input_value("#param-actor") == "pdi:shaanxi"
+            assert pg2.get_attribute("#view-network", "aria-selected") == "true"
+            assert pg2.eval_on_selector("#network-nodes", "e => e.textContent") == nodes
+            assert not errors2 and not offsite2, (errors2, offsite2)
+        finally:
+            context2.close()
+        assert not errors, errors
+        assert not offsite, offsite
+    finally:
+        context.close()
+
+
+def test_centre_region_network_colours_relations_by_character(page, server):
+    """Section A: Flanders, Wallonia and Bavaria "cenderung kooperatif", Scotland and Catalonia
+    "cenderung konfliktual"."""
+    run_shared(page, server, "question=centre-region-relations&view=network")
+    page.wait_for_selector("#results-network[data-rendered] svg")
+    legend = " ".join(page.eval_on_selector_all("#results-network g.role-legend text", "ts => ts.map(t => t.textContent)"))
+    assert "conflictual" in legend and "cooperative" in legend
+
+
+def test_explain_page_shows_the_rule_and_the_quotes(browser, server):
+    """Why Catalonia's relation with Madrid is conflictual (B.2): "Hubungan Catalonia dengan pemerintah
+    pusat Madrid-Spanyol, mengalami eskalasi yang memanas sejak tahun 2010 ..."."""
+    pg, errors, offsite, context = open_page(browser, server, path="/explain/catalonia")
+    try:
+        text = pg.inner_text("main")
+        assert "CentreRegionRelation ⊓ ∃hasEvidence.ConflictIndicator ⊑ ConflictualRelation" in text
+        assert "mengalami eskalasi yang memanas sejak tahun 2010" in text
+        assert "heated escalation since 2010" in pg.inner_text("blockquote.translation >> nth=0")
+        assert "section B.2" in text
+        assert pg.locator(".evidence-step").count() >= 2
+        screenshot(pg, "explain-catalonia")
+        assert not errors and not offsite, (errors, offsite)
+    finally:
+        context.close()
+
+
+def test_screenshots_of_the_entity_and_ontology_pages(browser, server):
+    for path, name, needle in [("/id/catalonia", "entity-catalonia", "Katalonia"),
+                               ("/ontology", "ontology", "ConflictualRelation")]:
+        pg, errors, offsite, context = open_page(browser, server, path=path)
+        try:
+            assert needle in pg.inner_text("main")
+            screenshot(pg, name)
+            assert not errors and not offsite, (errors, offsite)
+        finally:
+            context.close()

@@ -123,12 +123,29 @@ def test_kyoto_extension_on_monday_18_july_2005():
 
 def test_karlsruhe_continues_the_batan_cooperation_of_12_august_1999():
     """"... yang sebenarnya merupakan kelanjutan kerjasama dengan pihak BATAN dalam pemanfaatan IPTEK nuklir
-    untuk kesejahteraan rakyat pada 12 Agustus 1999;" """
-    rows = select("""SELECT ?d WHERE { pdi:agreement-diy-university-of-karlsruhe-2003 pd:continues ?earlier .
-                        ?earlier pd:party pdi:batan ; pd:coversDomain pdv:nuclear-science .
-                        ?s a pd:Signing ; pd:ofAgreement ?earlier ; pd:date ?d }""")
-    assert [str(r[0]) for r in rows] == ["1999-08-12"]
-    assert not ask("ASK { pdi:agreement-diy-batan-1999 pd:listedIn ?c }")
+    untuk kesejahteraan rakyat pada 12 Agustus 1999;" -- a cooperation with BATAN in the nuclear field,
+    dated; the article names no other party to it, says nothing was signed, and does not count it among
+    DIY's "11 kerjasama" (review I34, N1): a pd:Cooperation, not an agreement of DIY."""
+    rows = select("""SELECT ?earlier ?d WHERE { pdi:agreement-diy-university-of-karlsruhe-2003 pd:continues ?earlier .
+                        ?earlier pd:party pdi:batan ; pd:coversDomain pdv:nuclear-science ; pd:startDate ?d }""")
+    assert [(local(e), str(d)) for e, d in rows] == [("cooperation-with-batan-1999", "1999-08-12")]
+    assert not ask("ASK { pdi:cooperation-with-batan-1999 a pd:Agreement }", inferred=True)
+    assert not ask("ASK { pdi:cooperation-with-batan-1999 pd:party pdi:special-region-of-yogyakarta }")
+    assert not ask("ASK { ?s a pd:Signing ; pd:ofAgreement pdi:cooperation-with-batan-1999 }")
+    # the nuclear field is the BATAN cooperation's; the article names no field for Karlsruhe's itself
+    assert not ask("ASK { pdi:agreement-diy-university-of-karlsruhe-2003 pd:coversDomain ?d }")
+
+
+def test_batan_is_placed_nowhere_the_article_does_not_place_it():
+    """The article gives only "pihak BATAN" (review I33): no country."""
+    assert not ask("ASK { pdi:batan pd:inState ?c }")
+
+
+def test_tyrol_is_a_province_as_the_article_calls_it():
+    """"(4) Kerjasama dengan Provinsi Tyrol, Republik Austria ..." (review I36)."""
+    assert "Provinsi Tyrol, Republik Austria" in normalise(article_body())
+    assert ask("ASK { pdi:tyrol a pd:Province ; pd:inState pdi:austria }")
+    assert not ask("ASK { pdi:tyrol a pd:FederatedState }", inferred=True)
 
 
 def test_expiries_of_the_ismailia_and_california_agreements():

@@ -193,7 +193,7 @@ def test_read_only_by_default(client):
 
 def test_malformed_query_is_400_with_the_parser_message(client):
     r = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p "})
-    assert r.status_code == 400 and "syntax error" in r.text and "1:" in r.text
+    assert r.status_code == 400 and "syntax error" in r.text and "line 1, column" in r.text
 
 
 def test_other_methods_are_405(client):
@@ -223,9 +223,9 @@ def test_update_rewriting_adds_using_and_refuses_conflicts():
     with pytest.raises(HTTPProblem) as exc:
         prepare_update("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", ["http://a/"], [])
     assert exc.value.status == 400
-    with pytest.raises(HTTPProblem) as exc:
-        prepare_update("LOAD <http://example.org/data.ttl>", [], [])
-    assert exc.value.status == 403
+    # LOAD and SERVICE are the guard's to refuse, in the worker (tests/security)
+    text = "# no dataset parameters: the text is left as it is, unread\nLOAD <http://example.org/data.ttl>"
+    assert prepare_update(text, [], []) == text
 
 
 def test_updates_need_the_token(real_dist):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from kg.serve.cache import ResultCache
+from kg.serve.cache import ENTRY_OVERHEAD, ResultCache
 from tests.server_support import EX, LiveServer, config_for
 
 COUNT = ("PREFIX pd: <https://w3id.org/paradiplomacy/ontology#>\n"
@@ -25,7 +25,7 @@ def entry(size: int) -> tuple[str, str, bytes]:
 
 
 def test_cache_is_bounded_in_entries_and_drops_the_least_recently_used():
-    c = ResultCache(max_entries=2, max_bytes=1000)
+    c = ResultCache(max_entries=2, max_bytes=100_000)
     c.put(("a",), entry(10), c.generation)
     c.put(("b",), entry(10), c.generation)
     assert c.get(("a",)) is not None  # a is now the most recently used
@@ -34,12 +34,23 @@ def test_cache_is_bounded_in_entries_and_drops_the_least_recently_used():
 
 
 def test_cache_is_bounded_in_bytes_and_skips_huge_answers():
-    c = ResultCache(max_entries=100, max_bytes=800)
+    cost = 100 + len(entry(0)[1]) + ENTRY_OVERHEAD  # an entry's body, media type and bookkeeping
+    c = ResultCache(max_entries=100, max_bytes=8 * cost)
     for k in "abcdefghij":
         c.put((k,), entry(100), c.generation)
-    assert c.size <= 800 and len(c) == 8 and c.get(("a",)) is None and c.get(("j",))
+    assert c.size <= 8 * cost and len(c) == 8 and c.get(("a",)) is None and c.get(("j",))
     c.put(("big",), entry(101), c.generation)  # more than an eighth of the budget
     assert c.get(("big",)) is None
+
+
+def test_cache_keys_cost_no_more_than_a_digest_whatever_the_query_length():
+    """Red-team defect 6b: 2,500 distinct 200 KB queries with tiny answers grew the server by
+    170 MB, because the query texts in the keys were neither counted nor bounded."""
+    c = ResultCache(max_entries=10_000, max_bytes=1 << 30)
+    for i in range(50):
+        c.put(("x" * 200_000 + str(i),), entry(10), c.generation)
+    assert len(c) == 50 and c.size == 50 * (10 + len(entry(0)[1]) + ENTRY_OVERHEAD)
+    assert all(len(k) == 32 for k in c._items)  # the keys held are SHA-256 digests
 
 
 def test_answer_computed_before_an_update_is_not_kept():

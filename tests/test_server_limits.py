@@ -126,9 +126,9 @@ def test_a_worker_that_dies_is_replaced(client, server):
         assert r.status_code == 500 and "restarted" in r.text
     deadline = time.monotonic() + 60
     # replacements start in the background: wait until both are loaded and idle
-    while (pool.restarts < restarts + 2 or pool._idle.qsize() < 2) and time.monotonic() < deadline:
+    while (pool.restarts < restarts + 2 or pool.idle_count() < 2) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert pool.restarts == restarts + 2 and pool._idle.qsize() == 2
+    assert pool.restarts == restarts + 2 and pool.idle_count() == 2
     for i in range(4):  # both replacements answer
         r = client.get("/sparql", params={"query": f"ASK {{ ?s ?p ?o }} # new worker {i}"})
         assert r.status_code == 200 and r.json()["boolean"] is True

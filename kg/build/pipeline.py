@@ -1,7 +1,7 @@
 """The build: sources (ontology/, shapes/, data/, queries/) → one dataset in `dist/`.
 
-Stages: parse → shacl (pySHACL) → version (stamp the ontology header) → reason (owlrl, then the
-`construct-*.rq` queries) → canonicalise (RDFC-1.0) → check (the `*-violation.rq` queries) →
+Stages: parse → shacl (pySHACL) → version (stamp the ontology header) → reason (OWL 2 RL rules compiled
+to SPARQL on pyoxigraph, `kg.build.rules`, then the `construct-*.rq` queries) → canonicalise (RDFC-1.0) → check (the `*-violation.rq` queries) →
 export (every format, written into a temporary folder beside `dist/` and swapped in with renames
 at the end). On a multi-core machine shacl runs in a forked child beside version and reason.
 
@@ -243,7 +243,7 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
     return tree, cds, shacl.report
 
 
-def check(root: Path | None = None, progress: Progress | None = None, *, method: Method = "targeted",
+def check(root: Path | None = None, progress: Progress | None = None, *, method: Method = "rules",
           parser: str = "oxigraph", shacl_inference: Inference = "none",
           parallel: bool | None = None) -> BuildReport:
     """Every stage of the build except writing `dist/`: parse, SHACL, reasoning, violation queries."""
@@ -281,7 +281,7 @@ def _lock(dist: Path) -> Iterator[None]:
 
 
 def build(root: Path | None = None, dist: Path | None = None, progress: Progress | None = None, *,
-          method: Method = "targeted", parser: str = "oxigraph",
+          method: Method = "rules", parser: str = "oxigraph",
           shacl_inference: Inference = "none", parallel: bool | None = None) -> BuildReport:
     """Build the dataset of the source tree `root` into `dist` (default `<root>/dist`).
 

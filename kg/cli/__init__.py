@@ -23,7 +23,7 @@ from kg.errors import EXIT_OK, EXIT_USAGE, KgError, describe_os_error
 __all__ = ["main", "build_parser", "dataset", "COMMANDS"]
 
 # one module a command, in the order `kg --help` lists them
-COMMANDS = ("demo", "build", "query", "export", "stats", "explain", "serve", "push")
+COMMANDS = ("demo", "build", "query", "export", "stats", "explain", "serve", "push", "template", "import_")
 
 _EPILOG = """\
 Start here:

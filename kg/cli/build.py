@@ -27,9 +27,10 @@ def register(sub) -> None:
                     "the violation and construct queries, and write every format to dist/ (atomically: a "
                     "failed build leaves the last good dist/ untouched).",
         epilog=EPILOG_BUILD, formatter_class=argparse.RawDescriptionHelpFormatter))
-    p.add_argument("--method", choices=("full", "targeted"), default="targeted",
-                   help="owlrl over the triples RL rules can use (targeted, default, faster) or over "
-                        "everything (full, the reference); both derive the same triples")
+    p.add_argument("--method", choices=("rules", "full", "targeted"), default="rules",
+                   help="the OWL 2 RL rules the ontology uses, compiled to SPARQL on pyoxigraph (rules, "
+                        "default, fastest), or owlrl over the triples RL rules can use (targeted) or over "
+                        "everything (full, the reference); all derive the same triples")
     p.set_defaults(func=run_build)
 
     p = add_common(sub.add_parser(
@@ -37,7 +38,7 @@ def register(sub) -> None:
         description="Every check of `kg build` (SHACL, OWL 2 RL consistency, violation queries) without "
                     "writing anything.",
         epilog=EPILOG_VALIDATE, formatter_class=argparse.RawDescriptionHelpFormatter))
-    p.add_argument("--method", choices=("full", "targeted"), default="targeted", help=argparse.SUPPRESS)
+    p.add_argument("--method", choices=("rules", "full", "targeted"), default="rules", help=argparse.SUPPRESS)
     p.set_defaults(func=run_validate)
 
 

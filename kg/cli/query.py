@@ -118,7 +118,8 @@ def run_query(args):
             raise InputError("give either a query NAME|FILE or --sparql TEXT, not both")
         if params:
             raise InputError("--param works with canned queries; in --sparql text write the value in")
-        # the query is checked before anything is loaded
+        # the project's prefixes need no PREFIX lines: the engine is told them (not the text), so
+        # an error's line and column are those the user wrote
         kg = knowledge_graph(args)
         return kg.run_sparql(args.sparql, labels=labels, timeout=args.timeout), {**PREFIXES, **prefix_declarations(args.sparql)}
     if not args.name:

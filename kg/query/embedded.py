@@ -10,7 +10,10 @@ engines compare directly. The default graph of every engine is the union of the 
 graphs (ontology, asserted data, inferred).
 
 Parameters are bound by the engine (pyoxigraph substitutions, rdflib initBindings), never
-spliced into the query text.
+spliced into the query text; so are predeclared prefixes (`prefixes=`: pyoxigraph's `prefixes`,
+rdflib's `initNs`), so that a syntax error's line and column are those of the text as written.
+A syntax error is a `QuerySyntaxError` whose message is `kg.query.diagnose`'s (position, token
+found, what was expected, a hint) and whose `diagnosis` attribute holds the parts.
 """
 from __future__ import annotations
 
@@ -67,8 +70,17 @@ class Engine(Protocol):
     name: str
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None, *,
-              timeout_s: float = DEFAULT_TIMEOUT_S, row_limit: int = DEFAULT_ROW_LIMIT) -> QueryResult:
+              timeout_s: float = DEFAULT_TIMEOUT_S, row_limit: int = DEFAULT_ROW_LIMIT,
+              prefixes: Mapping[str, str] | None = None) -> QueryResult:
         ...
+
+
+def syntax_error(text: str, error: BaseException, prefixes: Mapping[str, str] | None) -> QuerySyntaxError:
+    """The engine's refusal of `text` as a `QuerySyntaxError` people can act on."""
+    found = diagnose(text, error, prefixes)
+    exc = QuerySyntaxError(found.message())
+    exc.diagnosis = found
+    return exc
 
 
 # --- the embedded default --------------------------------------------------------------------
@@ -102,10 +114,11 @@ class OxigraphEngine:
                                for g in ds.graphs())
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None, *,
-              timeout_s: float = DEFAULT_TIMEOUT_S, row_limit: int = DEFAULT_ROW_LIMIT) -> QueryResult:
+              timeout_s: float = DEFAULT_TIMEOUT_S, row_limit: int = DEFAULT_ROW_LIMIT,
+              prefixes: Mapping[str, str] | None = None) -> QueryResult:
         check_query(sparql)
         subs = {k: to_oxigraph(v) for k, v in (bindings or {}).items() if v is not None}
-        res = self.query_native(sparql, subs, timeout_s=timeout_s, row_limit=row_limit)
+        res = self.query_native(sparql, subs, timeout_s=timeout_s, row_limit=row_limit, prefixes=prefixes)
         if isinstance(res, OxigraphRows):
             return SelectResult(res.variables, [{v: from_oxigraph(t) for v, t in zip(res.variables, row)}
                                                 for row in res.rows])
@@ -119,7 +132,8 @@ class OxigraphEngine:
     def query_native(self, sparql: str, substitutions: Mapping[str, object] | None = None, *,
                      default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
                      base_iri: str | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
-                     row_limit: int = DEFAULT_ROW_LIMIT) -> "bool | OxigraphRows | list[ox.Triple]":
+                     row_limit: int = DEFAULT_ROW_LIMIT, prefixes: Mapping[str, str] | None = None,
+                     ) -> "bool | OxigraphRows | list[ox.Triple]":
         """The answer as pyoxigraph values: a bool (ASK), `OxigraphRows` (SELECT) or a list of
         `ox.Triple` (CONSTRUCT, DESCRIBE). The one execution path of this engine (`query` converts
         its answer to rdflib terms; the query workers of `kg serve` write it out as it is).
@@ -127,11 +141,14 @@ class OxigraphEngine:
         `substitutions` are pyoxigraph terms by variable name. The default graph is the union of the
         named graphs unless `default_graph`/`named_graphs` (IRIs) are given, as the SPARQL protocol's
         default-graph-uri/named-graph-uri do; they then replace it and the query's FROM clauses. The
-        query guard (`check_query`) is the caller's. Raises `QuerySyntaxError`, `QueryError` (the
+        query guard (`check_query`) is the caller's. `prefixes` (name -> namespace) are predeclared:
+        the query may use them without PREFIX lines. Raises `QuerySyntaxError`, `QueryError` (the
         engine failed), `QueryLimitError` past `row_limit` rows or triples (refused, never
         truncated), or `QueryTimeoutError` past `timeout_s` (checked between rows).
         """
         kwargs: dict = {"base_iri": base_iri}
+        if prefixes:
+            kwargs["prefixes"] = dict(prefixes)
         if default_graph is not None or named_graphs is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph or []]
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or []]
@@ -152,7 +169,7 @@ class OxigraphEngine:
         try:
             res = self.store.query(sparql, **kwargs)
         except SyntaxError as exc:
-            raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
+            raise syntax_error(sparql, exc, prefixes) from exc
         except OSError as exc:
             raise QueryError(f"query failed: {exc}") from exc
         if isinstance(res, ox.QueryBoolean):
@@ -191,15 +208,21 @@ class RdflibEngine:
         return cls(ds)
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None, *,
-              timeout_s: float = DEFAULT_TIMEOUT_S, row_limit: int = DEFAULT_ROW_LIMIT) -> QueryResult:
+              timeout_s: float = DEFAULT_TIMEOUT_S, row_limit: int = DEFAULT_ROW_LIMIT,
+              prefixes: Mapping[str, str] | None = None) -> QueryResult:
         import rdflib.plugins.sparql as rsparql
+        from pyparsing import ParseBaseException
 
         check_query(sparql)
         rsparql.SPARQL_LOAD_GRAPHS = False  # never fetch FROM <url> over the network
         init = {k: v for k, v in (bindings or {}).items() if v is not None}
         try:
-            res = self.dataset.query(sparql, initBindings=init)
+            res = self.dataset.query(sparql, initBindings=init, initNs=dict(prefixes or {}))
+        except ParseBaseException as exc:
+            raise syntax_error(sparql, exc, prefixes) from exc
         except Exception as exc:  # rdflib raises pyparsing errors and others
+            if str(exc).startswith("Unknown namespace prefix"):
+                raise syntax_error(sparql, exc, prefixes) from exc
             raise QueryError(f"SPARQL error: {exc}") from exc
         if res.type == "ASK":
             return bool(res.askAnswer)

@@ -53,7 +53,7 @@ from kg.query.embedded import (
     QueryResult,
     SelectResult,
 )
-from kg.query.lexer import FORMS, query_form
+from kg.query.lexer import FORMS, prefix_declarations, query_form
 from kg.query.safety import check_query
 from kg.terms import normalise_term
 
@@ -205,7 +205,11 @@ class RemoteEngine:
         return w
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None, *,
-              timeout_s: float | None = None, row_limit: int = DEFAULT_ROW_LIMIT) -> QueryResult:
+              timeout_s: float | None = None, row_limit: int = DEFAULT_ROW_LIMIT,
+              prefixes: Mapping[str, str] | None = None) -> QueryResult:
+        if prefixes:  # an endpoint knows no prefixes of ours: declare those the text does not
+            declared = prefix_declarations(sparql)
+            sparql = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items() if p not in declared) + sparql
         check_query(sparql, self.default_graphs)
         timeout_s = self.timeout_s if timeout_s is None else timeout_s
         text = bind_with_values(sparql, bindings)

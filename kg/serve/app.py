@@ -12,15 +12,24 @@ Routes (all under one Starlette app, `create_app`):
               as an HTML page, Turtle, N-Triples or JSON-LD (by `Accept` or by extension).
 - `/dumps/FILE`, `/void`, `/.well-known/void`  the files of `dist/` and their VoID/DCAT description.
                                                                                 (kg.serve.linked_data)
-- `/`         the web page for researchers (kg/serve/web/, its SPARQL editor vendored in kg/serve/web/vendor/);
-              `/prefixes.json` the prefixes it completes.
+- `/`         the web page for researchers (kg/serve/web/, its SPARQL editor and result views vendored in
+              kg/serve/web/vendor/); `/prefixes.json` the prefixes it completes; `/search`, `/explain/ID`,
+              `/id/`, `/vocab/`, `/entities.json`.                                      (kg.serve.workbench)
 
-Limits and their answers (documented in README, tested in tests/test_server_limits.py):
-- a query past `--timeout` seconds: its worker process is killed and replaced; answer 503.
-- an answer past `--max-rows` rows or triples: 413 with the limit in the message (never truncated).
-- a request body or query string past `--max-request-bytes`: 413.
-- a malformed query: 400 with the parser's message; SERVICE, LOAD, FROM <graph not in the
-  dataset>: 403; a method other than GET/POST/OPTIONS: 405; an unknown media type: 415.
+- `/health`   JSON: the workers alive, the dataset's generation, the walls up (200, or 503 when no
+              worker is alive).
+
+Limits and their answers (documented in README, tested in tests/test_server_limits.py and
+tests/security/):
+- a query past `--timeout` seconds: its worker process is killed and replaced; answer 503. A query
+  whose client goes away is stopped the same way.
+- an answer past `--max-rows` rows or triples, or `--max-answer-bytes` bytes: 413 (never truncated);
+  a worker past `--max-memory` MB: 413, and the worker is replaced.
+- a request body or query string past `--max-request-bytes`: 413; a body slower than 10 s: 408.
+- a malformed query, brackets nested deeper than the guard allows, an unknown function: 400;
+  SERVICE, LOAD, FROM <graph not in the dataset>: 403; a method other than GET/POST/OPTIONS: 405;
+  an unknown media type: 415; too many queries waiting (in all or from one client): 503 with
+  Retry-After.
 - a bad parameter value or IRI (an `InputError` of the library): 400 with its message.
 
 Answers to queries are kept in a bounded LRU cache (`kg.serve.cache`, `--cache-entries`, 0 turns it
@@ -36,7 +45,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -48,6 +57,7 @@ from kg.serve.config import ServerConfig
 from kg.serve.linked_data import LinkedData, Resources
 from kg.serve.pool import WorkerPool
 from kg.serve.protocol import HTTPProblem, SparqlEndpoint
+from kg.serve.workbench import Workbench
 
 WEB_DIR = Path(__file__).resolve().parent / "web"
 
@@ -69,11 +79,20 @@ def create_app(config: ServerConfig) -> Starlette:
     """
     if not Path(config.nquads).is_file():
         raise InputError(f"{config.nquads}: no such dataset file; run `kg build` first")
-    resources = Resources.from_nquads(Path(config.nquads))
+    # the pool snapshots the dataset; the pages read the same snapshot (one generation for all)
+    pool = WorkerPool(Path(config.nquads), config.workers, updates=config.allow_updates,
+                      max_queue=config.max_queue, max_queue_per_client=config.max_queue_per_client,
+                      max_memory=config.max_memory_mb * 2**20, isolate_network=config.isolate_network)
+    try:
+        resources = Resources.from_nquads(pool.snapshot)
+    except BaseException:
+        pool.close()
+        raise
+    quads = len(resources.store)
     linked = LinkedData(resources, config.dist)
+    workbench = Workbench(resources)
     endpoint = SparqlEndpoint(
-        config, WorkerPool(Path(config.nquads), config.workers, updates=config.allow_updates),
-        ResultCache(config.cache_entries, config.cache_bytes), resources.named_graphs(),
+        config, pool, ResultCache(config.cache_entries, config.cache_bytes), resources.named_graphs(),
         load_catalogue(config.root))
 
     @asynccontextmanager
@@ -84,12 +103,18 @@ def create_app(config: ServerConfig) -> Starlette:
         finally:
             endpoint.pool.close()
 
-    async def index(request: Request) -> Response:
-        return FileResponse(WEB_DIR / "index.html", media_type="text/html; charset=utf-8")
+    async def health(request: Request) -> Response:
+        state = endpoint.pool.health()
+        state["dataset"] = {"loaded": True, "quads": quads, "generation": state.pop("generation")}
+        state["updates"] = config.allow_updates
+        ok = state["alive"] > 0
+        state["status"] = "ok" if ok else "no query worker is running"
+        return JSONResponse(state, status_code=200 if ok else 503, headers={"Cache-Control": "no-store"})
 
     read = ["GET", "HEAD"]
     routes = [
-        Route("/", index, methods=read),
+        # the start page, search, explain pages, /id/ and /vocab/ indexes (kg.serve.workbench)
+        *workbench.routes(),
         Route("/sparql", endpoint.sparql, methods=["GET", "POST", "HEAD"]),
         Route("/sparql/", endpoint.sparql, methods=["GET", "POST", "HEAD"]),
         Route("/update", endpoint.update_endpoint, methods=["POST", "GET"]),
@@ -99,7 +124,7 @@ def create_app(config: ServerConfig) -> Starlette:
         Route("/dumps/{name}", linked.dumps, methods=read),
         Route("/void", linked.void, methods=read),
         Route("/.well-known/void", linked.void, methods=read),
-        Route("/health", lambda r: PlainTextResponse("ok\n"), methods=read),
+        Route("/health", health, methods=read),
         # the prefixes the pages use, for the editor's prefix completion (instead of prefix.cc)
         Route("/prefixes.json", lambda r: JSONResponse(PREFIXES), methods=read),
         Mount("/static", app=StaticFiles(directory=WEB_DIR), name="static"),

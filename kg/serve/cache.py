@@ -1,12 +1,24 @@
-"""The result cache of `kg serve`: answers to queries, bounded in entries and bytes (LRU)."""
+"""The result cache of `kg serve`: answers to queries, bounded in entries and bytes (LRU).
+
+A key is kept as the SHA-256 of its parts (the query text among them), so the bytes counted are
+the bytes held: a 200 KB query with a 10-byte answer costs 32 + 10 bytes and some bookkeeping,
+not 200 KB that nobody counts.
+"""
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 
 from kg.serve.config import DEFAULT_CACHE_BYTES, DEFAULT_CACHE_ENTRIES
 
 # what is kept of an answer: (kind, media type, body)
 Answer = tuple[str, str, bytes]
+ENTRY_OVERHEAD = 256   # bytes counted per entry for the key digest, the tuple and the dict slot
+
+
+def digest(key: tuple) -> bytes:
+    """A fixed-size key for `key`'s parts (strings, tuples, numbers: their repr is unambiguous)."""
+    return hashlib.sha256(repr(key).encode("utf-8", "surrogatepass")).digest()
 
 
 class ResultCache:
@@ -32,26 +44,32 @@ class ResultCache:
         return len(self._items)
 
     def get(self, key: tuple) -> Answer | None:
+        key = digest(key)
         value = self._items.get(key)
         if value is not None:
             self._items.move_to_end(key)
         return value
 
     def put(self, key: tuple, value: Answer, generation: int) -> None:
-        body = value[2]
+        cost = _cost(value)
         # one answer may take an eighth of the budget at most: a huge one would flush all others
-        if not self.enabled or generation != self.generation or len(body) > self.max_bytes // 8:
+        if not self.enabled or generation != self.generation or cost > self.max_bytes // 8:
             return
+        key = digest(key)
         old = self._items.pop(key, None)
         if old is not None:
-            self.size -= len(old[2])
+            self.size -= _cost(old)
         self._items[key] = value
-        self.size += len(body)
+        self.size += cost
         while len(self._items) > self.max_entries or self.size > self.max_bytes:
             _, dropped = self._items.popitem(last=False)
-            self.size -= len(dropped[2])
+            self.size -= _cost(dropped)
 
     def clear(self) -> None:
         self._items.clear()
         self.size = 0
         self.generation += 1
+
+
+def _cost(value: Answer) -> int:
+    return len(value[2]) + len(value[1]) + ENTRY_OVERHEAD

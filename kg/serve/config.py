@@ -14,6 +14,11 @@ DEFAULT_MAX_REQUEST_BYTES = 256 * 1024
 DEFAULT_WORKERS = 2
 DEFAULT_CACHE_ENTRIES = 1024
 DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_ANSWER_BYTES = 16 * 1024 * 1024   # an answer's body, whatever its rows
+DEFAULT_MAX_MEMORY_MB = 1024                  # resident memory of one query worker
+DEFAULT_MAX_QUEUE = 64                        # requests waiting for a worker, in all
+DEFAULT_MAX_QUEUE_PER_CLIENT = 8              # ... and from one client address
+DEFAULT_MAX_DEPTH = 128                       # brackets nested in a query (the guard refuses more: 400)
 
 
 @dataclass
@@ -30,4 +35,11 @@ class ServerConfig:
     token: str | None = None
     cors_origins: list[str] = field(default_factory=lambda: ["*"])
     cache_entries: int = DEFAULT_CACHE_ENTRIES  # answers kept in the result cache; 0: no cache
-    cache_bytes: int = DEFAULT_CACHE_BYTES      # and their total size at most
+    cache_bytes: int = DEFAULT_CACHE_BYTES      # and their total size at most (keys included)
+    max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
+    max_memory_mb: int = DEFAULT_MAX_MEMORY_MB  # 0: no limit
+    max_queue: int = DEFAULT_MAX_QUEUE
+    max_queue_per_client: int = DEFAULT_MAX_QUEUE_PER_CLIENT
+    max_depth: int = DEFAULT_MAX_DEPTH
+    public_url: str | None = None               # the server's URL as clients know it (base IRIs); else the socket's
+    isolate_network: bool = True                # query workers in a network namespace of their own (Linux)

@@ -38,6 +38,35 @@ FORMAT_PARAM = {
     "ntriples": ("json", "ntriples"), "jsonld": ("json", "jsonld"), "rdf": ("xml", "rdfxml"),
     "rdfxml": ("xml", "rdfxml"),
 }
+# the same by SPARQLWrapper's, Fuseki's and Virtuoso's names, and by media type (SPARQLWrapper
+# sends format=, output= and results=, some twice, the second time with a media type)
+FORMAT_PARAM.update({
+    "n3": ("json", "turtle"), "rdf+xml": ("xml", "rdfxml"), "json-ld": ("json", "jsonld"),
+    "text": ("tsv", "ntriples"), "sparql-results+json": ("json", "jsonld"),
+    "sparql-results+xml": ("xml", "rdfxml"),
+})
+FORMAT_PARAMETERS = ("format", "output", "results")
+
+
+def format_from_params(values: Iterable[str]) -> tuple[str, str] | None:
+    """(results format, graph format) asked for by the first value of format=/output=/results= this
+    server knows (a name or a media type); None when none is known or none is given."""
+    for value in values:
+        v = value.strip().lower()
+        if not v:
+            continue
+        if v in FORMAT_PARAM:
+            return FORMAT_PARAM[v]
+        media = v.split(";")[0].strip()
+        tab = next((k for m, k in TABULAR_OFFERS if m == media), None)
+        graph = next((k for m, k in GRAPH_OFFERS if m == media), None)
+        if media in ("text/n3", "text/rdf+n3", "application/n3", "application/turtle"):
+            graph = "turtle"
+        if tab or graph:
+            return tab or "json", graph or ("rdfxml" if tab == "xml" else "turtle")
+    return None
+
+
 # a resource's path + extension: its description in that format
 EXTENSIONS = {".ttl": "turtle", ".nt": "ntriples", ".jsonld": "jsonld", ".rdf": "rdfxml", ".html": "html"}
 

@@ -18,6 +18,7 @@ from starlette.responses import HTMLResponse
 from kg.namespaces import BASE, DCTERMS, FOAF, GRAPH_ONTOLOGY, ONTOLOGY_IRI, OWL, PD, PROV, RDF, RDFS, SKOS
 from kg.query.catalogue import CannedQuery
 from kg.serve.conneg import media_type_for
+from kg.serve.i18n import translator
 from kg.terms import XSD_STRING, short
 
 if TYPE_CHECKING:
@@ -41,7 +42,15 @@ _templates = Environment(loader=FileSystemLoader(Path(__file__).resolve().parent
 
 
 def render(name: str, **context) -> str:
+    context.setdefault("lang", "en")
+    context.setdefault("t", translator(context["lang"]))
+    context.setdefault("path", "/")
     return _templates.get_template(name).render(**context)
+
+
+def chrome(request, lang: str) -> dict:
+    """What every page's header needs: its language, the translator, its own path (for the switch)."""
+    return {"lang": lang, "t": translator(lang), "path": request.url.path}
 
 
 def html(text: str, status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
@@ -69,12 +78,12 @@ def labels(res: "Resources", iri: str) -> dict[str, str]:
     return out
 
 
-def label(res: "Resources", iri: str) -> str:
-    """The English label, else one without language, else the Indonesian, else the short IRI."""
+def label(res: "Resources", iri: str, lang: str = "en") -> str:
+    """The label in `lang`, else one without language, else the other language, else the short IRI."""
     ls = labels(res, iri)
-    for lang in ("en", "", "id"):
-        if lang in ls:
-            return ls[lang]
+    for want in (lang, "", "en", "id"):
+        if want in ls:
+            return ls[want]
     if ls:
         return next(iter(ls.values()))
     return short(iri, brackets=False)
@@ -170,3 +179,92 @@ def queries_page(catalogue: dict[str, CannedQuery]) -> str:
 def dumps_page(files: dict[str, Path]) -> str:
     return render("dumps.html", title="Downloads", files=[
         {"name": n, "bytes": p.stat().st_size, "media_type": media_type_for(n)} for n, p in files.items()])
+
+
+# --- explain, search and index pages (kg.serve.workbench) --------------------------------------
+
+def _href_of_short(name: str | None) -> str:
+    from kg.terms import expand
+
+    if not name:
+        return ""
+    try:
+        return local_href(str(expand(name)))
+    except Exception:  # a label or something that is not a name: no link
+        return ""
+
+
+def _named(res: "Resources", name: str | None, lang: str) -> dict | None:
+    """A short id (`pdi:x`) as {name in lang, href}."""
+    if not name:
+        return None
+    href = _href_of_short(name)
+    iri = BASE + href[1:] if href.startswith("/") else name
+    return {"id": name, "href": href, "name": label(res, iri, lang) if href else name}
+
+
+def _source_view(res: "Resources", s) -> dict:
+    d = dict(s.__dict__)
+    d["href"] = _href_of_short(s.passage)
+    d["cited_work_href"] = _href_of_short(s.cited_work)
+    return d
+
+
+def explain_page(res: "Resources", exp, lang: str, chrome: dict) -> str:
+    """The page of `kg.explain.explain`'s Explanation: the same content as `kg explain`."""
+    relations = []
+    for rel in exp.relations:
+        me = _named(res, rel.relation, lang)
+        derivations = []
+        for d in rel.derivations:
+            evidence = []
+            for e in sorted(d.evidence, key=lambda s: (s.date or "9999", s.item)):
+                item, ind = _named(res, e.item, lang), _named(res, e.indicator, lang)
+                evidence.append({"href": item["href"], "name": item["name"], "date": e.date,
+                                 "indicator_href": ind["href"], "indicator_name": ind["name"], "rule": e.rule,
+                                 "triples": e.triples, "sources": [_source_view(res, s) for s in e.sources]})
+            cls = _named(res, d.derived_class, lang)
+            derivations.append({"class_href": cls["href"], "class_name": cls["name"], "axiom": d.axiom,
+                                "evidence": evidence})
+        relations.append({
+            "id": rel.relation.split(":")[-1], "relation": rel.relation, "href": me["href"], "name": me["name"],
+            "actor": _named(res, rel.sub_state_actor, lang),
+            "characters": [x["class_name"] for x in derivations],
+            "derivations": derivations,
+            "assertions": [{"character": a.character, "by": _named(res, a.classified_by, lang), "tendency": a.tendency,
+                            "sources": [_source_view(res, s) for s in a.sources]} for a in rel.assertions],
+            "frictions": [{**_named(res, f.item, lang), "issue": f.issue} for f in rel.frictions]})
+    title = relations[0]["name"] if len(relations) == 1 else exp.subject
+    return render("explain.html", title=chrome["t"]("Why?") + " " + title, relations=relations, **chrome)
+
+
+def concept_trees(res: "Resources", lang: str) -> list[dict]:
+    """Each SKOS concept scheme with its concepts as a tree (skos:broader, inferred skos:narrower too)."""
+    store = res.store
+    other = "id" if lang == "en" else "en"
+    schemes = sorted({q.subject.value for q in store.quads_for_pattern(
+        None, ox.NamedNode(RDF_TYPE), ox.NamedNode(str(SKOS.ConceptScheme)), None)
+        if isinstance(q.subject, ox.NamedNode)})
+    out = []
+    for scheme in schemes:
+        members = {q.subject.value for q in store.quads_for_pattern(
+            None, ox.NamedNode(str(SKOS.inScheme)), ox.NamedNode(scheme), None) if isinstance(q.subject, ox.NamedNode)}
+        broader = {m: sorted(o.value for o in res.objects(m, str(SKOS.broader)) if o.value in members) for m in members}
+        children: dict[str, list[str]] = {}
+        for m, bs in broader.items():
+            for b in bs:
+                children.setdefault(b, []).append(m)
+
+        def node(m: str, seen: frozenset) -> dict:
+            ls = labels(res, m)
+            kids = sorted((c for c in children.get(m, []) if c not in seen), key=lambda c: label(res, c, lang).casefold())
+            return {"href": local_href(m), "name": ls.get(lang) or label(res, m, lang), "other": ls.get(other),
+                    "children": [node(c, seen | {c}) for c in kids]}
+
+        top = sorted((m for m in members if not broader[m]), key=lambda c: label(res, c, lang).casefold())
+        defs = [d for d in res.objects(scheme, str(SKOS.definition)) + res.objects(scheme, str(DCTERMS.description))
+                if isinstance(d, ox.Literal) and d.language in (lang, "")]
+        out.append({"id": local_href(scheme).strip("/").replace("/", "-"), "href": local_href(scheme),
+                    "short": short(scheme, brackets=False), "name": label(res, scheme, lang),
+                    "definition": defs[0].value if defs else None, "top": [node(m, frozenset({m})) for m in top]})
+    return out

@@ -1,13 +1,24 @@
 """The query workers of `kg serve`: child processes holding the store, killed past the time limit.
 
 pyoxigraph cannot interrupt a query, and a thread stuck in one would hold a core forever; a
-process can be killed. A killed or failed worker is replaced in the background. The pool knows
-nothing of HTTP: it raises `PoolBusy`, `WorkerTimeout` or `WorkerFailed`, and the protocol layer
-answers them.
+process can be killed. A worker is killed, and replaced in the background, when its query runs past
+the time limit, when its client goes away, when it dies or passes its memory limit. Replacement
+never gives up: it retries with a growing pause (at most `MAX_BACKOFF_S`) until a worker starts.
+
+Every worker loads the same snapshot of the dataset (a private copy made when the pool starts), so a
+rebuild of dist/ while the server runs cannot give two workers two datasets; `generation` names it
+(the SHA-256 of its bytes, shortened).
+
+Requests wait in a bounded, fair queue: one line per client, served in turn (round robin), at most
+`max_queue` waiting in all and `max_queue_per_client` per client; past that `PoolFull` at once. The
+pool knows nothing of HTTP: it raises `PoolFull`, `PoolBusy`, `WorkerTimeout`, `WorkerFailed` or
+`ClientGone`, and the protocol layer answers them.
 """
 from __future__ import annotations
 
 import asyncio
+import collections
+import hashlib
 import json
 import logging
 import os
@@ -25,8 +36,19 @@ from kg.serve.worker import FRAME_HEADER, MessageSocket, frame
 log = logging.getLogger("kg.serve.pool")
 
 
+MAX_BACKOFF_S = 10.0
+
+
 class PoolBusy(Exception):
     """No worker was free within the time limit."""
+
+
+class PoolFull(Exception):
+    """The queue is full (in all, or for this client): refused at once."""
+
+
+class ClientGone(Exception):
+    """The client went away while its query ran: the worker was stopped and is being replaced."""
 
 
 class WorkerTimeout(Exception):
@@ -75,6 +97,7 @@ class _Worker:
         if hello[0] != "ready":
             self.kill()
             raise RuntimeError(hello[2])
+        self.walls: dict = hello[1] if len(hello) > 1 else {}
 
     async def call(self, req: dict, timeout_s: float) -> tuple:
         if self._streams is None:  # made in the loop that uses them (the socket turns non-blocking)
@@ -112,87 +135,201 @@ class _Worker:
 
 
 class WorkerPool:
-    """`size` workers over the dataset `nquads`; with `updates`, one worker over a private on-disk
-    copy (updates survive a worker killed on timeout and are seen by every later query; the
-    dataset file is never modified), removed by `close`."""
+    """`size` workers over a snapshot of the dataset `nquads`; with `updates`, one worker over a
+    private on-disk copy (updates survive a worker killed on timeout and are seen by every later
+    query; the dataset file is never modified). `close` removes the private files."""
 
-    def __init__(self, nquads: Path, size: int, *, updates: bool = False):
-        self.source: dict = {"nquads": str(Path(nquads).resolve())}
-        self._store_dir: str | None = None
+    def __init__(self, nquads: Path, size: int, *, updates: bool = False, max_queue: int = 64,
+                 max_queue_per_client: int = 8, max_memory: int = 0, isolate_network: bool = True):
+        self._tmp = tempfile.mkdtemp(prefix="kg-serve-")
+        snapshot = Path(self._tmp) / "dataset.nq"
+        digest = hashlib.sha256()
+        with open(nquads, "rb") as src, open(snapshot, "wb") as dst:
+            for chunk in iter(lambda: src.read(1 << 20), b""):
+                digest.update(chunk)
+                dst.write(chunk)
+        self.snapshot = snapshot
+        self.generation = digest.hexdigest()[:16]
+        self.source: dict = {"nquads": str(snapshot), "max_memory": max_memory,
+                             "isolate_network": isolate_network}
         if updates:
-            self._store_dir = tempfile.mkdtemp(prefix="kg-serve-store-")
-            self.source["store_dir"] = self._store_dir
+            store_dir = Path(self._tmp) / "store"
+            store_dir.mkdir()
+            self.source["store_dir"] = str(store_dir)
             size = 1
         self.size = max(1, size)
-        self._idle: asyncio.Queue[_Worker] | None = None
+        self.max_queue = max(1, max_queue)
+        self.max_queue_per_client = max(1, max_queue_per_client)
+        self._idle: list[_Worker] = []
+        self._waiting: "collections.OrderedDict[str, collections.deque[asyncio.Future]]" = collections.OrderedDict()
+        self._queued = 0
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
+        self._closed = False
+        self._replacing = 0
         self.restarts = 0
+        self.walls: dict = {}
+        self.last_error: str | None = None
+
+    # -- workers --
 
     def _spawn(self) -> _Worker:
         w = _Worker(self.source)
         with self._lock:
+            if self._closed:
+                w.kill()
+                raise RuntimeError("the pool is closed")
             self._all.add(w)
         return w
 
     async def start(self) -> None:
-        self._idle = asyncio.Queue()
         workers = await asyncio.gather(*(asyncio.to_thread(self._spawn) for _ in range(self.size)))
         for w in workers:
-            self._idle.put_nowait(w)
+            self.walls = w.walls
+            self._release(w)
 
     async def _replace(self) -> None:
+        """Start a worker in place of a retired one; never gives up while the pool is open."""
         self.restarts += 1
-        for attempt in range(5):
-            try:
-                w = await asyncio.to_thread(self._spawn)
-            except Exception as exc:  # keep trying: a pool with no workers answers nothing
-                log.error("could not start a query worker (attempt %d): %s", attempt + 1, exc)
-                await asyncio.sleep(1)
-                continue
-            assert self._idle is not None
-            self._idle.put_nowait(w)
-            return
+        self._replacing += 1
+        pause = 0.5
+        try:
+            while not self._closed:
+                try:
+                    w = await asyncio.to_thread(self._spawn)
+                except Exception as exc:  # keep trying: a pool with no workers answers nothing
+                    self.last_error = str(exc)
+                    log.error("could not start a query worker (retrying in %.1f s): %s", pause, exc)
+                    await asyncio.sleep(pause)
+                    pause = min(pause * 2, MAX_BACKOFF_S)
+                    continue
+                self.last_error = None
+                self.walls = w.walls
+                self._release(w)
+                return
+        finally:
+            self._replacing -= 1
 
-    async def _retire(self, worker: _Worker) -> None:
+    def _retire(self, worker: _Worker) -> None:
+        """Stop a worker (event loop thread) and start its replacement in the background."""
         worker.abort_streams()
-        await asyncio.to_thread(self._discard, worker)
-        asyncio.get_running_loop().create_task(self._replace())
-
-    async def _run(self, req: dict, timeout_s: float) -> tuple:
-        assert self._idle is not None
-        try:
-            worker = await asyncio.wait_for(self._idle.get(), timeout=timeout_s)
-        except asyncio.TimeoutError:
-            raise PoolBusy() from None
-        try:
-            reply = await worker.call(req, timeout_s)
-        except WorkerTimeout:
-            await self._retire(worker)
-            raise
-        except Exception as exc:  # EOF, a broken pipe, a garbled reply: never reuse that worker
-            await self._retire(worker)
-            raise WorkerFailed(type(exc).__name__) from exc
-        self._idle.put_nowait(worker)
-        return reply
+        loop = asyncio.get_running_loop()
+        loop.run_in_executor(None, self._discard, worker)
+        loop.create_task(self._replace())
 
     def _discard(self, worker: _Worker) -> None:
         with self._lock:
             self._all.discard(worker)
         worker.kill()
 
-    async def call(self, req: dict, timeout_s: float) -> tuple:
-        """The worker's reply to `req`; raises PoolBusy, WorkerTimeout or WorkerFailed."""
-        # shielded: if the client goes away mid-query, the worker still returns to the pool
-        return await asyncio.shield(asyncio.get_running_loop().create_task(self._run(req, timeout_s)))
+    # -- the fair queue --
+
+    def _release(self, worker: _Worker) -> None:
+        """Give a free worker to the next client in turn, or keep it idle."""
+        if self._closed:
+            return
+        while self._waiting:
+            client, line = next(iter(self._waiting.items()))
+            fut = line.popleft()
+            self._queued -= 1
+            if line:
+                self._waiting.move_to_end(client)  # the next client's turn
+            else:
+                del self._waiting[client]
+            if not fut.done():
+                fut.set_result(worker)
+                return
+        self._idle.append(worker)
+
+    async def _acquire(self, client: str, timeout_s: float) -> _Worker:
+        if self._idle and not self._waiting:
+            return self._idle.pop()
+        line = self._waiting.get(client)
+        if self._queued >= self.max_queue or (line is not None and len(line) >= self.max_queue_per_client):
+            raise PoolFull()
+        fut: asyncio.Future = asyncio.get_running_loop().create_future()
+        self._waiting.setdefault(client, collections.deque()).append(fut)
+        self._queued += 1
+        try:
+            return await asyncio.wait_for(asyncio.shield(fut), timeout_s)
+        except (asyncio.TimeoutError, asyncio.CancelledError) as exc:
+            if fut.done() and not fut.cancelled():
+                self._release(fut.result())  # handed over just as we gave up: pass it on
+            else:
+                fut.cancel()
+                line = self._waiting.get(client)
+                if line is not None and fut in line:
+                    line.remove(fut)
+                    self._queued -= 1
+                    if not line:
+                        del self._waiting[client]
+            if isinstance(exc, asyncio.TimeoutError):
+                raise PoolBusy() from None
+            raise
+
+    # -- calls --
+
+    async def call(self, req: dict, timeout_s: float, client: str = "", gone: "asyncio.Event | None" = None) -> tuple:
+        """The worker's reply to `req`; raises PoolFull, PoolBusy, WorkerTimeout, WorkerFailed or
+        ClientGone (when `gone` is set before the reply: the worker is stopped, not left running)."""
+        worker = await self._acquire(client, timeout_s)
+        exchange = asyncio.ensure_future(worker.call(req, timeout_s))
+        waiter = asyncio.ensure_future(gone.wait()) if gone is not None else None
+        try:
+            if waiter is not None:
+                await asyncio.wait({exchange, waiter}, return_when=asyncio.FIRST_COMPLETED)
+                if not exchange.done():
+                    raise ClientGone()
+            reply = await exchange
+        except (ClientGone, asyncio.CancelledError):
+            if not exchange.done():
+                exchange.cancel()
+                self._retire(worker)
+            elif exchange.cancelled() or exchange.exception() is not None:
+                self._retire(worker)
+            else:
+                self._release(worker)
+            raise
+        except WorkerTimeout:
+            self._retire(worker)
+            raise
+        except Exception as exc:  # EOF, a broken pipe, a garbled reply: never reuse that worker
+            self._retire(worker)
+            raise WorkerFailed(type(exc).__name__) from exc
+        finally:
+            if waiter is not None:
+                waiter.cancel()
+        if reply[0] == "error" and reply[1] == "memory":
+            self._retire(worker)  # it ends itself after this reply
+        else:
+            self._release(worker)
+        return reply
+
+    # -- state --
+
+    def idle_count(self) -> int:
+        return len(self._idle)
+
+    def alive(self) -> int:
+        with self._lock:
+            return sum(1 for w in self._all if w.process.poll() is None)
+
+    def health(self) -> dict:
+        return {"workers": self.size, "alive": self.alive(), "idle": len(self._idle), "queued": self._queued,
+                "starting": self._replacing, "restarts": self.restarts, "generation": self.generation,
+                "walls": self.walls, "last_error": self.last_error}
 
     def close(self) -> None:
-        """Stop every worker and remove the private store; called from the event loop (the app's lifespan)."""
+        """Stop every worker and remove the private files; called from the event loop (the app's lifespan)."""
         with self._lock:
+            self._closed = True
             workers = list(self._all)
             self._all.clear()
+        for fut_line in self._waiting.values():
+            for fut in fut_line:
+                fut.cancel()
+        self._waiting.clear()
         for w in workers:
             w.abort_streams()
             w.kill()
-        if self._store_dir:
-            shutil.rmtree(self._store_dir, ignore_errors=True)
+        shutil.rmtree(self._tmp, ignore_errors=True)

@@ -1,16 +1,18 @@
 """The SPARQL 1.1 Protocol of `kg serve`: /sparql, /update and the canned queries under /queries.
 
-Reads the three request forms (GET, POST form-encoded, POST direct) within the size limit, checks
-the query (`check_query`: no SERVICE, no FROM a graph outside the dataset), picks the answer's
-format (`kg.serve.conneg`), runs the operation in the worker pool (`kg.serve.pool`) and keeps the
-answer in the result cache (`kg.serve.cache`). Updates are refused unless the server runs with
+Reads the three request forms (GET, POST form-encoded, POST direct) within the size and time
+limits, picks the answer's format (`kg.serve.conneg`), runs the operation in the worker pool
+(`kg.serve.pool`), where the query guard (`kg.query.guard`: no SERVICE, no LOAD, no FROM a graph
+outside the dataset, no nesting deeper than the engine survives) reads it first, off the event
+loop, and keeps the answer in the result cache (`kg.serve.cache`). A query whose client goes away
+is stopped (its worker is replaced). Updates are refused unless the server runs with
 `--allow-updates --token T` and the request carries `Authorization: Bearer T`; the protocol's
 `using-graph-uri` parameters become USING clauses (`prepare_update`). Without a query, /sparql
 answers its SPARQL 1.1 Service Description.
 """
 from __future__ import annotations
 
-import functools
+import asyncio
 import hmac
 import re
 from typing import Iterable
@@ -22,21 +24,22 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 
 from kg.namespaces import DATASET_GRAPHS, FORMATS, PREFIXES, RDF, RDFS, SD, VOID
 from kg.query.catalogue import CannedQuery
-from kg.query.lexer import significant
-from kg.query.safety import UnsafeQueryError, check_query
+from kg.query.guard import UnreadableQuery, read
 from kg.serve import pages
 from kg.serve.cache import ResultCache
 from kg.serve.config import ServerConfig
 from kg.serve.conneg import (
     DOWNLOAD_EXTENSIONS,
     FORMAT_PARAM,
+    FORMAT_PARAMETERS,
     GRAPH_OFFERS,
     TABULAR_OFFERS,
     negotiate,
+    format_from_params,
     wants_html,
     write_graph,
 )
-from kg.serve.pool import PoolBusy, WorkerFailed, WorkerPool, WorkerTimeout
+from kg.serve.pool import ClientGone, PoolBusy, PoolFull, WorkerFailed, WorkerPool, WorkerTimeout
 from kg.terms import check_iri, to_wire
 
 
@@ -62,18 +65,29 @@ def media_type(request: Request) -> tuple[str, str | None]:
     return parts[0].lower(), charset
 
 
-async def read_body(request: Request, limit: int) -> bytes:
+BODY_TIMEOUT_S = 10.0   # the whole body must arrive within this (a trickling client is cut off: 408)
+
+
+async def read_body(request: Request, limit: int, timeout_s: float = BODY_TIMEOUT_S) -> bytes:
     cl = request.headers.get("content-length")
     if cl and cl.isdigit() and int(cl) > limit:
         raise HTTPProblem(413, f"the request body is {cl} bytes; this server accepts at most {limit} "
                                "(--max-request-bytes)")
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise HTTPProblem(413, f"the request body is over {limit} bytes, the most this server "
-                                   "accepts (--max-request-bytes)")
-        chunks.append(chunk)
+
+    async def read_all() -> None:
+        nonlocal size
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise HTTPProblem(413, f"the request body is over {limit} bytes, the most this server "
+                                       "accepts (--max-request-bytes)")
+            chunks.append(chunk)
+    try:
+        await asyncio.wait_for(read_all(), timeout_s)
+    except asyncio.TimeoutError:
+        raise HTTPProblem(408, f"the request body did not arrive within {timeout_s:g} s",
+                          {"Connection": "close"}) from None
     return b"".join(chunks)
 
 
@@ -121,44 +135,40 @@ def graph_iris(params: dict[str, list[str]], name: str) -> list[str]:
 # --- updates and the query guard -------------------------------------------------------------
 
 def prepare_update(text: str, using: list[str], using_named: list[str]) -> str:
-    """Refuse LOAD/SERVICE; add the protocol's `using-graph-uri`s as USING clauses.
+    """Add the protocol's `using-graph-uri`s as USING clauses (read with the guard's reader).
 
-    The protocol's dataset parameters and the update's own USING/WITH must not meet (400).
+    The protocol's dataset parameters and the update's own USING/WITH must not meet (400). LOAD and
+    SERVICE are refused by the guard in the worker, on the text this returns.
     """
+    if not (using or using_named):
+        return text
     where_positions: list[int] = []
     prev_keyword = None
-    for tok in significant(text):
-        word = tok.keyword
-        if word in ("LOAD", "SERVICE"):
-            raise HTTPProblem(403, f"{word} is refused: it would make this server reach the network")
-        if tok.depth == 0 and word in ("USING", "WITH") and (using or using_named):
+    try:
+        toks = list(read(text))
+    except UnreadableQuery as exc:
+        raise HTTPProblem(400, f"the update cannot be read at character {exc.pos} ({exc}), so the "
+                               "using-graph-uri parameters cannot be added to it") from None
+    for tok in toks:
+        if tok.kind == "comment":
+            continue
+        word = tok.text.upper() if tok.kind == "word" else None
+        if tok.depth == 0 and word in ("USING", "WITH"):
             raise HTTPProblem(400, "the update has its own USING/WITH clause and the request also gives "
                                    "using-graph-uri/using-named-graph-uri; give the dataset one way only")
         if tok.depth == 0 and word == "WHERE" and prev_keyword != "DELETE":
             where_positions.append(tok.start)
         prev_keyword = word
-    if not (using or using_named):
-        return text
     clause = " ".join([f"USING <{g}>" for g in using] + [f"USING NAMED <{g}>" for g in using_named]) + " "
     for pos in reversed(where_positions):
         text = text[:pos] + clause + text[pos:]
     return text
 
 
-@functools.lru_cache(maxsize=1024)
-def safety_refusal(text: str, graphs: frozenset[str]) -> str | None:
-    """check_query's verdict, cached: it parses with rdflib (slow, and the GIL is shared with every
-    request), and the canned queries come back again and again with the same text."""
-    try:
-        check_query(text, graphs)
-    except UnsafeQueryError as exc:
-        return str(exc)
-    return None
-
-
 # --- the service description -----------------------------------------------------------------
 
-SD_PREFIXES = {"sd": str(SD), "void": str(VOID), "rdfs": str(RDFS), "formats": str(FORMATS)}
+SD_PREFIXES = {"sd": str(SD), "void": str(VOID), "rdfs": str(RDFS), "formats": str(FORMATS), "sh": PREFIXES["sh"],
+               "xsd": PREFIXES["xsd"]}
 RESULT_FORMAT_NAMES = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
                        "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
 
@@ -179,11 +189,25 @@ def service_description(endpoint: str, graphs: Iterable[str], updates: bool) -> 
                 (dataset, n(VOID.sparqlEndpoint), service), (dataset, n(SD.defaultGraph), default),
                 (default, n(RDF.type), n(SD.Graph)),
                 (default, n(RDFS.comment), ox.Literal("the union of the named graphs"))]
+    triples += prefix_declarations(service)
     for g in sorted(graphs):
         named = ox.BlankNode()
         triples += [(dataset, n(SD.namedGraph), named), (named, n(RDF.type), n(SD.NamedGraph)),
                     (named, n(SD.name), n(g))]
     return [ox.Triple(*t) for t in triples]
+
+
+def prefix_declarations(service: ox.NamedNode) -> list[tuple]:
+    """The prefixes every query may use without declaring them (the worker predeclares them, as
+    `kg query --sparql` does), as SHACL prefix declarations (`sh:declare`) of the service."""
+    sh, out = PREFIXES["sh"], [(service, ox.NamedNode(str(RDFS.comment)), ox.Literal(
+        "Queries may use the prefixes of sh:declare without PREFIX lines.", language="en"))]
+    for p, ns in sorted(PREFIXES.items()):
+        decl = ox.BlankNode()
+        out += [(service, ox.NamedNode(sh + "declare"), decl), (decl, ox.NamedNode(sh + "prefix"), ox.Literal(p)),
+                (decl, ox.NamedNode(sh + "namespace"),
+                 ox.Literal(ns, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#anyURI")))]
+    return out
 
 
 def query_json(q: CannedQuery) -> dict:
@@ -198,8 +222,23 @@ def query_json(q: CannedQuery) -> dict:
 
 # --- the endpoint ----------------------------------------------------------------------------
 
-def endpoint_url(request: Request) -> str:
-    return str(request.url.replace(query="", fragment="")).rstrip("?")
+def client_id(request: Request) -> str:
+    """Who is asking, for the fair queue: the peer's address (never a header a client can forge)."""
+    return request.client.host if request.client else ""
+
+
+def server_base(request: Request, public_url: str | None) -> str:
+    """The server's own base URL: `public_url` (--public-url) when configured, else the address the
+    socket is bound to. Never the Host header, which any client can set."""
+    if public_url:
+        return public_url.rstrip("/")
+    host, port = request.scope.get("server") or ("127.0.0.1", 80)
+    host = f"[{host}]" if ":" in str(host) else host
+    return f"{request.url.scheme}://{host}:{port}"
+
+
+def endpoint_url(request: Request, public_url: str | None = None) -> str:
+    return server_base(request, public_url) + request.url.path
 
 
 class SparqlEndpoint:
@@ -215,6 +254,9 @@ class SparqlEndpoint:
         self.cache = cache
         self.graphs = graphs | {str(g) for g in DATASET_GRAPHS}
         self.catalogue = catalogue
+
+    def endpoint_url(self, request: Request) -> str:
+        return endpoint_url(request, self.config.public_url)
 
     async def sparql(self, request: Request) -> Response:
         limit = self.config.max_request_bytes
@@ -261,12 +303,15 @@ class SparqlEndpoint:
         return await self.sparql(request)
 
     def _formats(self, request: Request, params: dict[str, list[str]]) -> tuple[str, str]:
-        """(results format, graph format) of the answer: by `format=`, else by Accept."""
-        fmt = single(params, "format")
-        if fmt:
-            if fmt.lower() not in FORMAT_PARAM:
-                raise HTTPProblem(400, f"format={fmt!r} unknown; use one of {', '.join(sorted(FORMAT_PARAM))}")
-            return FORMAT_PARAM[fmt.lower()]
+        """(results format, graph format) of the answer: by `format=` (or `output=`, `results=`, as
+        Fuseki and Virtuoso read them: the first value known), else by Accept."""
+        values = [v for name in FORMAT_PARAMETERS for v in params.get(name, [])]
+        if any(v.strip() for v in values):
+            chosen = format_from_params(values)
+            if chosen is None:
+                raise HTTPProblem(400, f"format={values[0]!r} unknown; use one of "
+                                       f"{', '.join(sorted(k for k in FORMAT_PARAM if '/' not in k))} or a media type")
+            return chosen
         accept = request.headers.get("accept")
         return negotiate(accept, TABULAR_OFFERS, "json"), negotiate(accept, GRAPH_OFFERS, "turtle")
 
@@ -274,17 +319,14 @@ class SparqlEndpoint:
                         subs: dict[str, tuple] | None = None) -> Response:
         if not text.strip():
             raise HTTPProblem(400, "the query is empty")
-        refusal = safety_refusal(text, frozenset(self.graphs))
-        if refusal:
-            raise HTTPProblem(403, refusal)
         defaults = graph_iris(params, "default-graph-uri")
         named = graph_iris(params, "named-graph-uri")
         result_format, graph_format = self._formats(request, params)
-        base_iri = endpoint_url(request)
+        base_iri = self.endpoint_url(request)
         subs = subs or {}
         # everything the answer depends on (limits and prefixes are fixed for the server's life)
         key = (text, tuple(sorted(subs.items())), base_iri, tuple(defaults), tuple(named),
-               result_format, graph_format)
+               result_format, graph_format)  # the cache keeps a digest of it (kg.serve.cache)
         cached = self.cache.get(key)
         if cached is not None:
             kind, ctype, body = cached
@@ -292,8 +334,9 @@ class SparqlEndpoint:
         else:
             generation = self.cache.generation
             protocol_dataset = bool(defaults or named)
-            _, kind, ctype, body, _size = await self._call({
+            _, kind, ctype, body, _size = await self._call(request, {
                 "op": "query", "text": text, "subs": subs, "base_iri": base_iri,
+                "allowed_graphs": sorted(self.graphs), "max_bytes": self.config.max_answer_bytes,
                 "default_graph": defaults if protocol_dataset else None,
                 "named_graphs": named if protocol_dataset else None,
                 "result_format": result_format, "graph_format": graph_format,
@@ -313,24 +356,45 @@ class SparqlEndpoint:
         return HTTPProblem(503, f"the query ran past this server's time limit of {self.config.timeout_s:g} s "
                                 "and was stopped; narrow it or add a LIMIT")
 
-    async def _call(self, req: dict) -> tuple:
-        """The worker's reply; its errors and the pool's as HTTP problems."""
+    async def _call(self, request: Request, req: dict) -> tuple:
+        """The worker's reply; its errors and the pool's as HTTP problems. If the client goes away
+        first, the worker is stopped (and replaced) rather than left to run to the time limit."""
         timeout_s = self.config.timeout_s
+        gone = asyncio.Event()
+
+        async def watch() -> None:  # the body is read: the next message is the client leaving
+            while True:
+                message = await request.receive()
+                if message["type"] == "http.disconnect":
+                    gone.set()
+                    return
+        watcher = asyncio.ensure_future(watch())
         try:
-            reply = await self.pool.call(req, timeout_s)
+            reply = await self.pool.call(req, timeout_s, client=client_id(request), gone=gone)
         except WorkerTimeout:
             raise self._time_limit_problem() from None
+        except PoolFull:
+            raise HTTPProblem(503, "the server is busy: too many queries are waiting (this client's or in "
+                                   "all); try again shortly", {"Retry-After": "2"}) from None
+        except ClientGone:
+            raise HTTPProblem(499, "the client went away; the query was stopped") from None
         except PoolBusy:
             raise HTTPProblem(503, f"the server is busy: no query worker was free within {timeout_s:g} s; "
                                    "try again shortly", {"Retry-After": "1"}) from None
         except WorkerFailed as exc:
             raise HTTPProblem(500, f"the query worker failed unexpectedly ({exc}); it has been restarted, "
                                    "try again") from None
+        finally:
+            watcher.cancel()
         if reply[0] != "error":
             return reply
         kind, message = reply[1], reply[2]
-        if kind == "syntax":
+        if kind in ("syntax", "complex", "evaluation"):
             raise HTTPProblem(400, message)
+        if kind == "unsafe":
+            raise HTTPProblem(403, message)
+        if kind == "memory":
+            raise HTTPProblem(413, f"{message}; narrow the query")
         if kind == "limit":
             raise HTTPProblem(413, f"{message}; narrow the query or add a LIMIT")
         if kind == "timeout":
@@ -350,15 +414,16 @@ class SparqlEndpoint:
             raise HTTPProblem(400, "the request has both 'query' and 'update'")
         if not text.strip():
             raise HTTPProblem(400, "the update is empty")
-        text = prepare_update(text, graph_iris(params, "using-graph-uri"),
-                              graph_iris(params, "using-named-graph-uri"))
+        text = await asyncio.to_thread(prepare_update, text, graph_iris(params, "using-graph-uri"),
+                                       graph_iris(params, "using-named-graph-uri"))
         # emptied before and after: no answer computed around the update survives it (even on failure)
         self.cache.clear()
         try:
-            await self._call({"op": "update", "text": text, "base_iri": endpoint_url(request), "persist": True})
+            await self._call(request, {"op": "update", "text": text, "base_iri": self.endpoint_url(request),
+                                       "persist": True})
         finally:
             self.cache.clear()
-        reply = await self._call({"op": "graphs"})
+        reply = await self._call(request, {"op": "graphs"})
         self.graphs = set(reply[3]) | {str(g) for g in DATASET_GRAPHS}
         return PlainTextResponse("update done\n")
 
@@ -366,7 +431,7 @@ class SparqlEndpoint:
         if wants_html(request.headers.get("accept")):
             return RedirectResponse("/", status_code=303)
         fmt = negotiate(request.headers.get("accept"), GRAPH_OFFERS, "turtle")
-        body, ctype = write_graph(service_description(endpoint_url(request), self.graphs,
+        body, ctype = write_graph(service_description(self.endpoint_url(request), self.graphs,
                                                       self.config.allow_updates), fmt, SD_PREFIXES)
         return Response(body, media_type=ctype)
 

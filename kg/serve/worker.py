@@ -11,14 +11,26 @@ length, then the bytes) over a socket pair (`MessageSocket`); the server reads t
 asyncio, so a reply wakes its event loop directly (no thread waiting for the GIL in between).
 Terms travel in the wire form of `kg.terms` (`to_wire` / `wire_to_oxigraph`). A reply is
 `("ok", kind, media type, body, size)` or `("error", kind, message)`, kind one of syntax, limit,
-timeout, failure.
+timeout, failure, unsafe (refused by the guard), complex (nested too deeply), evaluation (the
+query's own fault: an unknown function, ...), memory (the worker went past its memory limit; it
+exits after this reply and is replaced).
+
+The guard (`kg.query.guard`) runs here, before the engine, never on the server's event loop. The
+walls the worker puts up around itself when it starts are reported in its first message: its own
+network namespace where the platform allows it (`isolate_network`: then SERVICE and LOAD have no
+network to reach even if the guard were wrong), and a memory watchdog (`MemoryWatchdog`).
 """
 from __future__ import annotations
 
+import ctypes
 import json
+import os
 import pickle
 import socket
 import struct
+import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +38,7 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError, QueryLimitError, QuerySyntaxError, QueryTimeoutError
 from kg.query.embedded import OxigraphEngine, OxigraphRows
+from kg.query.guard import MAX_DEPTH, QueryTooComplexError, UnsafeQueryError, inspect
 from kg.query.results import RESULT_FORMATS, write_boolean, write_select
 from kg.serve.conneg import write_graph
 from kg.terms import wire_to_oxigraph
@@ -48,9 +61,12 @@ class MessageSocket:
 
     def __init__(self, sock: socket.socket):
         self.sock = sock
+        self.lock = threading.Lock()  # the memory watchdog may send from its own thread
 
     def send(self, obj: Any) -> None:
-        self.sock.sendall(frame(obj))
+        data = frame(obj)
+        with self.lock:
+            self.sock.sendall(data)
 
     def _exactly(self, n: int) -> bytes:
         buf = bytearray()
@@ -86,16 +102,81 @@ def open_engine(source: dict) -> OxigraphEngine:
     return OxigraphEngine(store)
 
 
+# --- the walls -------------------------------------------------------------------------------
+
+CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
+
+
+def isolate_network() -> str:
+    """Move this process into a network namespace of its own (no interface but a loopback that is
+    down), so no query can open a connection whatever the guard decides. Must run while the process
+    has one thread. Returns what was done, for /health ("isolated" or why not)."""
+    if not sys.platform.startswith("linux"):
+        return f"not isolated: network namespaces are a Linux feature ({sys.platform})"
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError as exc:
+        return f"not isolated: no C library ({exc})"
+    for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET):
+        if libc.unshare(flags) == 0:
+            return "isolated"
+        err = ctypes.get_errno()
+    return f"not isolated: unshare refused ({os.strerror(err)})"
+
+
+def _rss_bytes() -> int | None:
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+class MemoryWatchdog:
+    """A thread that watches the worker's resident memory every few milliseconds. Past `limit`
+    bytes it answers the request in progress with ("error", "memory", ...) and ends the process:
+    pyoxigraph cannot stop a query, and the allocator would abort the process anyway. The server
+    replaces the worker; the client gets a refusal, not a dead connection."""
+
+    def __init__(self, conn: "MessageSocket", limit: int, period_s: float = 0.005):
+        self.conn, self.limit, self.period_s = conn, limit, period_s
+        self.active = _rss_bytes() is not None
+
+    def start(self) -> None:
+        if self.active and self.limit > 0:
+            threading.Thread(target=self._watch, daemon=True, name="memory-watchdog").start()
+
+    def _watch(self) -> None:
+        while True:
+            rss = _rss_bytes()
+            if rss is not None and rss > self.limit:
+                try:
+                    self.conn.send(("error", "memory",
+                                    f"the query needed more than {self.limit // 2**20} MB of memory (this "
+                                    "server's limit per query worker, --max-memory) and was stopped"))
+                finally:
+                    os._exit(75)
+            time.sleep(self.period_s)
+
+
 # --- the operations --------------------------------------------------------------------------
 
 def run_query(engine: OxigraphEngine, req: dict) -> tuple:
     """A query, answered in the request's result or graph format."""
     timeout_s = req["timeout_s"]
     try:
+        inspect(req["text"], mode="query", allowed_graphs=req.get("allowed_graphs"),
+                max_depth=req.get("max_depth", MAX_DEPTH))
+    except QueryTooComplexError as exc:
+        return ("error", "complex", str(exc))
+    except UnsafeQueryError as exc:
+        return ("error", "unsafe", str(exc))
+    try:
         res = engine.query_native(
             req["text"], {k: wire_to_oxigraph(v) for k, v in (req.get("subs") or {}).items()},
             default_graph=req.get("default_graph"), named_graphs=req.get("named_graphs"),
-            base_iri=req.get("base_iri"), timeout_s=timeout_s, row_limit=req["max_rows"])
+            base_iri=req.get("base_iri"), timeout_s=timeout_s, row_limit=req["max_rows"],
+            prefixes=req.get("prefixes"))  # predeclared: the service description says so
     except QueryTimeoutError as exc:
         return ("error", "timeout", str(exc))
     except QueryLimitError as exc:
@@ -103,22 +184,38 @@ def run_query(engine: OxigraphEngine, req: dict) -> tuple:
     except QuerySyntaxError as exc:
         return ("error", "syntax", str(exc))
     except QueryError as exc:
-        return ("error", "failure", str(exc))
+        return ("error", "evaluation", str(exc))
+    except (RuntimeError, ValueError, TypeError) as exc:  # pyoxigraph: an unknown function, a bad argument
+        return ("error", "evaluation", f"the query cannot be evaluated: {exc}")
     if isinstance(res, OxigraphRows):
         fmt = req["result_format"]
-        return ("ok", "tabular", RESULT_FORMATS[fmt], write_select(fmt, res.variables, res.rows), len(res.rows))
-    if isinstance(res, bool):
+        reply = ("ok", "tabular", RESULT_FORMATS[fmt], write_select(fmt, res.variables, res.rows), len(res.rows))
+    elif isinstance(res, bool):
         body, media_type = write_boolean(req["result_format"], res)
-        return ("ok", "boolean", media_type, body, 1)
-    body, media_type = write_graph(res, req["graph_format"], req.get("prefixes"))
-    return ("ok", "rdf", media_type, body, len(res))
+        reply = ("ok", "boolean", media_type, body, 1)
+    else:
+        body, media_type = write_graph(res, req["graph_format"], req.get("prefixes"))
+        reply = ("ok", "rdf", media_type, body, len(res))
+    max_bytes = req.get("max_bytes")
+    if max_bytes and len(reply[3]) > max_bytes:
+        return ("error", "limit", f"the answer is {len(reply[3])} bytes, more than this server's limit of "
+                                  f"{max_bytes} bytes (--max-answer-bytes)")
+    return reply
 
 
 def run_update(engine: OxigraphEngine, req: dict) -> tuple:
     try:
+        inspect(req["text"], mode="update", max_depth=req.get("max_depth", MAX_DEPTH))
+    except QueryTooComplexError as exc:
+        return ("error", "complex", str(exc))
+    except UnsafeQueryError as exc:
+        return ("error", "unsafe", str(exc))
+    try:
         engine.store.update(req["text"], base_iri=req.get("base_iri"))
     except SyntaxError as exc:
         return ("error", "syntax", f"SPARQL update syntax error: {exc}")
+    except (RuntimeError, ValueError) as exc:
+        return ("error", "evaluation", f"the update cannot be evaluated: {exc}")
     except OSError as exc:
         return ("error", "failure", f"update failed: {exc}")
     if req.get("persist"):
@@ -131,13 +228,19 @@ def named_graphs(engine: OxigraphEngine) -> tuple:
 
 
 def worker_main(conn: MessageSocket, source: dict) -> None:
-    """The child process: open the store, then answer requests until the connection closes."""
+    """The child process: put up its walls, open the store, then answer requests until the
+    connection closes."""
+    network = isolate_network() if source.get("isolate_network", True) else "not isolated: turned off"
     try:
         engine = open_engine(source)
     except Exception as exc:  # report why the worker cannot start, then stop
         conn.send(("error", "failure", f"the query worker could not load the dataset: {exc}"))
         return
-    conn.send(("ready",))
+    watchdog = MemoryWatchdog(conn, int(source.get("max_memory") or 0))
+    watchdog.start()
+    memory = (f"limited to {watchdog.limit // 2**20} MB" if watchdog.active and watchdog.limit > 0
+              else "not limited")
+    conn.send(("ready", {"network": network, "memory": memory, "pid": os.getpid()}))
     operations = {"query": run_query, "update": run_update, "graphs": lambda e, _req: named_graphs(e)}
     while True:
         try:

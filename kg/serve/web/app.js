@@ -1,12 +1,32 @@
-// The start page: canned questions with their parameters as form fields, a SPARQL editor (YASQE,
-// vendored in kg/serve/web/vendor/; the plain textarea if it did not load), results as a table with links
-// to the entity pages, CSV/JSON downloads, and a bar chart for counts by category.
+// The start page: canned questions with their parameters as form fields (entity fields complete by
+// name from /search), a SPARQL editor (YASQE, vendored in kg/serve/web/vendor/; the plain textarea if it
+// did not load), results in the views of kg/serve/web/views.js, CSV/TSV/JSON downloads, and a link
+// that reproduces the question, its values and the view: /?question=NAME&view=VIEW&PARAM=VALUE.
 // Every value from the server goes into the page through textContent or setAttribute, never innerHTML.
+(() => {
 "use strict";
 
-const BASE = "https://w3id.org/paradiplomacy/";
 const $ = (id) => document.getElementById(id);
-let current = null;  // the canned query shown in the form
+const { el } = window.KG;
+const VIEWS = ["table", "chart", "map", "timeline", "network"];
+let current = null;     // the canned query shown in the form
+let lastRun = null;     // {kind: "question"|"query", result, view}
+
+// The interface in Indonesian (English is the key); names come from the data in either language.
+const INDONESIAN = {
+  "table": "tabel", "chart": "grafik", "map": "peta", "timeline": "lini masa", "network": "jaringan",
+  "filter rows": "saring baris", "previous": "sebelumnya", "next": "berikutnya", "sort by": "urutkan menurut",
+  "rows": "baris", "rows match": "baris cocok", "page": "halaman", "by": "menurut", "of": "dari",
+  "column": "kolom", "date": "tanggal", "nodes": "simpul", "links": "tautan", "places on the map": "tempat di peta",
+  "nodes of the network": "simpul jaringan", "Download": "Unduh", "Link to this view": "Tautan ke tampilan ini",
+  "View": "Tampilan", "Run": "Jalankan", "Open in the editor": "Buka di editor", "row": "baris",
+  "Answer": "Jawaban", "yes": "ya", "no": "tidak", "A graph (Turtle):": "Sebuah graf (Turtle):",
+  "Could not load the questions": "Pertanyaan tidak dapat dimuat", "Error": "Galat",
+  "the views' library did not load": "pustaka tampilan tidak termuat", "Why?": "Mengapa?",
+  "copy": "salin", "copied": "tersalin", "type a name": "ketik nama",
+};
+window.KG.t = (text) => (window.KG.lang() === "id" && INDONESIAN[text]) || text;
+const t = window.KG.t;
 
 // The editor: YASQE when its bundle loaded and starts, else the textarea; both behind one interface.
 const editor = makeEditor();
@@ -32,7 +52,7 @@ function makeEditor() {
     const yasqe = new Y(holder, {
       value: textarea.value,
       persistenceId: null,          // no localStorage: the page starts the same every time
-      consumeShareLink: null,       // the URL fragment names a canned question, not editor state
+      consumeShareLink: null,       // the URL names a canned question, not editor state
       createShareableLink: null,
       showQueryButton: false,       // its own button would query dbpedia.org; the Run button is ours
       requestConfig: { endpoint: "/sparql" },
@@ -52,72 +72,116 @@ function makeEditor() {
   }
 }
 
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
-  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  return node;
-}
-
-function localHref(iri) { return iri.startsWith(BASE) ? "/" + iri.slice(BASE.length) : iri; }
+let questions = [];
 
 async function loadQuestions() {
   const resp = await fetch("/queries", { headers: { Accept: "application/json" } });
   const list = $("questions");
   list.textContent = "";
-  if (!resp.ok) { list.append(el("li", { class: "error" }, "Could not load the questions: " + resp.status)); return; }
-  const queries = await resp.json();
-  for (const q of queries.filter((q) => q.role === "report")) {
-    const button = el("button", { type: "button", class: "q", "data-query": q.name }, q.question_en || q.summary);
-    button.addEventListener("click", () => showForm(q));
+  if (!resp.ok) { list.append(el("li", { class: "error" }, t("Could not load the questions") + ": " + resp.status)); return; }
+  questions = (await resp.json()).filter((q) => q.role === "report");
+  const lang = window.KG.lang();
+  for (const q of questions) {
+    const first = lang === "id" && q.question_id ? q.question_id : (q.question_en || q.summary);
+    const second = lang === "id" ? q.question_en : q.question_id;
+    const button = el("button", { type: "button", class: "q", "data-query": q.name }, first);
+    button.addEventListener("click", () => { showForm(q); $("form-section").scrollIntoView({ block: "start" }); });
     const item = el("li", {}, button);
-    if (q.question_id) item.append(el("span", { class: "qid", lang: "id" }, q.question_id));
+    if (second) item.append(el("span", { class: "qid", lang: lang === "id" ? "en" : "id" }, second));
     list.append(item);
   }
-  const wanted = decodeURIComponent(location.hash.slice(1));
-  const match = queries.find((q) => q.name === wanted);
-  if (match) showForm(match);
 }
 
-function showForm(q) {
+function showForm(q, values) {
   current = q;
+  for (const b of document.querySelectorAll("button.q")) b.classList.toggle("chosen", b.dataset.query === q.name);
   $("form-section").hidden = false;
-  $("form-title").textContent = q.question_en || q.summary;
-  $("form-question-id").textContent = q.question_id || "";
+  const lang = window.KG.lang();
+  $("form-title").textContent = lang === "id" && q.question_id ? q.question_id : (q.question_en || q.summary);
+  $("form-question-id").textContent = (lang === "id" ? q.question_en : q.question_id) || "";
   const fields = $("form-fields");
   fields.textContent = "";
   for (const p of q.params) {
     const id = "param-" + p.name;
     fields.append(el("label", { for: id }, p.name + " (" + p.type + ")"));
-    const input = el("input", { id, name: p.name, placeholder: p.default || "", "data-type": p.type });
-    if (p.default) input.value = p.default;
-    fields.append(input, el("div", { class: "help" }, p.description));
+    const input = el("input", { id, name: p.name, placeholder: p.default || (p.type === "iri" ? t("type a name") : ""),
+                                "data-type": p.type, autocomplete: "off" });
+    const given = values && values.has(p.name) ? values.get(p.name) : null;
+    input.value = given !== null ? given : (p.default || "");
+    fields.append(input);
+    if (p.type === "iri") autocomplete(input);
+    fields.append(el("div", { class: "help" }, p.description));
   }
-  history.replaceState(null, "", "#" + encodeURIComponent(q.name));
 }
 
-function cannedUrl(extra) {
-  const params = new URLSearchParams();
-  for (const input of $("form-fields").querySelectorAll("input")) {
-    if (input.value.trim() !== "") params.set(input.name, input.value.trim());
-  }
-  for (const [k, v] of Object.entries(extra || {})) params.set(k, v);
-  const qs = params.toString();
-  return "/queries/" + encodeURIComponent(current.name) + (qs ? "?" + qs : "");
-}
-
-async function runCanned(ev) {
-  ev.preventDefault();
-  const url = cannedUrl();
-  const resp = await fetch(url, { headers: { Accept: "application/sparql-results+json, text/turtle;q=0.9" } });
-  await show(resp, {
-    csv: cannedUrl({ format: "csv", download: current.name }),
-    json: cannedUrl({ format: "json", download: current.name }),
+// Entity fields: a list of names (both languages) from /search as the user types; the chosen name's
+// id goes into the field. The server accepts names too, as the command line does.
+function autocomplete(input) {
+  const listId = input.id + "-names";
+  const datalist = el("datalist", { id: listId });
+  input.setAttribute("list", listId);
+  input.after(datalist);
+  let timer = null, seq = 0;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    const text = input.value.trim();
+    if (text.length < 2 || /^[a-z]+:/.test(text)) return;
+    timer = setTimeout(async () => {
+      const mine = ++seq;
+      const resp = await fetch("/search?limit=12&q=" + encodeURIComponent(text), { headers: { Accept: "application/json" } });
+      if (!resp.ok || mine !== seq) return;
+      const found = await resp.json();
+      datalist.textContent = "";
+      for (const m of found.matches || []) {
+        datalist.append(el("option", { value: window.KG.shortIri(m.iri) }, m.label + " — " + (m.kind_label || m.kind || "")));
+      }
+    }, 150);
   });
 }
 
-async function runEditor(ev) {
-  ev.preventDefault();
+function formValues() {
+  const values = new URLSearchParams();
+  for (const input of $("form-fields").querySelectorAll("input")) {
+    if (input.value.trim() !== "") values.set(input.name, input.value.trim());
+  }
+  return values;
+}
+
+function cannedUrl(extra) {
+  const params = formValues();
+  // questions with a `lang` parameter give their label columns in the page's language
+  if (current.params.some((p) => p.name === "lang") && !params.has("lang")) params.set("lang", window.KG.lang());
+  for (const [k, v] of Object.entries(extra || {})) params.set(k, v);
+  return "/queries/" + encodeURIComponent(current.name) + "?" + params.toString();
+}
+
+// The link that reproduces what is shown: the question (or query), the values typed and the view.
+function shareUrl(view) {
+  const params = new URLSearchParams();
+  if (lastRun && lastRun.kind === "query") {
+    params.set("query", lastRun.text);
+  } else if (current) {
+    params.set("question", current.name);
+    for (const [k, v] of formValues()) params.set(k, v);
+  }
+  if (view && view !== "table") params.set("view", view);
+  if (window.KG.lang() === "id") params.set("lang", "id");
+  return "/?" + params.toString();
+}
+
+async function runCanned(ev, view) {
+  if (ev) ev.preventDefault();
+  const resp = await fetch(cannedUrl(), { headers: { Accept: "application/sparql-results+json, text/turtle;q=0.9" } });
+  lastRun = { kind: "question", name: current.name };
+  await show(resp, {
+    CSV: cannedUrl({ format: "csv", download: current.name }),
+    TSV: cannedUrl({ format: "tsv", download: current.name }),
+    JSON: cannedUrl({ format: "json", download: current.name }),
+  }, view);
+}
+
+async function runEditor(ev, view) {
+  if (ev) ev.preventDefault();
   const query = editor.getValue();
   const resp = await fetch("/sparql", {
     method: "POST",
@@ -125,94 +189,98 @@ async function runEditor(ev) {
                Accept: "application/sparql-results+json, text/turtle;q=0.9" },
     body: new URLSearchParams({ query }).toString(),
   });
+  lastRun = { kind: "query", text: query };
   const qs = (fmt) => "/sparql?" + new URLSearchParams({ query, format: fmt, download: "query" }).toString();
-  await show(resp, { csv: qs("csv"), json: qs("json") });
+  await show(resp, { CSV: qs("csv"), TSV: qs("tsv"), JSON: qs("json") }, view);
 }
 
-async function show(resp, downloads) {
+async function show(resp, downloads, view) {
   $("results-section").hidden = false;
-  const status = $("status"), results = $("results"), chart = $("chart"), dl = $("downloads");
-  results.textContent = ""; chart.textContent = ""; dl.textContent = "";
+  const status = $("status"), dl = $("downloads"), tabs = $("view-tabs");
+  $("results").textContent = ""; dl.textContent = ""; tabs.textContent = ""; $("share").textContent = "";
   status.className = "";
   const text = await resp.text();
   if (!resp.ok) {
     status.className = "error";
-    status.textContent = "Error " + resp.status + ": " + text;
+    status.textContent = t("Error") + " " + resp.status + ": " + text;
     return;
   }
   const ctype = resp.headers.get("Content-Type") || "";
   if (!ctype.includes("json")) {  // CONSTRUCT / DESCRIBE: the graph as Turtle
-    status.textContent = "A graph (Turtle):";
-    results.append(el("pre", { class: "rdf" }, text));
+    status.textContent = t("A graph (Turtle):");
+    $("results").append(el("pre", { class: "rdf" }, text));
     return;
   }
   const data = JSON.parse(text);
-  if ("boolean" in data) { status.textContent = "Answer: " + (data.boolean ? "yes" : "no"); return; }
-  const vars = data.head.vars, rows = data.results.bindings;
-  status.textContent = rows.length + (rows.length === 1 ? " row" : " rows");
-  dl.append("Download: ", el("a", { href: downloads.csv, id: "download-csv" }, "CSV"), " · ",
-            el("a", { href: downloads.json, id: "download-json" }, "JSON"));
-  results.append(table(vars, rows));
-  if (isCountByCategory(vars, rows)) chart.append(barChart(vars, rows));
-}
-
-function cell(term) {
-  if (!term) return "";
-  if (term.type === "uri") return el("a", { href: localHref(term.value), title: term.value }, shortIri(term.value));
-  const span = el("span", {}, term.value);
-  if (term["xml:lang"]) span.setAttribute("lang", term["xml:lang"]);
-  return span;
-}
-
-function shortIri(iri) {
-  const prefixes = { "pdi:": BASE + "id/", "pdv:": BASE + "vocab/", "pd:": BASE + "ontology#",
-                     "wd:": "http://www.wikidata.org/entity/" };
-  for (const [p, ns] of Object.entries(prefixes)) if (iri.startsWith(ns)) return p + iri.slice(ns.length);
-  return iri;
-}
-
-function table(vars, rows) {
-  const head = el("tr", {}, ...vars.map((v) => el("th", {}, v)));
-  const body = rows.map((r) => el("tr", {}, ...vars.map((v) => el("td", {}, cell(r[v])))));
-  return el("table", { id: "results-table" }, el("thead", {}, head), el("tbody", {}, ...body));
-}
-
-const NUMERIC = /#(integer|decimal|double|float|int|long|short|nonNegativeInteger|positiveInteger)$/;
-
-// Two columns, a label and a number, at least one row: an answer counted by category.
-function isCountByCategory(vars, rows) {
-  return vars.length === 2 && rows.length > 0 && rows.every((r) =>
-    r[vars[0]] && r[vars[1]] && r[vars[1]].type === "literal" && NUMERIC.test(r[vars[1]].datatype || "")
-    && !Number.isNaN(Number(r[vars[1]].value)));
-}
-
-function barChart(vars, rows) {
-  const NS = "http://www.w3.org/2000/svg";
-  const mk = (tag, attrs, text) => {
-    const n = document.createElementNS(NS, tag);
-    for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
-    if (text !== undefined) n.textContent = text;
-    return n;
-  };
-  const values = rows.map((r) => Number(r[vars[1]].value));
-  const max = Math.max(...values, 1), barH = 22, labelW = 220, width = 640;
-  const svg = mk("svg", { width, height: rows.length * (barH + 6) + 30, role: "img", id: "results-chart",
-                          "aria-label": vars[1] + " by " + vars[0] });
-  svg.append(mk("title", {}, vars[1] + " by " + vars[0]));
-  rows.forEach((r, i) => {
-    const y = i * (barH + 6) + 4, w = Math.max(1, (values[i] / max) * (width - labelW - 60));
-    const label = r[vars[0]].type === "uri" ? shortIri(r[vars[0]].value) : r[vars[0]].value;
-    svg.append(mk("text", { x: labelW - 6, y: y + barH * 0.7, "text-anchor": "end" }, label));
-    svg.append(mk("rect", { x: labelW, y, width: w, height: barH, fill: "#3a78b5", class: "bar",
-                            "data-value": values[i] }));
-    svg.append(mk("text", { x: labelW + w + 4, y: y + barH * 0.7 }, String(values[i])));
+  if ("boolean" in data) { status.textContent = t("Answer") + ": " + t(data.boolean ? "yes" : "no"); return; }
+  const result = { vars: data.head.vars, rows: data.results.bindings };
+  lastRun.result = result;
+  status.textContent = result.rows.length + " " + t(result.rows.length === 1 ? "row" : "rows");
+  dl.append(t("Download") + ": ");
+  Object.entries(downloads).forEach(([label, href], i) => {
+    if (i) dl.append(" · ");
+    dl.append(el("a", { href, id: "download-" + label.toLowerCase() }, label));
   });
-  return svg;
+  const offered = window.KG.viewsFor(result);
+  for (const v of offered) {
+    const b = el("button", { type: "button", role: "tab", id: "view-" + v, "data-view": v }, t(v));
+    b.addEventListener("click", () => showView(v));
+    tabs.append(b);
+  }
+  await showView(offered.includes(view) ? view : (view && view !== "table" ? defaultView(offered) : "table"));
 }
 
-$("query-form").addEventListener("submit", runCanned);
-$("editor-form").addEventListener("submit", runEditor);
+function defaultView(offered) { return offered.length > 1 ? offered[1] : "table"; }
+
+async function showView(view) {
+  const holder = $("results");
+  holder.textContent = "";
+  holder.dataset.view = view;
+  for (const b of $("view-tabs").querySelectorAll("button")) b.setAttribute("aria-selected", String(b.dataset.view === view));
+  lastRun.view = view;
+  const url = shareUrl(view);
+  const share = $("share");
+  share.textContent = "";
+  const link = el("a", { href: url, id: "share-link" }, t("Link to this view"));
+  const copy = el("button", { type: "button", id: "share-copy" }, t("copy"));
+  copy.addEventListener("click", async () => {
+    try { await navigator.clipboard.writeText(new URL(url, location.href).href); copy.textContent = t("copied"); } catch (e) { /* no clipboard */ }
+  });
+  share.append(link, " ", copy);
+  history.replaceState(null, "", url);
+  const draw = { table: window.KG.table, chart: window.KG.chart, map: window.KG.map,
+                 timeline: window.KG.timeline, network: window.KG.network }[view];
+  await draw(lastRun.result, holder);
+  holder.dataset.drawn = view;
+}
+
+// A shared link: /?question=NAME&view=VIEW&PARAM=VALUE (or ?query=SPARQL&view=VIEW) runs it as it was.
+async function openFromUrl() {
+  const params = new URLSearchParams(location.search);
+  const view = VIEWS.includes(params.get("view")) ? params.get("view") : "table";
+  const name = params.get("question") || decodeURIComponent(location.hash.slice(1));
+  const q = questions.find((x) => x.name === name);
+  if (q) {
+    showForm(q, params);
+    $("form-section").scrollIntoView({ block: "start" });
+    if (params.has("question")) {
+      await runCanned(null, view);
+      if (view !== "table") $("results-section").scrollIntoView({ block: "start" });
+    }
+  } else if (params.has("query")) {
+    editor.setValue(params.get("query"));
+    await runEditor(null, view);
+  }
+}
+
+$("query-form").addEventListener("submit", (ev) => runCanned(ev, lastRun && lastRun.view));
+$("editor-form").addEventListener("submit", (ev) => runEditor(ev));
 $("edit-canned").addEventListener("click", () => {
   if (current) { editor.setValue(current.text); editor.focus(); }
 });
-loadQuestions();
+(async () => {
+  await Promise.all([window.KG.loadEntities(), loadQuestions()]);
+  await openFromUrl();
+  document.body.dataset.ready = "yes";
+})();
+})();

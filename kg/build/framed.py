@@ -1,0 +1,320 @@
+"""Framed JSON-LD: the dataset as plain JSON a reader can use without knowing RDF.
+
+Three views, one frame file each in `kg/build/frames/` (`agreements`, `actors`, `relations`), framed
+with PyLD over the asserted and inferred graphs. In every view:
+
+- keys are words, never prefixes: `id`, `type`, `label`, and each property by its local name
+  (`party`, `status`, `inState`; `wasDerivedFrom` for PROV's); a name two namespaces share goes to
+  the project's own property, the other gets its prefix glued on (`dctermsDescription`);
+- a property's values are always a list (`"party": [...]`), even when there is one; a thing another
+  thing points at is an object, `{"id": "pdi:tyrol", ...}`, with its label where the frame embeds it;
+- texts in languages are language maps: `"label": {"en": "Tyrol", "id": "Tirol"}` (one string per
+  language when the data has at most one, as for labels; else a list per language);
+- numbers are JSON numbers; dates and years are ISO 8601 strings (`"1999-11-30"`, `"2000"`);
+- what the reasoner added is told apart: `inferredType` lists the types it derived (they are also
+  in `type`, so a reader filtering on a class finds them), and `inferred` holds every other value
+  it derived (also present on the thing itself), so `"inferred" in node` answers "was any of this
+  derived?".
+
+No document is ever fetched: PyLD's document loader is replaced by one that refuses, so a frame
+naming a remote `@context` fails with an `InputError` before any connection is made. Output is
+sorted (subjects by id, keys by the frame, values by their JSON) and byte-identical for the same
+input.
+"""
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Iterable
+
+import pyoxigraph as ox
+
+from kg.errors import InputError
+from kg.namespaces import BASE, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, PREFIXES
+
+__all__ = ["VIEWS", "FRAMED_DIR", "load_frame", "readable_context", "framing_input", "frame", "framed_json",
+           "write_framed"]
+
+VIEWS = ("agreements", "actors", "relations")
+FRAMED_DIR = "framed"  # dist/framed/<view>.json
+
+FRAMED = BASE + "framed#"  # the two keys of our own: what the reasoner added
+INFERRED_TYPE = FRAMED + "inferredType"
+INFERRED = FRAMED + "inferred"
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+                               "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong",
+                               "unsignedShort", "unsignedByte")}
+_DECIMALS = {XSD + t for t in ("decimal", "double", "float")}
+# labels a referenced vocabulary concept or class brings along from the ontology graph
+_LABELS = {"http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel"}
+_OWN = (str(PREFIXES["pd"]),)
+
+
+def load_frame(view: str) -> dict:
+    """The frame of a view, from the package's `frames/<view>.jsonld`."""
+    if view not in VIEWS:
+        raise InputError(f"no framed view {view!r}: choose one of {', '.join(VIEWS)}")
+    text = resources.files("kg.build").joinpath("frames", f"{view}.jsonld").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def _refuse_remote(url: str, options=None):
+    raise InputError(f"refused to load {url}: framing never fetches a document (give the @context inline)")
+
+
+# --- the input -----------------------------------------------------------------------------------
+
+def _term(t) -> str:
+    return f"_:{t.value}" if isinstance(t, ox.BlankNode) else t.value
+
+
+def _value(o) -> dict:
+    """An RDF term as an expanded JSON-LD value: numbers native, dates as their ISO lexical form."""
+    if not isinstance(o, ox.Literal):
+        return {"@id": _term(o)}
+    if o.language:
+        return {"@value": o.value, "@language": o.language}
+    dt = o.datatype.value
+    try:
+        if dt in _INTEGERS:
+            return {"@value": int(o.value)}
+        if dt in _DECIMALS:
+            return {"@value": float(o.value)}
+    except ValueError:
+        pass  # an ill-typed literal stays its text (SHACL reports it)
+    if dt == XSD + "boolean" and o.value in ("true", "false", "1", "0"):
+        return {"@value": o.value in ("true", "1")}
+    return {"@value": o.value}  # strings, dates, years, IRIs as text: their lexical form
+
+
+def framing_input(quads: Iterable[ox.Quad]) -> list[dict]:
+    """Expanded JSON-LD of the asserted and inferred graphs, one node per subject, with the
+    labels of the ontology's terms they point at; sorted, so the framing is reproducible."""
+    asserted: dict[str, dict[str, set]] = {}
+    inferred: dict[str, dict[str, set]] = {}
+    ontology_labels: dict[str, dict[str, set]] = {}
+    objects: set[str] = set()
+    for q in quads:
+        g = q.graph_name
+        if not isinstance(g, ox.NamedNode):
+            continue
+        s, p = _term(q.subject), q.predicate.value
+        if g.value == str(GRAPH_ONTOLOGY):
+            if p in _LABELS:
+                ontology_labels.setdefault(s, {}).setdefault(p, set()).add(q.object)
+            continue
+        if g.value not in (str(GRAPH_DATA), str(GRAPH_INFERRED)):
+            continue
+        target = asserted if g.value == str(GRAPH_DATA) else inferred
+        target.setdefault(s, {}).setdefault(p, set()).add(q.object)
+        if not isinstance(q.object, ox.Literal):
+            objects.add(_term(q.object))
+    nodes = []
+    for s in sorted(set(asserted) | set(inferred) | (objects & set(ontology_labels))):
+        props: dict[str, set] = {}
+        for src in (asserted.get(s, {}), inferred.get(s, {}), ontology_labels.get(s, {})):
+            for p, vals in src.items():
+                props.setdefault(p, set()).update(vals)
+        node: dict[str, object] = {"@id": s}
+        derived = {p: vals - asserted.get(s, {}).get(p, set()) for p, vals in inferred.get(s, {}).items()}
+        derived = {p: v for p, v in derived.items() if v}
+        for p in sorted(props):
+            if p == RDF_TYPE:
+                node["@type"] = sorted(_term(o) for o in props[p])
+            else:
+                node[p] = _sorted_values(props[p])
+        if RDF_TYPE in derived:
+            node[INFERRED_TYPE] = [{"@id": t} for t in sorted(_term(o) for o in derived.pop(RDF_TYPE))]
+        if derived:
+            node[INFERRED] = [{p: _sorted_values(v) for p, v in sorted(derived.items())}]
+        nodes.append(node)
+    return nodes
+
+
+def _sorted_values(values: set) -> list[dict]:
+    return sorted((_value(o) for o in values), key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+
+
+# --- the context ---------------------------------------------------------------------------------
+
+def _local(iri: str) -> str:
+    for sep in ("#", "/"):
+        if sep in iri:
+            iri = iri.rsplit(sep, 1)[1] if iri.rsplit(sep, 1)[1] else iri
+    return iri
+
+
+def _prefix_of(iri: str) -> str | None:
+    best = None
+    for p, ns in PREFIXES.items():
+        if iri.startswith(str(ns)) and (best is None or len(str(ns)) > len(str(PREFIXES[best]))):
+            best = p
+    return best
+
+
+def readable_context(nodes: list[dict], properties: Iterable[str] = ()) -> dict:
+    """A JSON-LD 1.1 context with a word for every property in `nodes` (and in `properties`, the
+    ontology's, so that a frame may name one the data does not use yet), the container each one's
+    values need (a list; a language map where every value has a language), and the prefixes for the
+    ids and types."""
+    kinds: dict[str, set[str]] = {p: set() for p in properties}
+    per_language_once: dict[str, bool] = {}
+
+    def visit(node: dict) -> None:
+        for p, vals in node.items():
+            if p.startswith("@") or p in (INFERRED_TYPE,):
+                continue
+            if p == INFERRED:
+                for block in vals:
+                    visit(block)
+                continue
+            k = kinds.setdefault(p, set())
+            langs: list[str] = []
+            for v in vals:
+                k.add("lang" if "@language" in v else "other")
+                if "@language" in v:
+                    langs.append(v["@language"])
+            per_language_once[p] = per_language_once.get(p, True) and len(langs) == len(set(langs))
+
+    for n in nodes:
+        visit(n)
+    ctx: dict[str, object] = {"@version": 1.1}
+    ctx.update({p: str(ns) for p, ns in sorted(PREFIXES.items())})
+    ctx.update({"id": "@id", "type": {"@id": "@type", "@container": "@set"},
+                "inferredType": {"@id": INFERRED_TYPE, "@type": "@vocab", "@container": "@set"},
+                "inferred": {"@id": INFERRED}})
+    taken = set(ctx)
+    # the project's own properties choose their word first; then the others, in IRI order
+    for iri in sorted(kinds, key=lambda i: (not i.startswith(_OWN), i)):
+        word = _local(iri)
+        if word in taken or not word.replace("_", "").replace("-", "").isalnum():
+            word = (_prefix_of(iri) or "x") + word[:1].upper() + word[1:]
+        if word in taken:
+            continue  # left to its prefixed form (never happens with the project's namespaces)
+        taken.add(word)
+        if kinds[iri] == {"lang"}:
+            container = "@language" if per_language_once.get(iri, True) else ["@language", "@set"]
+            ctx[word] = {"@id": iri, "@container": container}
+        else:
+            ctx[word] = {"@id": iri, "@container": "@set"}
+    # class names by their local name too, so that `type` reads ["Agreement", "CooperationAgreement"]
+    classes = sorted({t for n in nodes for t in n.get("@type", []) if t.startswith(_OWN)})
+    for iri in classes:
+        word = _local(iri)
+        if word not in taken:
+            taken.add(word)
+            ctx[word] = iri
+    return ctx
+
+
+# --- framing -------------------------------------------------------------------------------------
+
+def frame(nodes: list[dict], frame_doc: dict, context: dict) -> dict:
+    """`nodes` (from `framing_input`) framed by `frame_doc`, whose own `@context` (it may be a dict
+    or a list of dicts, never a URL) is applied after `context`. Remote documents are refused."""
+    from pyld import jsonld
+
+    own = frame_doc.get("@context", [])
+    own = own if isinstance(own, list) else [own]
+    own, nodes = _forward_reverse_terms(own, nodes)
+    full_frame = _language_keys_as_iris(frame_doc, context)
+    full_frame["@context"] = [context, *own]
+    if "inferred" in full_frame:
+        # the block is embedded, each value in it a reference: an implicit child frame would inherit
+        # @always and embed the whole graph below it
+        derived = sorted({p for n in nodes for block in n.get(INFERRED, []) for p in block})
+        full_frame["inferred"] = {"@embed": "@always", **{p: {"@embed": "@never"} for p in derived}}
+    options = {"documentLoader": _refuse_remote, "embed": "@never", "omitGraph": False, "omitDefault": True,
+               "processingMode": "json-ld-1.1"}
+    try:
+        out = jsonld.frame(nodes, full_frame, options)
+    except jsonld.JsonLdError as exc:
+        refusal = _refusal_in(exc)
+        if refusal is not None:
+            raise refusal from None
+        raise InputError(f"the frame cannot be applied: {exc.args[0] if exc.args else exc}") from None
+    return out
+
+
+def _language_keys_as_iris(frame_doc, context: dict):
+    """The frame with each key that is a language-map term (`label`) written as its IRI: under a
+    language container the wildcard `{}` would read as an empty map, i.e. "has no label", and the
+    frame would silently drop every node that has one."""
+    if isinstance(frame_doc, list):
+        return [_language_keys_as_iris(f, context) for f in frame_doc]
+    if not isinstance(frame_doc, dict):
+        return frame_doc
+    out = {}
+    for k, v in frame_doc.items():
+        d = context.get(k)
+        container = d.get("@container") if isinstance(d, dict) else None
+        language = container == "@language" or (isinstance(container, list) and "@language" in container)
+        out[d["@id"] if language else k] = v if k == "@context" else _language_keys_as_iris(v, context)
+    return out
+
+
+def _refusal_in(exc: BaseException, depth: int = 0) -> InputError | None:
+    """Our loader's refusal, wherever PyLD wrapped it (its `details["cause"]`, or the chain)."""
+    if isinstance(exc, InputError):
+        return exc
+    if depth > 20:
+        return None
+    details = getattr(exc, "details", None)
+    for inner in ((details or {}).get("cause") if isinstance(details, dict) else None,
+                  exc.__cause__, exc.__context__):
+        if isinstance(inner, BaseException):
+            found = _refusal_in(inner, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def _forward_reverse_terms(contexts: list, nodes: list[dict]) -> tuple[list, list[dict]]:
+    """A frame's `@reverse` terms (`"events": {"@reverse": "pd:ofAgreement"}`) as forward links
+    written into a copy of the nodes (`framed#events`).
+
+    PyLD 3.3 embeds reverse values with the top-level state (its flag is misspelt `embeded`), so a
+    node already seen is silently left out (an actor's agreements went missing), and it finds them
+    by scanning every subject for every embedded node (40 s for the actors). The forward links give
+    the same view, in one pass."""
+    terms = {t: d["@reverse"] for c in contexts if isinstance(c, dict) for t, d in c.items()
+             if isinstance(d, dict) and "@reverse" in d}
+    if not terms:
+        return contexts, nodes
+    copies = {n["@id"]: dict(n) for n in nodes}
+    for node in nodes:
+        for term, prop in terms.items():
+            for v in node.get(prop, []):
+                target = copies.get(v.get("@id")) if isinstance(v, dict) else None
+                if target is not None:
+                    target.setdefault(FRAMED + term, []).append({"@id": node["@id"]})
+    rewritten = [{t: ({"@id": FRAMED + t, "@container": "@set"} if t in terms else d) for t, d in c.items()}
+                 if isinstance(c, dict) else c for c in contexts]
+    return rewritten, [copies[n["@id"]] for n in nodes]
+
+
+def framed_json(quads: Iterable[ox.Quad], views: Iterable[str] = VIEWS) -> dict[str, bytes]:
+    """The framed views of the dataset (its quads), as the bytes of `dist/framed/<view>.json`."""
+    nodes = framing_input(quads)
+    context = readable_context(nodes)
+    out = {}
+    for view in views:
+        doc = frame(nodes, load_frame(view), context)
+        out[view] = (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return out
+
+
+def write_framed(out_dir, quads: Iterable[ox.Quad]) -> dict[str, int]:
+    """Write `framed/<view>.json` under `out_dir` (the build's temporary dist/); their sizes by name."""
+    from pathlib import Path
+
+    folder = Path(out_dir) / FRAMED_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    sizes = {}
+    for view, data in framed_json(quads).items():
+        (folder / f"{view}.json").write_bytes(data)
+        sizes[f"{FRAMED_DIR}/{view}.json"] = len(data)
+    return sizes
