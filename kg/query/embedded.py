@@ -27,6 +27,7 @@ from rdflib import Dataset, Graph
 from rdflib.term import Node
 
 from kg.errors import QueryError, QueryLimitError, QuerySyntaxError, QueryTimeoutError
+from kg.query.diagnose import diagnose
 from kg.query.lexer import projected_variables
 from kg.query.safety import UnsafeQueryError, check_query
 from kg.terms import from_oxigraph, normalise_term, oxigraph_quads, to_oxigraph
