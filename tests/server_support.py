@@ -16,6 +16,7 @@ import uvicorn
 
 from kg.serve.app import create_app
 from kg.serve.config import ServerConfig
+from kg.serve.connections import uvicorn_config
 
 BASE = "https://w3id.org/paradiplomacy/"
 EX = "http://example.org/"
@@ -47,8 +48,7 @@ class LiveServer:
         self.app = create_app(config)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port,
-                                                    log_level="warning", lifespan="on"))
+        self.server = uvicorn.Server(uvicorn_config(self.app, "127.0.0.1", self.port))
         self.thread = threading.Thread(target=self.server.run, daemon=True, name="uvicorn-test")
 
     def __enter__(self) -> "LiveServer":

@@ -97,3 +97,46 @@ def test_continent_tallies_count_each_partner_once(real_dist, actor):
                                     run(real_dist, "agreements-of-actor", actor=actor)):
         assert len({r.get("partnerCountry") for r in by_country}) == len(by_country)
         assert sum(int(r["agreements"]) for r in by_country) == len({r["agreement"] for r in of_actor})
+
+
+# --- competences side by side: the SKOS roll-up, one tagging for treaty-making (review N2, I11) --
+def _side_by_side(dist, b: str) -> list[dict[str, dict]]:
+    return [{r["domain"].rsplit("/", 1)[1]: r for r in rows}
+            for rows in run(dist, "competences-side-by-side", actor_a="pdi:flanders", actor_b=b)]
+
+
+def test_health_is_shared_by_flanders_and_catalonia(real_dist):
+    """B.1: Flanders "berwewenang untuk urusan ekonomi, perdagangan internasional, kesehatan masyarakat,
+    ..."; B.2: Catalonia's competences "meliputi urusan kebudayaan, pendidikan, kesehatan, ..." --
+    public health is part of health, so both hold health."""
+    quoted("kesehatan masyarakat")
+    quoted("meliputi urusan kebudayaan, pendidikan, kesehatan")
+    for by_domain in _side_by_side(real_dist, "pdi:catalonia"):
+        assert by_domain["health"]["shared"] == "yes"
+        assert by_domain["health"]["viaA"] == "public health"
+        assert "viaB" not in by_domain["health"]
+
+
+@pytest.mark.parametrize("other", ["pdi:catalonia", "pdi:gyeongsangbuk-do"])
+def test_flanders_direct_treaty_making_is_foreign_policy(real_dist, other):
+    """B.1: "Dengan kewenangan ini, Flanders membuat perjanjian internasionalnya secara langsung dengan
+    pihak asing" -- Flanders holds foreign policy (through treaty-making), as do Catalonia ("kewenangan
+    di bidang urusan luar negeri") and Gyeongsangbuk-do ("kebebasan untuk menjalin hubungan dan
+    kerjasama luar negeri")."""
+    quoted("Flanders membuat perjanjian internasionalnya secara langsung dengan pihak asing")
+    for by_domain in _side_by_side(real_dist, other):
+        assert by_domain["foreign-policy"]["heldByA"] == "yes"
+        assert by_domain["foreign-policy"]["heldByB"] == "yes"
+        assert by_domain["foreign-policy"]["viaA"] == "treaty making"
+
+
+def test_treaty_making_power_only_where_the_article_says_the_region_concludes_agreements(real_dist):
+    """Only Flanders's "otoritas untuk membuat perjanjian dengan pihak luar negeri" (b1-06) is a power
+    to conclude agreements; each competence is tagged with the narrowest domain its quote names, and
+    a pd:TreatyMakingPower with pdv:treaty-making alone (review I11, N2)."""
+    quoted("memiliki otoritas untuk membuat perjanjian dengan pihak luar negeri untuk setiap urusan domestiknya")
+    q = """PREFIX pd: <https://w3id.org/paradiplomacy/ontology#>
+           SELECT ?c ?d WHERE { ?c a pd:TreatyMakingPower ; pd:policyDomain ?d }"""
+    for engine in engines(real_dist):
+        got = {(str(r["c"]).rsplit("/", 1)[1], str(r["d"]).rsplit("/", 1)[1]) for r in engine.query(q).rows}
+        assert got == {("competence-flanders-treaty-making", "treaty-making")}

@@ -161,13 +161,22 @@ def test_follow_up_of_the_diy_cooperation():
                         ?g pd:partOf pdi:special-region-of-yogyakarta }""")
 
 
-def test_unitary_state_with_free_provinces_is_derived_cooperative_without_an_invented_law():
+def test_unitary_state_with_free_provinces_is_not_derived_cooperative_and_no_law_is_invented():
     """"Meskipun Korea Selatan memiliki bentuk negara kesatuan, namun provinsi-provinsi diberi kebebasan
-    untuk menjalin hubungan dan kerjasama luar negeri secara bilateral maupun multilateral." """
+    untuk menjalin hubungan dan kerjasama luar negeri secara bilateral maupun multilateral." -- a freedom
+    in foreign relations, not a power to conclude agreements in the province's own name (review I11);
+    and B.5: "secara substantive batal karena ada kebijakan dari Peerintah Pusat Korea Selatan yang tidak
+    memandang tepat jika ada penandatanganan Sister Province lebih dari 1 provinsi/Negara Bagian di
+    Korea" is evidence of the same relation. The author characterises it nowhere: it stays underived."""
     assert ask("""ASK { pdi:relation-gyeongsangbuk-do-south-korea pd:hasEvidence ?c .
-                        ?c a pd:TreatyMakingPower ; pd:holder pdi:gyeongsangbuk-do ;
+                        ?c a pd:Competence ; pd:holder pdi:gyeongsangbuk-do ; pd:policyDomain pdv:foreign-policy ;
                            prov:wasDerivedFrom pdi:passage-b3-03 }""")
-    assert ask("ASK { pdi:relation-gyeongsangbuk-do-south-korea a pd:CooperativeRelation }", inferred=True)
+    assert not ask("ASK { ?c a pd:TreatyMakingPower ; pd:holder pdi:gyeongsangbuk-do }", inferred=True)
+    assert ask("""ASK { pdi:relation-gyeongsangbuk-do-south-korea pd:hasEvidence ?e .
+                        ?e a pd:CentralPolicy ; pd:performedBy pdi:south-korea-central-government ;
+                           prov:wasDerivedFrom pdi:passage-b5-18 }""")
+    assert not ask("ASK { pdi:relation-gyeongsangbuk-do-south-korea a pd:CooperativeRelation }", inferred=True)
+    assert not ask("ASK { pdi:relation-gyeongsangbuk-do-south-korea a pd:ConflictualRelation }", inferred=True)
     # the source names no Korean law
     assert not ask("""ASK { ?law a pd:Law ; prov:wasDerivedFrom ?p . ?p dcterms:isPartOf pdi:section-b3 }""")
 

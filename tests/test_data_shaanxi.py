@@ -97,13 +97,17 @@ def test_23_provinces_of_which_6_in_near_as_a_subset():
     assert not ask("ASK { ?sub pd:countsCountry pdi:china ; pd:partOfTotal ?t }")
 
 
-def test_provinces_may_contact_foreign_provinces_so_shaanxi_relation_is_derived_cooperative():
+def test_provinces_may_contact_foreign_provinces_but_the_relation_is_not_derived():
     """"China yang memiliki bentuk Negara kesatuan memberikan kewenangan kepada pemerintah provinsi
     mereka ... untuk melakukan kontak dan hubungan kerjasama dengan provinsi asing dengan sepengetahuan
-    lembaga legislative mereka." ... "Salah satunya adalah Provinsi Shaanxi." """
+    lembaga legislative mereka." ... "Salah satunya adalah Provinsi Shaanxi." -- an authority for
+    contacts and cooperative relations, not a power to conclude agreements in the provinces' own name,
+    and the author characterises the relation nowhere: it stays underived (review I11)."""
     assert ask("""ASK { pdi:relation-shaanxi-china pd:subStateActor pdi:shaanxi ;
                         pd:centralGovernment pdi:china-central-government ; pd:hasEvidence ?c .
-                        ?c pd:holder ?group . pdi:shaanxi pd:memberOfGroup ?group .
+                        ?c pd:holder ?group ; pd:policyDomain pdv:foreign-policy . pdi:shaanxi pd:memberOfGroup ?group .
                         ?c prov:wasDerivedFrom pdi:passage-b4-03 }""")
-    assert ask("ASK { pdi:relation-shaanxi-china a pd:CooperativeRelation }", inferred=True)
+    assert not ask("ASK { ?c a pd:TreatyMakingPower ; pd:holder pdi:chinese-provinces }", inferred=True)
+    assert not ask("ASK { pdi:relation-shaanxi-china a pd:CooperativeRelation }", inferred=True)
+    assert not ask("ASK { pdi:relation-shaanxi-china a pd:ConflictualRelation }", inferred=True)
     assert not ask("ASK { ?c a pd:Classification ; pd:classifies pdi:relation-shaanxi-china }")

@@ -7,6 +7,7 @@ import re
 
 import httpx
 import pytest
+from markupsafe import escape
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
@@ -50,12 +51,84 @@ def test_entity_page_has_labels_types_links_and_quoted_sources(client):
     r = client.get("/id/scotland", headers={"Accept": "text/html"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     html = r.text
-    assert '<dd lang="en">Scotland</dd>' in html and '<dd lang="id">Skotlandia</dd>' in html
+    assert '<td lang="en"><strong>Scotland</strong>' in html and '<td lang="id"><strong>Skotlandia</strong>' in html
     assert 'href="/ontology#Region"' in html                      # type, linked on this server
     assert 'href="/id/passage-a-08"' in html                      # property value, linked
     assert CRIEKEMANS_CONFLICTUAL in html                         # the quoted sentence, via prov:wasDerivedFrom
     assert 'href="/id/passage-a-08"' in html
     assert 'href="/id/relation-scotland-united-kingdom"' in html  # linked from its relation
+
+
+def test_entity_page_groups_statements_with_their_sources_asserted_or_inferred(client):
+    """Catalonia (B.2): in state Spain, asserted with its passages; the competences come from the
+    competence nodes (inferred shortcuts, docs/PROVENANCE.md); names in English and Indonesian
+    ("Katalonia"@id, "Generalitat de Catalunya"); the statements of graph/provenance are not listed as
+    incoming links."""
+    html = client.get("/id/catalonia", headers={"Accept": "text/html"}).text
+    main = html.split("<main>", 1)[1]
+    statements = main.split('<section class="statements">', 1)[1].split("</section>", 1)[0]
+    # one heading per property, however many values
+    assert statements.count(">has competence in</a></h3>") == 1
+    competences = statements.split(">has competence in</a></h3>", 1)[1].split('<div class="property">', 1)[0]
+    assert competences.count('class="badge inferred"') >= 10 and 'class="badge asserted"' not in competences
+    in_state = statements.split(">in state</a></h3>", 1)[1].split('<div class="property">', 1)[0]
+    assert 'href="/id/spain"' in in_state and 'class="badge asserted"' in in_state
+    # its supporting passage, one click away, with the quote, the English rendering and the section
+    refs = in_state.split('<details class="refs">', 1)[1].split("</details>", 1)[0]
+    assert '<blockquote lang="id">' in refs and '<blockquote class="translation" lang="en">' in refs
+    assert "section B.2" in refs
+    assert "Katalonia" in main and "Generalitat de Catalunya" in main
+    assert "/statement/" not in main
+    assert 'href="/explain/catalonia"' in main
+
+
+def test_relation_page_links_its_explanation(client):
+    html = client.get("/id/relation-catalonia-spain", headers={"Accept": "text/html"}).text
+    assert 'href="/explain/relation-catalonia-spain"' in html
+
+
+def test_entity_page_in_indonesian(client):
+    """?lang=id: the Indonesian name as the heading, the interface in Indonesian."""
+    html = client.get("/id/catalonia?lang=id", headers={"Accept": "text/html"}).text
+    assert '<html lang="id">' in html and "<h1>Katalonia</h1>" in html and ">Pernyataan</h2>" in html
+    r = client.get("/id/catalonia", headers={"Accept": "text/html"}, cookies={"kg_lang": "id"})
+    assert "<h1>Katalonia</h1>" in r.text
+
+
+def test_explain_page_has_the_content_of_kg_explain(client, server):
+    """Why Catalonia's relation with Madrid is conflictual: the same derivation, evidence and quotes as
+    kg.explain.explain (B.2: "... mengalami eskalasi yang memanas sejak tahun 2010 ...")."""
+    from kg.explain import explain
+    from kg.query.embedded import OxigraphEngine
+
+    r = client.get("/explain/catalonia", headers={"Accept": "text/html"})
+    assert r.status_code == 200
+    html = r.text
+    exp = explain(OxigraphEngine.from_nquads(server.config.nquads), "catalonia")
+    rel = exp.relations[0]
+    assert rel.derivations, "Catalonia's relation is derived conflictual"
+    for d in rel.derivations:
+        assert escape(d.axiom) in html
+        for step in d.evidence:
+            assert escape(step.rule) in html
+            for s in step.sources:
+                if s.quote:
+                    assert escape(s.quote) in html
+                if s.translation:
+                    assert escape(s.translation) in html
+    assert "mengalami eskalasi yang memanas sejak tahun 2010" in html
+    j = client.get("/explain/relation-catalonia-spain", headers={"Accept": "application/json"}).json()
+    assert j["relations"][0]["relation"] == "pdi:relation-catalonia-spain"
+    assert client.get("/explain/atlantis", headers={"Accept": "text/html"}).status_code == 400
+
+
+def test_id_and_vocab_indexes(client):
+    ids = client.get("/id/", headers={"Accept": "text/html"}).text
+    assert 'href="/id/catalonia"' in ids and 'href="/id/special-region-of-yogyakarta"' in ids
+    vocab = client.get("/vocab/", headers={"Accept": "text/html"}).text
+    # the agreement statuses as a tree: "expired" is narrower than "stagnant" (pdv:status-expired skos:broader pdv:status-stagnant)
+    stagnant = vocab.split('href="/vocab/status-stagnant"', 1)[1].split("</ul>", 1)[0]
+    assert 'href="/vocab/status-expired"' in stagnant
 
 
 def test_incoming_links_are_shown(client):

@@ -10,6 +10,11 @@ from kg.errors import InputError
 from kg.serve.config import (
     DEFAULT_CACHE_BYTES,
     DEFAULT_CACHE_ENTRIES,
+    DEFAULT_MAX_ANSWER_BYTES,
+    DEFAULT_MAX_DEPTH,
+    DEFAULT_MAX_MEMORY_MB,
+    DEFAULT_MAX_QUEUE,
+    DEFAULT_MAX_QUEUE_PER_CLIENT,
     DEFAULT_MAX_REQUEST_BYTES,
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT_S,
@@ -22,7 +27,9 @@ examples:
   kg serve                                  http://127.0.0.1:8000/ over the checkout's build
   kg --root ../my-cases serve --port 8080   another source tree's build
   kg serve --data other.nq                  any N-Quads file (nothing is built)
-  kg serve --allow-updates --token T        accept SPARQL updates carrying 'Authorization: Bearer T'
+  KG_SERVE_TOKEN=T kg serve --allow-updates accept SPARQL updates carrying 'Authorization: Bearer T'
+  kg serve --allow-updates --token-file F   the same, the token read from the file F
+  kg serve --public-url https://kg.example.org   base IRIs as clients know the server (behind a proxy)
 """
 
 
@@ -45,24 +52,54 @@ def register(sub) -> None:
                    help=f"largest request body or query string; larger is 413 (default {DEFAULT_MAX_REQUEST_BYTES})")
     p.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
                    help=f"query worker processes (default {DEFAULT_WORKERS}; 1 with --allow-updates)")
+    p.add_argument("--max-answer-bytes", type=int, default=DEFAULT_MAX_ANSWER_BYTES,
+                   help=f"largest answer body; larger is refused with 413 (default {DEFAULT_MAX_ANSWER_BYTES})")
+    p.add_argument("--max-memory", type=int, default=DEFAULT_MAX_MEMORY_MB, metavar="MB",
+                   help=f"resident memory of one query worker; past it the query is refused (413) and the "
+                        f"worker replaced; 0: no limit (default {DEFAULT_MAX_MEMORY_MB})")
+    p.add_argument("--max-queue", type=int, default=DEFAULT_MAX_QUEUE,
+                   help=f"queries waiting for a worker, in all; more are refused with 503 (default {DEFAULT_MAX_QUEUE})")
+    p.add_argument("--max-queue-per-client", type=int, default=DEFAULT_MAX_QUEUE_PER_CLIENT,
+                   help=f"... and from one client address (default {DEFAULT_MAX_QUEUE_PER_CLIENT})")
+    p.add_argument("--max-depth", type=int, default=DEFAULT_MAX_DEPTH,
+                   help=f"brackets nested in a query; deeper is refused with 400 (default {DEFAULT_MAX_DEPTH})")
+    p.add_argument("--public-url", metavar="URL",
+                   help="the server's URL as clients know it (base IRIs, the service description); default: "
+                        "the address it listens on (never the request's Host header)")
     p.add_argument("--cache-entries", type=int, default=DEFAULT_CACHE_ENTRIES,
                    help=f"query answers kept in memory (LRU, at most {DEFAULT_CACHE_BYTES // 2**20} MB); "
                         f"0 turns the cache off (default {DEFAULT_CACHE_ENTRIES})")
     p.add_argument("--allow-updates", action="store_true",
                    help="accept SPARQL updates (on a private copy of the data; dist/ is never changed)")
-    p.add_argument("--token", help="the bearer token updates must carry (required with --allow-updates); "
-                                   "or set KG_SERVE_TOKEN")
+    p.add_argument("--token", help="the bearer token updates must carry; prefer KG_SERVE_TOKEN or --token-file "
+                                   "(a token on the command line shows in `ps`)")
+    p.add_argument("--token-file", metavar="FILE", help="read the bearer token from FILE (its first line)")
     p.set_defaults(func=run)
 
 
 def config_from_args(args) -> ServerConfig:
     """The server's configuration from the options; the dataset from `kg.cli.dataset`."""
     token = args.token or os.environ.get("KG_SERVE_TOKEN")
+    if args.token_file:
+        try:
+            with open(args.token_file, encoding="utf-8") as fh:
+                token = fh.readline().strip()
+        except OSError as exc:
+            raise InputError(f"--token-file: cannot read {args.token_file}: {exc.strerror}") from None
+        if not token:
+            raise InputError(f"--token-file: {args.token_file} holds no token on its first line")
     if args.allow_updates and not token:
-        raise InputError("--allow-updates needs --token T (or KG_SERVE_TOKEN): updates are never open to all")
-    for name in ("timeout", "max_rows", "max_request_bytes", "workers"):
+        raise InputError("--allow-updates needs a token: set KG_SERVE_TOKEN, or give --token-file FILE "
+                         "(or --token T): updates are never open to all")
+    if args.token and args.allow_updates:
+        print("kg serve: warning: --token on the command line is visible to other users in `ps`; "
+              "prefer KG_SERVE_TOKEN or --token-file", file=sys.stderr)
+    for name in ("timeout", "max_rows", "max_request_bytes", "workers", "max_answer_bytes", "max_queue",
+                 "max_queue_per_client", "max_depth"):
         if getattr(args, name) <= 0:
             raise InputError(f"--{name.replace('_', '-')} must be greater than 0")
+    if args.max_memory < 0:
+        raise InputError("--max-memory must be 0 (no limit) or more")
     if args.cache_entries < 0:
         raise InputError("--cache-entries must be 0 (no cache) or more")
     loc = dataset(args, nquads=args.data, dist=args.dist)
@@ -70,13 +107,17 @@ def config_from_args(args) -> ServerConfig:
     return ServerConfig(nquads=nquads, root=loc.root, dist=loc.dist,
                         timeout_s=args.timeout, max_rows=args.max_rows,
                         max_request_bytes=args.max_request_bytes, workers=args.workers,
-                        allow_updates=args.allow_updates, token=token, cache_entries=args.cache_entries)
+                        allow_updates=args.allow_updates, token=token, cache_entries=args.cache_entries,
+                        max_answer_bytes=args.max_answer_bytes, max_memory_mb=args.max_memory,
+                        max_queue=args.max_queue, max_queue_per_client=args.max_queue_per_client,
+                        max_depth=args.max_depth, public_url=args.public_url)
 
 
 def run(args) -> int:
     import uvicorn
 
     from kg.serve.app import create_app
+    from kg.serve.connections import uvicorn_config
 
     config = config_from_args(args)
     app = create_app(config)
@@ -84,8 +125,5 @@ def run(args) -> int:
         print(f"kg serve: listening on {args.host}: reachable from other machines", file=sys.stderr)
     print(f"kg serve: http://{args.host}:{args.port}/  (SPARQL at /sparql, "
           f"{'updates ON with token' if config.allow_updates else 'read-only'})", file=sys.stderr)
-    # h11 named explicitly: its header-size limit below is a safety setting that uvicorn's httptools
-    # parser (picked automatically when installed) would silently drop
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", http="h11",
-                limit_concurrency=256, timeout_keep_alive=5, h11_max_incomplete_event_size=64 * 1024)
+    uvicorn.Server(uvicorn_config(app, args.host, args.port)).run()
     return 0

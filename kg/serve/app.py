@@ -89,8 +89,8 @@ def create_app(config: ServerConfig) -> Starlette:
         pool.close()
         raise
     quads = len(resources.store)
-    linked = LinkedData(resources, config.dist)
     workbench = Workbench(resources)
+    linked = LinkedData(resources, config.dist, names=lambda: workbench.names)
     endpoint = SparqlEndpoint(
         config, pool, ResultCache(config.cache_entries, config.cache_bytes), resources.named_graphs(),
         load_catalogue(config.root))

@@ -10,7 +10,7 @@ LANGS = ("en", "id")
 COOKIE = "kg_lang"
 
 INDONESIAN = {
-    "questions": "pertanyaan", "ontology": "ontologi", "downloads": "unduhan", "SPARQL endpoint": "titik akhir SPARQL",
+    "questions": "pertanyaan", "downloads": "unduhan", "SPARQL endpoint": "titik akhir SPARQL",
     "entities": "entitas", "vocabularies": "kosakata", "Search": "Cari", "search names": "cari nama",
     "Search results": "Hasil pencarian", "no match for": "tidak ada yang cocok untuk", "Did you mean": "Maksud Anda",
     "Types": "Jenis", "Statements": "Pernyataan", "Sources": "Sumber", "Linked from": "Ditautkan dari",
@@ -36,7 +36,8 @@ INDONESIAN = {
     "the quote": "kutipan", "show the source": "tampilkan sumber", "kind": "jenis",
     "Ask the knowledge graph": "Tanya graf pengetahuan", "Run": "Jalankan", "Open in the editor": "Buka di editor",
     "Your own query": "Kueri sendiri", "Results": "Hasil", "Pick a question": "Pilih pertanyaan",
-    "relation": "hubungan", "why it is": "mengapa", "and": "dan", "of": "dari",
+    "relation": "hubungan", "sources": "sumber", "ontology": "ontologi",
+    "Why is this relation cooperative or conflictual?": "Mengapa hubungan ini kooperatif atau konfliktual?", "why it is": "mengapa", "and": "dan", "of": "dari",
 }
 
 

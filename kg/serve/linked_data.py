@@ -20,6 +20,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from kg.namespaces import BASE, DCAT, GRAPH_ONTOLOGY, PREFIXES, RDF, VOID
 from kg.query.embedded import OxigraphEngine
 from kg.serve import pages
+from kg.serve.i18n import page_lang
 from kg.serve.conneg import EXTENSIONS, GRAPH_OFFERS, PAGE_OFFERS, media_type_for, negotiate, wants_html, write_graph
 from kg.serve.protocol import HTTPProblem
 from kg.terms import is_absolute_iri
@@ -128,9 +129,10 @@ def rdf_response(triples: list[ox.Triple], fmt: str, headers: dict[str, str] | N
 class LinkedData:
     """The handlers of resource paths, /ontology, /dumps and /void over `Resources` and dist/."""
 
-    def __init__(self, resources: Resources, dist: Path | None):
+    def __init__(self, resources: Resources, dist: Path | None, names=None):
         self.resources = resources
         self.dist = dist
+        self.names = names  # a callable giving the kg.names index, for suggestions on a 404
         self.download_paths = self._void_downloads()
 
     def dist_files(self) -> dict[str, Path]:
@@ -174,19 +176,34 @@ class LinkedData:
             fmt = FORMAT_ALIASES.get(fmt or "", fmt)
             if fmt not in DESCRIPTION_FORMATS:
                 fmt = negotiate(request.headers.get("accept"), PAGE_OFFERS, "html")
+        lang = page_lang(request)
+        chrome = pages.chrome(request, lang)
         if path == "ontology" or path.startswith("ontology/"):
-            return self.ontology(fmt)
+            return self.ontology(fmt, chrome)
         if not self.resources.exists(iri):
             if fmt == "html":
-                return pages.html(pages.not_found_page(iri), status_code=404)
+                return pages.html(pages.not_found_page(iri, self.suggest(path), chrome), status_code=404)
             raise HTTPProblem(404, f"<{iri}> is not in this dataset")
         if fmt == "html":
-            return pages.html(pages.resource_page(self.resources, iri), headers={"Vary": "Accept"})
+            return pages.html(pages.resource_page(self.resources, iri, lang, chrome),
+                              headers={"Vary": "Accept, Cookie"})
         return rdf_response(self.resources.describe(iri), fmt, headers={"Vary": "Accept"})
 
-    def ontology(self, fmt: str) -> Response:
+    def suggest(self, path: str) -> list[dict]:
+        """Names like the last segment of a path that names nothing (/id/Catalonia -> Catalonia)."""
+        if self.names is None:
+            return []
+        text = path.rstrip("/").rsplit("/", 1)[-1]
+        try:
+            matches = self.names().search(text, limit=8)
+        except Exception:  # a suggestion must never turn a 404 into a 500
+            return []
+        return [{"href": pages.local_href(str(m.iri)), "label": m.label, "id": pages.short(str(m.iri), brackets=False),
+                 "kind": m.kind_label or m.kind} for m in matches]
+
+    def ontology(self, fmt: str, chrome: dict | None = None) -> Response:
         if fmt == "html":
-            return pages.html(pages.ontology_page(self.resources), headers={"Vary": "Accept"})
+            return pages.html(pages.ontology_page(self.resources, chrome), headers={"Vary": "Accept, Cookie"})
         dist_file = self.dist / "ontology.ttl" if self.dist else None
         if fmt == "turtle" and dist_file and dist_file.is_file():
             return FileResponse(dist_file, media_type="text/turtle; charset=utf-8", headers={"Vary": "Accept"})

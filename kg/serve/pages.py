@@ -15,7 +15,8 @@ import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.responses import HTMLResponse
 
-from kg.namespaces import BASE, DCTERMS, FOAF, GRAPH_ONTOLOGY, ONTOLOGY_IRI, OWL, PD, PROV, RDF, RDFS, SKOS
+from kg.namespaces import (BASE, DCTERMS, FOAF, GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_PROVENANCE, ONTOLOGY_IRI, OWL, PD,
+                           PROV, RDF, RDFS, SKOS)
 from kg.query.catalogue import CannedQuery
 from kg.serve.conneg import media_type_for
 from kg.serve.i18n import translator
@@ -91,11 +92,11 @@ def label(res: "Resources", iri: str, lang: str = "en") -> str:
 
 # --- terms as the templates show them ----------------------------------------------------------
 
-def term(res: "Resources", t) -> dict:
+def term(res: "Resources", t, lang: str = "en") -> dict:
     """A term for the `term` macro: an IRI as a link with its label, a literal with its language
     or datatype, a blank node by its id."""
     if isinstance(t, ox.NamedNode):
-        return {"kind": "iri", "iri": t.value, "href": local_href(t.value), "text": label(res, t.value)}
+        return {"kind": "iri", "iri": t.value, "href": local_href(t.value), "text": label(res, t.value, lang)}
     if isinstance(t, ox.BlankNode):
         return {"kind": "bnode", "value": t.value}
     if isinstance(t, ox.Literal):
@@ -113,29 +114,129 @@ def text(t) -> dict:
 
 # --- the pages -------------------------------------------------------------------------------
 
-def resource_page(res: "Resources", iri: str) -> str:
+# properties the entity page shows elsewhere (the heading, the names box, the sources), not as statements
+SHOWN_ELSEWHERE = {RDF_TYPE, str(RDFS.label), str(SKOS.prefLabel), str(SKOS.altLabel), str(PROV.wasDerivedFrom),
+                   str(SKOS.definition)}
+STATEMENT_PROPS = {str(RDF.subject), str(RDF.predicate), str(RDF.object)}
+
+
+def _graph_of(res: "Resources", s, p, o) -> str:
+    """asserted (graph/data), ontology (graph/ontology) or inferred (only in graph/inferred)."""
+    graphs = {q.graph_name.value for q in res.store.quads_for_pattern(s, p, o, None)
+              if isinstance(q.graph_name, ox.NamedNode)}
+    if str(GRAPH_DATA) in graphs:
+        return "asserted"
+    if str(GRAPH_ONTOLOGY) in graphs:
+        return "ontology"
+    return "inferred"
+
+
+def passage_view(res: "Resources", passage: str) -> dict:
+    """A source passage as the `source` macro shows it: quote, English rendering, section, footnote, work."""
+    first = lambda s, p: next(iter(res.objects(s, str(p))), None)  # noqa: E731
+    quote, translation = first(passage, PD.quote), first(passage, PD.translation)
+    section = first(passage, DCTERMS.isPartOf)
+    number = first(section.value, PD.sectionNumber) if isinstance(section, ox.NamedNode) else None
+    note = first(passage, PD.footnote)
+    fn = first(note.value, PD.footnoteNumber) if isinstance(note, ox.NamedNode) else None
+    work = first(note.value, PD.citesWork) if isinstance(note, ox.NamedNode) else None
+    pages = first(note.value, PD.pages) if isinstance(note, ox.NamedNode) else None
+    return {"passage": short(passage, brackets=False), "href": local_href(passage),
+            "quote": quote.value if quote is not None else None,
+            "quote_lang": getattr(quote, "language", None), "translation": getattr(translation, "value", None),
+            "section": number.value if number is not None else None,
+            "footnote": fn.value if fn is not None else None,
+            "cited_work": short(work.value, brackets=False) if work is not None else None,
+            "cited_work_label": label(res, work.value) if work is not None else None,
+            "cited_work_href": local_href(work.value) if work is not None else "",
+            "pages": pages.value if pages is not None else None}
+
+
+def _statement_sources(res: "Resources", iri: str) -> dict[tuple, list[str]]:
+    """(predicate, object) of the entity's asserted triples -> the passages that support each
+    (graph/provenance: one rdf:Statement per asserted triple, docs/PROVENANCE.md)."""
+    out: dict[tuple, list[str]] = {}
+    prov = ox.NamedNode(str(GRAPH_PROVENANCE))
+    for q in res.store.quads_for_pattern(None, ox.NamedNode(str(RDF.subject)), ox.NamedNode(iri), prov):
+        st = q.subject
+        p = next(iter(res.store.quads_for_pattern(st, ox.NamedNode(str(RDF.predicate)), None, prov)), None)
+        o = next(iter(res.store.quads_for_pattern(st, ox.NamedNode(str(RDF.object)), None, prov)), None)
+        if p is None or o is None:
+            continue
+        passages = sorted(x.object.value for x in res.store.quads_for_pattern(
+            st, ox.NamedNode(str(PROV.wasDerivedFrom)), None, prov))
+        out.setdefault((p.object.value, _key(o.object)), []).extend(passages)
+    return out
+
+
+def _key(t) -> str:
+    return str(t)
+
+
+def _property_order(res: "Resources", p: str, lang: str) -> tuple:
+    # the project's own properties first, then the standard ones; each by its name
+    return (0 if p.startswith(str(PD)) else 1, label(res, p, lang).casefold())
+
+
+def resource_page(res: "Resources", iri: str, lang: str = "en", chrome: dict | None = None) -> str:
+    """An entity page in the manner of Wikidata's: names in both languages, statements grouped by
+    property (asserted or inferred), each value's supporting passages one click away."""
+    chrome = chrome or {"lang": lang, "t": translator(lang), "path": local_href(iri)}
     ls = labels(res, iri)
-    incoming = res.incoming(iri)
-    sources = []
-    for src in res.objects(iri, str(PROV.wasDerivedFrom)):
-        quotes = res.objects(src.value, str(PD.quote)) if isinstance(src, ox.NamedNode) else []
-        sources.append({"term": term(res, src), "quotes": [text(q) for q in quotes if isinstance(q, ox.Literal)]})
+    node = ox.NamedNode(iri)
+    alt = {"en": [], "id": []}
+    for o in res.objects(iri, str(SKOS.altLabel)):
+        if isinstance(o, ox.Literal) and (o.language or "en") in alt:
+            alt[o.language or "en"].append(o.value)
+    names = [{"lang": code, "name": name, "label": ls.get(code), "aliases": sorted(alt[code])}
+             for code, name in (("en", "English"), ("id", "Indonesian")) if ls.get(code) or alt[code]]
+    supports = _statement_sources(res, iri)
+    passages: dict[str, dict] = {}
+    groups: dict[str, dict] = {}
+    for p, o in res.outgoing(node):
+        if p.value in SHOWN_ELSEWHERE:
+            continue
+        if isinstance(o, ox.Literal) and o.language and o.language != lang and \
+                any(isinstance(x, ox.Literal) and x.language == lang for x in res.objects(iri, p.value)):
+            continue  # a text in both languages: the page's language
+        g = groups.setdefault(p.value, {"property": term(res, p, lang), "vals": []})
+        refs = []
+        for passage in supports.get((p.value, _key(o)), []):
+            if passage not in passages:
+                passages[passage] = passage_view(res, passage)
+            refs.append(passages[passage])
+        g["vals"].append({"term": term(res, o, lang), "status": _graph_of(res, node, p, o), "sources": refs})
+    statements = [groups[p] for p in sorted(groups, key=lambda p: _property_order(res, p, lang))]
+    sources = [passage_view(res, o.value) for o in res.objects(iri, str(PROV.wasDerivedFrom))
+               if isinstance(o, ox.NamedNode)]
+    types = [term(res, t, lang) for t in sorted(res.objects(iri, RDF_TYPE), key=str)]
+    type_iris = {t.value for t in res.objects(iri, RDF_TYPE)}
+    explain = None
+    if str(PD.CentreRegionRelation) in type_iris:
+        explain = "/explain/" + iri.rsplit("/", 1)[-1]
+    elif any(q.subject for q in res.store.quads_for_pattern(None, ox.NamedNode(str(PD.subStateActor)), node, None)):
+        explain = "/explain/" + iri.rsplit("/", 1)[-1]
+    incoming: dict[str, dict] = {}
+    for s, p in res.incoming(iri):
+        if p.value in STATEMENT_PROPS:  # the provenance graph's statements about this entity
+            continue
+        incoming.setdefault(p.value, {"property": term(res, p, lang), "subjects": []})["subjects"].append(term(res, s, lang))
+    incoming_groups = [incoming[p] for p in sorted(incoming, key=lambda p: _property_order(res, p, lang))]
+    for g in incoming_groups:
+        g["more"] = max(0, len(g["subjects"]) - INCOMING_SHOWN)
+        g["subjects"] = g["subjects"][:INCOMING_SHOWN]
     return render(
-        "resource.html",
-        title=label(res, iri), iri=iri, path=local_href(iri), formats=RESOURCE_FORMATS,
-        labels=[(lang, name, ls[lang]) for lang, name in (("en", "English"), ("id", "Bahasa Indonesia"))
-                if lang in ls],
-        types=[term(res, t) for t in sorted(res.objects(iri, RDF_TYPE), key=str)],
-        definitions=[text(d) for d in res.objects(iri, str(SKOS.definition))],
-        properties=[(term(res, p), term(res, o)) for p, o in res.outgoing(ox.NamedNode(iri))
-                    if p.value != RDF_TYPE],
-        sources=sources,
-        incoming=[(term(res, s), term(res, p)) for s, p in incoming[:INCOMING_SHOWN]],
-        more_incoming=max(0, len(incoming) - INCOMING_SHOWN))
+        "resource.html", title=label(res, iri, lang), iri=iri, formats=RESOURCE_FORMATS,
+        subtitle=ls.get("id" if lang == "en" else "en"), names=names, types=types,
+        definitions=[text(d) for d in res.objects(iri, str(SKOS.definition))
+                     if getattr(d, "language", None) in (lang, None, "")] or
+                    [text(d) for d in res.objects(iri, str(SKOS.definition))],
+        statements=statements, sources=sources, explain=explain, incoming=incoming_groups,
+        **{**chrome, "path": local_href(iri)})
 
 
-def not_found_page(iri: str) -> str:
-    return render("not_found.html", title="Not found", iri=iri)
+def not_found_page(iri: str, suggestions: list[dict] | None = None, chrome: dict | None = None) -> str:
+    return render("not_found.html", title="Not found", iri=iri, suggestions=suggestions or [], **(chrome or {}))
 
 
 def _term_doc(res: "Resources", iri: str) -> dict:
@@ -152,7 +253,7 @@ def _term_doc(res: "Resources", iri: str) -> dict:
             "relations": relations}
 
 
-def ontology_page(res: "Resources") -> str:
+def ontology_page(res: "Resources", chrome: dict | None = None) -> str:
     onto = str(ONTOLOGY_IRI)
     ls = labels(res, onto)
     sections = []
@@ -165,7 +266,7 @@ def ontology_page(res: "Resources") -> str:
         heading=ls.get("en", "Paradiplomacy ontology"), subtitle=ls.get("id"),
         meta=[(term(res, ox.NamedNode(str(p))), term(res, o)) for p in ONTOLOGY_META
               for o in res.objects(onto, str(p))],
-        sections=sections)
+        sections=sections, **(chrome or {}))
 
 
 def queries_page(catalogue: dict[str, CannedQuery]) -> str:

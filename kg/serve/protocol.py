@@ -273,8 +273,11 @@ class SparqlEndpoint:
         if charset and charset not in ("utf-8", "utf8"):
             raise HTTPProblem(415, f"charset={charset} is not supported; send the request in UTF-8")
         if media == "application/x-www-form-urlencoded":
-            form = multi_dict(parse_qsl(decode_utf8(await read_body(request, limit), "form body"),
-                                        keep_blank_values=True))
+            try:
+                form = multi_dict(parse_qsl(decode_utf8(await read_body(request, limit), "form body"),
+                                            keep_blank_values=True, errors="strict"))
+            except UnicodeDecodeError as exc:
+                raise HTTPProblem(400, "the form is not valid UTF-8 once percent-decoded") from exc
             merged = {k: url_params.get(k, []) + form.get(k, []) for k in set(url_params) | set(form)}
             if "query" in form and "update" in form:
                 raise HTTPProblem(400, "the form has both 'query' and 'update'; send one operation a request")
@@ -337,6 +340,7 @@ class SparqlEndpoint:
             _, kind, ctype, body, _size = await self._call(request, {
                 "op": "query", "text": text, "subs": subs, "base_iri": base_iri,
                 "allowed_graphs": sorted(self.graphs), "max_bytes": self.config.max_answer_bytes,
+                "max_depth": self.config.max_depth,
                 "default_graph": defaults if protocol_dataset else None,
                 "named_graphs": named if protocol_dataset else None,
                 "result_format": result_format, "graph_format": graph_format,
@@ -420,7 +424,7 @@ class SparqlEndpoint:
         self.cache.clear()
         try:
             await self._call(request, {"op": "update", "text": text, "base_iri": self.endpoint_url(request),
-                                       "persist": True})
+                                       "persist": True, "max_depth": self.config.max_depth})
         finally:
             self.cache.clear()
         reply = await self._call(request, {"op": "graphs"})

@@ -344,8 +344,9 @@ KG.timeline = function timeline(result, holder) {
     thing: what ? display(r[what]) : "", from: r[start].value, to: r[end].value })) : [];
   const layer = [
     { data: { values: points }, mark: { type: "point", filled: true, size: 90, tooltip: true },
-      encoding: { x: { field: "when", type: "temporal", title: KG.t("date") },
-                  y: { field: "thing", type: "nominal", title: null, sort: { field: "when", op: "min" }, axis: { labelLimit: 340 } },
+      encoding: { x: { field: "when", type: "temporal", title: KG.t("date"),
+                       axis: { format: "%Y", labelOverlap: true, tickCount: 8 } },
+                  y: { field: "thing", type: "nominal", title: null, sort: { field: "when", op: "min" }, axis: { labelLimit: 280 } },
                   color: { field: colourBy ? "detail" : "column", type: "nominal", title: colourBy || KG.t("date") },
                   tooltip: [{ field: "thing" }, { field: "when" }, { field: "column" }, { field: "detail" }] } },
   ];
@@ -353,8 +354,8 @@ KG.timeline = function timeline(result, holder) {
     layer.unshift({ data: { values: spans }, mark: { type: "rule", strokeWidth: 3, opacity: 0.5 },
       encoding: { x: { field: "from", type: "temporal" }, x2: { field: "to" }, y: { field: "thing", type: "nominal" } } });
   }
-  const spec = { $schema: "https://vega.github.io/schema/vega-lite/v6.json", width: "container",
-                 height: { step: 22 }, layer };
+  const spec = { $schema: "https://vega.github.io/schema/vega-lite/v6.json", width: 440,
+                 height: { step: 22 }, autosize: { type: "pad" }, layer };
   holder.append(el("p", { class: "help", id: "timeline-caption" },
                    dates.join(", ") + " " + KG.t("of") + " " + (what || "")));
   return embed(holder, spec, "results-timeline");
