@@ -196,7 +196,10 @@ def void_graph(cds: CanonicalDataset, version: str, sizes: dict[str, int]) -> Gr
     union = cds.triples()
     subjects = {t[0] for t in union}
     g.add((ds, VOID.triples, Literal(len(union))))
-    g.add((ds, VOID.entities, Literal(len({s for s in subjects if isinstance(s, URIRef)}))))
+    # VoID's entities are the resources whose IRI starts with void:uriSpace (VoID 4.6)
+    g.add((ds, VOID.entities, Literal(len({s for s in subjects if isinstance(s, URIRef)
+                                           and str(s).startswith(PREFIXES["pdi"])}))))
+    g.add((ds, VOID.sparqlEndpoint, URIRef(BASE + "sparql")))
     g.add((ds, VOID.distinctSubjects, Literal(len(subjects))))
     g.add((ds, VOID.properties, Literal(len({t[1] for t in union}))))
     for gname, local in _GRAPHS:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal as TypingLiteral
 
-from rdflib import Graph
+from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
@@ -101,6 +101,10 @@ def validate_shapes(ontology: Graph, data: Graph, shapes: Graph, *,
         ))
     findings.sort(key=lambda f: ({"Violation": 0, "Warning": 1}.get(f.severity, 2), f.focus, f.shape,
                                  f.path, f.message, f.value))
+    # SHACL 3.1.1: sh:conforms is false if the report has any result; pySHACL says true when
+    # allow_warnings is on. The build's own verdict (`conforms` below) still ignores warnings.
+    for node in list(report.subjects(RDF.type, SH.ValidationReport)):
+        report.set((node, SH.conforms, Literal(not findings)))
     for prefix, ns in PREFIXES.items():
         report.bind(prefix, ns, override=True)
     return ShaclResult(conforms=not any(f.severity == "Violation" for f in findings),
