@@ -18,6 +18,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from kg.build.canonical import CanonicalDataset, bind_prefixes
+from kg.build.framed import write_framed
 from kg.namespaces import (BASE, DCAT, DCTERMS, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_PROVENANCE, PD,
                            PREFIXES, VOID)
 from kg.terms import from_oxigraph, oxigraph_quads, to_oxigraph
@@ -279,6 +280,7 @@ def write_all(out: Path, cds: CanonicalDataset, ontology_graph: Graph, report: G
     context = json_ld_context(ontology_graph)
     put("context.jsonld", (json.dumps(context, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     put(FORMATS["jsonld"][0], _json_ld(cds, context))
+    sizes.update(write_framed(out, cds.ox_quads))  # framed/<view>.json: plain-JSON views (kg.build.framed)
     # pyoxigraph writes the triples in the order given (sorted), so the file is reproducible;
     # rdflib's RDF/XML writers follow hash order and are not
     put(FORMATS["rdf"][0], _sorted_xmlns(ox.serialize(_ox_triples(cds), format=ox.RdfFormat.RDF_XML,
