@@ -368,3 +368,10 @@ def test_english_indonesian_switch_follows_the_reader(browser, server):
         assert not errors and not offsite, (errors, offsite)
     finally:
         context.close()
+
+
+def test_results_link_relations_to_their_explanation(page, server):
+    run_shared(page, server, "question=centre-region-relations")
+    page.click("#results-table a.why[href='/explain/relation-catalonia-spain']")
+    page.wait_for_selector("code.axiom")
+    assert "ConflictualRelation" in page.inner_text("code.axiom >> nth=0")
