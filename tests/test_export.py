@@ -68,9 +68,11 @@ def test_every_format_parses_back_to_the_dataset(built_fixture, fmt):
 
 
 @pytest.mark.parametrize("graph", [str(g) for g in DATASET_GRAPHS])
-def test_trig_keeps_each_named_graph(built_fixture, graph):
+@pytest.mark.parametrize("name, fmt", [("paradiplomacy.trig", ox.RdfFormat.TRIG),
+                                       ("paradiplomacy.jsonld", ox.RdfFormat.JSON_LD)])
+def test_trig_and_json_ld_keep_each_named_graph(built_fixture, graph, name, fmt):
     dist = dist_dir(built_fixture)
-    assert isomorphic(ox_graph(dist / "paradiplomacy.trig", ox.RdfFormat.TRIG, graph),
+    assert isomorphic(ox_graph(dist / name, fmt, graph),
                       ox_graph(dist / "paradiplomacy.nq", ox.RdfFormat.N_QUADS, graph))
 
 

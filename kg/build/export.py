@@ -36,7 +36,7 @@ FORMATS: dict[str, tuple[str, str, bool]] = {
     "trig": (f"{DATASET_FILE}.trig", "application/trig", True),
     "ttl": (f"{DATASET_FILE}.ttl", "text/turtle", False),
     "nt": (f"{DATASET_FILE}.nt", "application/n-triples", False),
-    "jsonld": (f"{DATASET_FILE}.jsonld", "application/ld+json", False),
+    "jsonld": (f"{DATASET_FILE}.jsonld", "application/ld+json", True),
     "rdf": (f"{DATASET_FILE}.rdf", "application/rdf+xml", False),
 }
 OTHER_FILES = {
@@ -90,9 +90,10 @@ def json_ld_context(ontology: Graph) -> dict:
 
 
 def _json_ld(cds: "CanonicalDataset", context: dict) -> bytes:
-    """Compacted JSON-LD of the union graph, written directly from the sorted triples.
+    """Compacted JSON-LD of the dataset, written directly from the sorted quads: one graph object
+    a named graph (`{"@id": <graph>, "@graph": [...]}`), as the TriG and N-Quads keep them.
 
-    The shape is simple (one flat node object per subject, no nesting), so compaction against our
+    The shape is simple (one flat node object per subject and graph, no nesting), so compaction against our
     own context is a few rules: a property uses its term when the term's type coercion fits the
     value, else its prefixed name; `rdf:type` becomes `@type`. Five times faster than rdflib's
     general JSON-LD serialiser, and the output is sorted, so it is reproducible. The export tests
@@ -118,13 +119,9 @@ def _json_ld(cds: "CanonicalDataset", context: dict) -> bytes:
     def node_ref(t) -> str:
         return f"_:{t}" if isinstance(t, BNode) else compact(str(t))
 
-    nodes: dict[str, dict[str, list]] = {}
-    seen = set()
-    for s, p, o, _g in cds.quads:
-        if (s, p, o) in seen:
-            continue
-        seen.add((s, p, o))
-        node = nodes.setdefault(node_ref(s), {})
+    graphs: dict[str, dict[str, dict[str, list]]] = {}
+    for s, p, o, g in cds.quads:
+        node = graphs.setdefault(str(g), {}).setdefault(node_ref(s), {})
         if p == RDF.type and not isinstance(o, Literal):
             node.setdefault("@type", []).append(compact(str(o), vocab=True) if not isinstance(o, BNode) else f"_:{o}")
             continue
@@ -151,14 +148,18 @@ def _json_ld(cds: "CanonicalDataset", context: dict) -> bytes:
                 key = term[0] if term and term[1] is None else compact(str(p))
                 value = {"@id": ref}
         node.setdefault(key, []).append(value)
-    graph = []
-    for node_id in sorted(nodes):
-        obj: dict[str, object] = {"@id": node_id}
-        for key in sorted(nodes[node_id]):
-            vals = sorted(nodes[node_id][key], key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-            obj[key] = vals[0] if len(vals) == 1 else vals
-        graph.append(obj)
-    doc = {"@context": ctx, "@graph": graph}
+    named = []
+    for gname, _local in _GRAPHS:  # each named graph as a graph object, in the TriG's order
+        nodes = graphs.get(str(gname), {})
+        graph = []
+        for node_id in sorted(nodes):
+            obj: dict[str, object] = {"@id": node_id}
+            for key in sorted(nodes[node_id]):
+                vals = sorted(nodes[node_id][key], key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+                obj[key] = vals[0] if len(vals) == 1 else vals
+            graph.append(obj)
+        named.append({"@id": compact(str(gname)), "@graph": graph})
+    doc = {"@context": ctx, "@graph": named}
     return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
