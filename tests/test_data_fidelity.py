@@ -153,7 +153,7 @@ def test_the_demonstration_has_no_aim_the_quoted_goal_is_mas_s(real_dist):
            ASK { { pdi:event-barcelona-demonstration-2012 pd:aim ?a }
                  UNION { pdi:event-barcelona-demonstration-2012 a pd:ConflictIndicator } }"""
     for engine in engines(real_dist):
-        assert engine.query(q).value is False
+        assert engine.query(q) is False
 
 
 def test_the_catalan_relation_has_no_start_date_the_escalation_has_2010(real_dist):
