@@ -89,6 +89,32 @@ def select(query: str, *, inferred: bool = False, **bindings) -> list[tuple]:
     return [tuple(row) for row in res]
 
 
+@lru_cache(maxsize=1)
+def _article_sources() -> frozenset:
+    """The passages, footnotes and graphs of the seed article (what isPartOf+ pdi:seed-article, and the
+    article itself): the sources the data tests hold against the article's text. Other sources (web
+    pages coded through `kg import`) say more about the same nodes; these tests do not count that."""
+    rows = graph().query(PREFIXES + """SELECT DISTINCT ?src WHERE {
+        { ?src dcterms:isPartOf+ pdi:seed-article } UNION { ?src a pd:Footnote } UNION
+        { BIND(pdi:seed-article AS ?src) } }""")
+    return frozenset(r[0] for r in rows)
+
+
+def article_says(subject: URIRef, predicate: URIRef) -> set:
+    """The objects of (subject, predicate) that a passage of the seed article states (graph/provenance)."""
+    from rdflib.namespace import RDF, PROV
+
+    prov = _named_graphs()["provenance"]
+    sources = _article_sources()
+    out = set()
+    for st in prov.subjects(RDF.subject, subject):
+        if (st, RDF.predicate, predicate) not in prov:
+            continue
+        if any(src in sources for src in prov.objects(st, PROV.wasDerivedFrom)):
+            out.update(prov.objects(st, RDF.object))
+    return out
+
+
 def ask(query: str, *, inferred: bool = False, **bindings) -> bool:
     g = inferred_graph() if inferred else graph()
     return bool(g.query(PREFIXES + query, initBindings=bindings or None).askAnswer)

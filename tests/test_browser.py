@@ -345,3 +345,33 @@ def test_screenshots_of_the_entity_and_ontology_pages(browser, server):
             assert not errors and not offsite, (errors, offsite)
         finally:
             context.close()
+
+
+def test_english_indonesian_switch_follows_the_reader(browser, server):
+    """The switch in the header: the questions, the interface and the names in Indonesian, and the
+    next page (an entity) follows the choice. "Katalonia" is Catalonia's Indonesian name."""
+    pg, errors, offsite, context = open_page(browser, server)
+    try:
+        pg.wait_for_selector("body[data-ready=yes]")
+        pg.click(".lang-switch a[data-lang=id]")
+        pg.wait_for_selector("html[lang=id] body[data-ready=yes]")
+        assert "Pilih pertanyaan" in pg.inner_text("aside")
+        first = pg.inner_text("button[data-query=honorary-advisors-by-continent]")
+        assert first.startswith("Di benua mana saja aktor sub-negara memiliki penasihat kehormatan")
+        pg.click("button[data-query=centre-region-relations]")
+        pg.click("#run-canned")
+        pg.wait_for_selector("#results-table tbody tr")
+        assert "Katalonia" in pg.inner_text("#results-table")
+        assert pg.inner_text("#view-table") == "tabel"
+        pg.goto(server.url + "/id/catalonia")
+        assert pg.inner_text("h1") == "Katalonia" and "Pernyataan" in pg.inner_text("main")
+        assert not errors and not offsite, (errors, offsite)
+    finally:
+        context.close()
+
+
+def test_results_link_relations_to_their_explanation(page, server):
+    run_shared(page, server, "question=centre-region-relations")
+    page.click("#results-table a.why[href='/explain/relation-catalonia-spain']")
+    page.wait_for_selector("code.axiom")
+    assert "ConflictualRelation" in page.inner_text("code.axiom >> nth=0")

@@ -20,7 +20,8 @@ EX = Namespace("http://example.org/test#")  # the vocabulary of the fixture tree
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def graph_of(root: Path, name: str) -> Graph:

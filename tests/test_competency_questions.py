@@ -79,5 +79,9 @@ def test_competency_question(cq_id, real_dist):
     elif entry["mode"] == "contains":
         missing = expected - got
         assert not missing, f"{cq_id}: missing rows {sorted(missing, key=str)}"
+        # "absent": rows the source rules out (an agreement expired or not yet signed), for questions
+        # whose answer other sources extend (agreements of other actors, from data/workbooks/)
+        present = {tuple(row) for row in entry.get("absent", [])} & got
+        assert not present, f"{cq_id}: rows the source rules out: {sorted(present, key=str)}"
     else:
         pytest.fail(f"{cq_id}: unknown mode {entry['mode']!r}")

@@ -140,3 +140,26 @@ def test_treaty_making_power_only_where_the_article_says_the_region_concludes_ag
     for engine in engines(real_dist):
         got = {(str(r["c"]).rsplit("/", 1)[1], str(r["d"]).rsplit("/", 1)[1]) for r in engine.query(q).rows}
         assert got == {("competence-flanders-treaty-making", "treaty-making")}
+
+
+# --- the Catalan relation on the article's terms (review I1, I12, N6) ----------------------------
+def test_the_demonstration_has_no_aim_the_quoted_goal_is_mas_s(real_dist):
+    """b2-19: "after yesterday, we are even closer to achieving our desire and goal of full national
+    freedom" -- the speaker's goal, in his statement, not an aim of the demonstration (review I12); the
+    demonstration is then no conflict indicator by itself."""
+    quoted("we are even closer to achieving our desire and goal of full national freedom")
+    q = """PREFIX pd: <https://w3id.org/paradiplomacy/ontology#>
+           PREFIX pdi: <https://w3id.org/paradiplomacy/id/>
+           ASK { { pdi:event-barcelona-demonstration-2012 pd:aim ?a }
+                 UNION { pdi:event-barcelona-demonstration-2012 a pd:ConflictIndicator } }"""
+    for engine in engines(real_dist):
+        assert engine.query(q) is False
+
+
+def test_the_catalan_relation_has_no_start_date_the_escalation_has_2010(real_dist):
+    """b2-16: "Hubungan Catalonia dengan pemerintah pusat Madrid-Spanyol, mengalami eskalasi yang
+    memanas sejak tahun 2010" -- the escalation, not the relation, dates from 2010 (review I1)."""
+    quoted("mengalami eskalasi yang memanas sejak tahun 2010")
+    for rows in run(real_dist, "centre-region-relations"):
+        (cat,) = {r.get("start") for r in rows if r["relation"].endswith("/relation-catalonia-spain")}
+        assert cat is None

@@ -23,7 +23,12 @@ from conftest import BUILD_FIXTURE, copy_tree, REPO
 
 CONTRACT_FILES = {"paradiplomacy.nq", "paradiplomacy.trig", "paradiplomacy.ttl", "paradiplomacy.nt",
                   "paradiplomacy.jsonld", "paradiplomacy.rdf", "context.jsonld", "ontology.ttl", "void.ttl",
-                  "validation-report.ttl"}
+                  "validation-report.ttl", "framed/agreements.json", "framed/actors.json", "framed/relations.json"}
+
+
+def files(folder: Path) -> list[Path]:
+    """Every file under dist/ (framed/ is a folder), sorted."""
+    return sorted(p for p in folder.rglob("*") if p.is_file())
 
 OX_FORMATS = {"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "ttl": ox.RdfFormat.TURTLE,
               "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD, "rdf": ox.RdfFormat.RDF_XML}
@@ -39,7 +44,8 @@ def ox_graph(path: Path, fmt, graph: str | None = None) -> Graph:
 
 
 def test_dist_holds_the_files_of_the_contract(built_fixture):
-    assert {p.name for p in dist_dir(built_fixture).iterdir()} == CONTRACT_FILES
+    dist = dist_dir(built_fixture)
+    assert {p.relative_to(dist).as_posix() for p in files(dist)} == CONTRACT_FILES
 
 
 def test_two_builds_are_byte_identical_even_with_another_hash_seed(built_fixture, tmp_path):
@@ -48,7 +54,7 @@ def test_two_builds_are_byte_identical_even_with_another_hash_seed(built_fixture
     subprocess.run([sys.executable, "-m", "kg", "--root", str(other), "build", "-q"], check=True, env=env,
                    cwd=REPO, capture_output=True)
     a, b = dist_dir(built_fixture), dist_dir(other)
-    differing = [p.name for p in sorted(a.iterdir()) if p.read_bytes() != (b / p.name).read_bytes()]
+    differing = [p.name for p in files(a) if p.read_bytes() != (b / p.relative_to(a)).read_bytes()]
     assert differing == []
 
 
@@ -62,9 +68,11 @@ def test_every_format_parses_back_to_the_dataset(built_fixture, fmt):
 
 
 @pytest.mark.parametrize("graph", [str(g) for g in DATASET_GRAPHS])
-def test_trig_keeps_each_named_graph(built_fixture, graph):
+@pytest.mark.parametrize("name, fmt", [("paradiplomacy.trig", ox.RdfFormat.TRIG),
+                                       ("paradiplomacy.jsonld", ox.RdfFormat.JSON_LD)])
+def test_trig_and_json_ld_keep_each_named_graph(built_fixture, graph, name, fmt):
     dist = dist_dir(built_fixture)
-    assert isomorphic(ox_graph(dist / "paradiplomacy.trig", ox.RdfFormat.TRIG, graph),
+    assert isomorphic(ox_graph(dist / name, fmt, graph),
                       ox_graph(dist / "paradiplomacy.nq", ox.RdfFormat.N_QUADS, graph))
 
 
@@ -122,7 +130,7 @@ def test_void_class_partitions_count_instances(built_fixture):
 
 def test_failed_export_leaves_the_previous_dist(fixture_tree, monkeypatch):
     build(fixture_tree)
-    before = {p.name: p.read_bytes() for p in dist_dir(fixture_tree).iterdir()}
+    before = {p.name: p.read_bytes() for p in files(dist_dir(fixture_tree))}
     import kg.build.export
 
     def explode(*a, **k):
@@ -131,7 +139,7 @@ def test_failed_export_leaves_the_previous_dist(fixture_tree, monkeypatch):
     monkeypatch.setattr(kg.build.export, "_json_ld", explode)
     with pytest.raises(OSError):
         build(fixture_tree)
-    assert {p.name: p.read_bytes() for p in dist_dir(fixture_tree).iterdir()} == before
+    assert {p.name: p.read_bytes() for p in files(dist_dir(fixture_tree))} == before
     leftovers = [p.name for p in fixture_tree.iterdir() if p.name.startswith(".dist.tmp")]
     assert leftovers == []
 

@@ -205,3 +205,8 @@ def test_every_thing_of_the_class_is_in_its_view(views, real_dist, view, cls):
         rows = engine.query("SELECT ?a ?x WHERE { ?a pd:party ?x }", prefixes=PREFIXES).rows
         expected = {(short(r["x"]), short(r["a"])) for r in rows}
         assert {(n["id"], a["id"]) for n in views[view]["@graph"] for a in n.get("agreements", [])} == expected
+
+
+def test_the_build_writes_each_view_framed_from_its_own_quads(real_dist):
+    quads = list(ox.parse(path=real_dist / "paradiplomacy.nq", format=ox.RdfFormat.N_QUADS))
+    assert {v: (real_dist / "framed" / f"{v}.json").read_bytes() for v in VIEWS} == framed_json(quads)

@@ -30,9 +30,13 @@ def vocab():
 
 @pytest.fixture(scope="module")
 def existing():
+    """The graph's sources before any web page was imported: the fixture is a slice of the
+    Beritajakarta.id workbook, so the files kg import made of data/workbooks/ are left out."""
+    coded = {p.name for p in (REPO / "data" / "workbooks").iterdir()}
     out = []
     for f in sorted((REPO / "data").glob("*.trig")):
-        out.extend(parse_trig(f, root=REPO))
+        if f.stem not in coded:                 # the files imported from data/workbooks/ are left out
+            out.extend(parse_trig(f, root=REPO))
     return out
 
 

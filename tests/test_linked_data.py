@@ -187,10 +187,40 @@ def test_ontology_as_turtle_and_as_documentation(client, server):
     assert 'id="SubStateActor"' in html and "aktor sub-negara" in html
     assert "A government below the level of the sovereign state" in html
     assert 'id="quote"' in html and "kutipan" in html
-    assert re.search(r'<th>rdfs:subClassOf</th><td><a href="/ontology#SubStateActor"[^>]*>sub-state actor</a>', html)
+    assert re.search(r'<th>Superclasses</th><td><a href="/ontology#SubStateActor"[^>]*>sub-state actor</a>', html)
     for fmt, accept in (("nt", "application/n-triples"), ("json-ld", "application/ld+json")):
         g = Graph().parse(data=client.get("/ontology", headers={"Accept": accept}).content, format=fmt)
         assert (URIRef(BASE + "ontology#SubStateActor"), None, None) in g
+
+
+def test_ontology_documentation_has_contents_axioms_cross_references_examples_and_trees(client, server):
+    """pyLODE's level: a table of contents; every OWL RL classification axiom of the ontology (read here
+    from dist/ontology.ttl and rendered by kg.explain.render_class), each on its class; where a class is
+    a domain or range; examples from the data; the SKOS schemes as trees."""
+    from rdflib import BNode
+    from rdflib.namespace import RDFS
+
+    from kg.explain import render_class
+
+    html = client.get("/ontology", headers={"Accept": "text/html"}).text
+    toc = html.split('<nav class="toc" id="toc"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="#ConflictualRelation"' in toc and 'href="#inState"' in toc and 'href="#classification-axioms"' in toc
+    onto = Graph().parse(server.config.dist / "ontology.ttl", format="turtle")
+    axioms = [f"{render_class(onto, x)} ⊑ {render_class(onto, c)}" for x, c in onto.subject_objects(RDFS.subClassOf)
+              if isinstance(x, BNode)]
+    assert "CentreRegionRelation ⊓ ∃hasEvidence.ConflictIndicator ⊑ ConflictualRelation" in axioms
+    listed = html.split('id="classification-axioms"', 1)[1].split("</section>", 1)[0]
+    for axiom in axioms:
+        assert str(escape(axiom)) in listed, axiom
+    entry = html.split('id="ConflictualRelation"', 1)[1].split("</section>", 1)[0]
+    assert "Axioms: <code class=\"axiom\">CentreRegionRelation ⊓ ∃hasEvidence.ConflictIndicator ⊑ ConflictualRelation" in entry
+    assert 'href="/id/relation-catalonia-spain"' in entry      # an example from the data
+    state = html.split('id="SovereignState"', 1)[1].split("</section>", 1)[0]
+    range_row = state.split("<th>In the range of</th>", 1)[1].split("</tr>", 1)[0]
+    assert 'href="/ontology#inState"' in range_row
+    schemes = html.split('id="concept-schemes"', 1)[1]
+    stagnant = schemes.split('href="/vocab/status-stagnant"', 1)[1].split("</ul>", 1)[0]
+    assert 'href="/vocab/status-expired"' in stagnant
 
 
 def test_dumps_match_the_void_description(client, server):

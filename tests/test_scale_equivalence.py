@@ -105,3 +105,39 @@ def test_compiled_rules_leave_no_blank_node_stand_in():
     added, errors = rl_closure(onto, data)
     assert not errors
     assert not [t for t in added if any("urn:x-kg-bnode:" in str(x) for x in t)]
+
+
+@pytest.mark.parametrize("which", ["seed", "10x"])
+def test_shacl_findings_and_report_are_pyshacls(which, request):
+    """The SPARQL constraints run once on pyoxigraph (`kg.build.shacl`): the same findings, and the
+    same report once canonicalised (the bytes of dist/validation-report.ttl), as pySHACL alone."""
+    from kg.build.export import _canonical_turtle
+    from kg.build.shacl import validate_shapes
+
+    root = request.getfixturevalue("seed_tree" if which == "seed" else "tree_10x")
+    src = load_tree(root)
+    reference = validate_shapes(src.ontology, src.data, src.shapes, native_sparql=False)
+    fast = validate_shapes(src.ontology, src.data, src.shapes)
+    assert reference.findings, "no finding on either side: nothing was compared"
+    assert any(f.constraint == "sh:SPARQLConstraintComponent" for f in reference.findings)
+    assert (fast.conforms, fast.findings) == (reference.conforms, reference.findings)
+    assert _canonical_turtle(fast.report) == _canonical_turtle(reference.report)
+
+
+def test_a_sparql_violation_found_once_over_the_graph_is_pyshacls():
+    """A Violation from a SPARQL constraint (an end before its start) makes the data non-conforming,
+    with the same finding and message as pySHACL's."""
+    from kg.build.export import _canonical_turtle
+    from kg.build.shacl import validate_shapes
+
+    src = load_tree(Path(__file__).resolve().parent.parent)
+    data = Graph().parse(data="""@prefix pd: <https://w3id.org/paradiplomacy/ontology#> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <https://w3id.org/paradiplomacy/id/x> pd:startDate "2005-02-24"^^xsd:date ; pd:endDate "2004"^^xsd:gYear .""",
+                         format="turtle")
+    reference = validate_shapes(src.ontology, data, src.shapes, native_sparql=False)
+    fast = validate_shapes(src.ontology, data, src.shapes)
+    assert not reference.conforms
+    assert [f.shape for f in reference.violations] == ["pds:EndNotBeforeStartShape"]
+    assert (fast.conforms, fast.findings) == (reference.conforms, reference.findings)
+    assert _canonical_turtle(fast.report) == _canonical_turtle(reference.report)

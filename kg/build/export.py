@@ -18,6 +18,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from kg.build.canonical import CanonicalDataset, bind_prefixes
+from kg.build.framed import write_framed
 from kg.namespaces import (BASE, DCAT, DCTERMS, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_PROVENANCE, PD,
                            PREFIXES, VOID)
 from kg.terms import from_oxigraph, oxigraph_quads, to_oxigraph
@@ -35,7 +36,7 @@ FORMATS: dict[str, tuple[str, str, bool]] = {
     "trig": (f"{DATASET_FILE}.trig", "application/trig", True),
     "ttl": (f"{DATASET_FILE}.ttl", "text/turtle", False),
     "nt": (f"{DATASET_FILE}.nt", "application/n-triples", False),
-    "jsonld": (f"{DATASET_FILE}.jsonld", "application/ld+json", False),
+    "jsonld": (f"{DATASET_FILE}.jsonld", "application/ld+json", True),
     "rdf": (f"{DATASET_FILE}.rdf", "application/rdf+xml", False),
 }
 OTHER_FILES = {
@@ -89,9 +90,10 @@ def json_ld_context(ontology: Graph) -> dict:
 
 
 def _json_ld(cds: "CanonicalDataset", context: dict) -> bytes:
-    """Compacted JSON-LD of the union graph, written directly from the sorted triples.
+    """Compacted JSON-LD of the dataset, written directly from the sorted quads: one graph object
+    a named graph (`{"@id": <graph>, "@graph": [...]}`), as the TriG and N-Quads keep them.
 
-    The shape is simple (one flat node object per subject, no nesting), so compaction against our
+    The shape is simple (one flat node object per subject and graph, no nesting), so compaction against our
     own context is a few rules: a property uses its term when the term's type coercion fits the
     value, else its prefixed name; `rdf:type` becomes `@type`. Five times faster than rdflib's
     general JSON-LD serialiser, and the output is sorted, so it is reproducible. The export tests
@@ -117,13 +119,9 @@ def _json_ld(cds: "CanonicalDataset", context: dict) -> bytes:
     def node_ref(t) -> str:
         return f"_:{t}" if isinstance(t, BNode) else compact(str(t))
 
-    nodes: dict[str, dict[str, list]] = {}
-    seen = set()
-    for s, p, o, _g in cds.quads:
-        if (s, p, o) in seen:
-            continue
-        seen.add((s, p, o))
-        node = nodes.setdefault(node_ref(s), {})
+    graphs: dict[str, dict[str, dict[str, list]]] = {}
+    for s, p, o, g in cds.quads:
+        node = graphs.setdefault(str(g), {}).setdefault(node_ref(s), {})
         if p == RDF.type and not isinstance(o, Literal):
             node.setdefault("@type", []).append(compact(str(o), vocab=True) if not isinstance(o, BNode) else f"_:{o}")
             continue
@@ -150,14 +148,18 @@ def _json_ld(cds: "CanonicalDataset", context: dict) -> bytes:
                 key = term[0] if term and term[1] is None else compact(str(p))
                 value = {"@id": ref}
         node.setdefault(key, []).append(value)
-    graph = []
-    for node_id in sorted(nodes):
-        obj: dict[str, object] = {"@id": node_id}
-        for key in sorted(nodes[node_id]):
-            vals = sorted(nodes[node_id][key], key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-            obj[key] = vals[0] if len(vals) == 1 else vals
-        graph.append(obj)
-    doc = {"@context": ctx, "@graph": graph}
+    named = []
+    for gname, _local in _GRAPHS:  # each named graph as a graph object, in the TriG's order
+        nodes = graphs.get(str(gname), {})
+        graph = []
+        for node_id in sorted(nodes):
+            obj: dict[str, object] = {"@id": node_id}
+            for key in sorted(nodes[node_id]):
+                vals = sorted(nodes[node_id][key], key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+                obj[key] = vals[0] if len(vals) == 1 else vals
+            graph.append(obj)
+        named.append({"@id": compact(str(gname)), "@graph": graph})
+    doc = {"@context": ctx, "@graph": named}
     return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -196,7 +198,10 @@ def void_graph(cds: CanonicalDataset, version: str, sizes: dict[str, int]) -> Gr
     union = cds.triples()
     subjects = {t[0] for t in union}
     g.add((ds, VOID.triples, Literal(len(union))))
-    g.add((ds, VOID.entities, Literal(len({s for s in subjects if isinstance(s, URIRef)}))))
+    # VoID's entities are the resources whose IRI starts with void:uriSpace (VoID 4.6)
+    g.add((ds, VOID.entities, Literal(len({s for s in subjects if isinstance(s, URIRef)
+                                           and str(s).startswith(PREFIXES["pdi"])}))))
+    g.add((ds, VOID.sparqlEndpoint, URIRef(BASE + "sparql")))
     g.add((ds, VOID.distinctSubjects, Literal(len(subjects))))
     g.add((ds, VOID.properties, Literal(len({t[1] for t in union}))))
     for gname, local in _GRAPHS:
@@ -276,6 +281,7 @@ def write_all(out: Path, cds: CanonicalDataset, ontology_graph: Graph, report: G
     context = json_ld_context(ontology_graph)
     put("context.jsonld", (json.dumps(context, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     put(FORMATS["jsonld"][0], _json_ld(cds, context))
+    sizes.update(write_framed(out, cds.ox_quads))  # framed/<view>.json: plain-JSON views (kg.build.framed)
     # pyoxigraph writes the triples in the order given (sorted), so the file is reproducible;
     # rdflib's RDF/XML writers follow hash order and are not
     put(FORMATS["rdf"][0], _sorted_xmlns(ox.serialize(_ox_triples(cds), format=ox.RdfFormat.RDF_XML,

@@ -200,13 +200,9 @@ def readable_context(nodes: list[dict], properties: Iterable[str] = ()) -> dict:
             ctx[word] = {"@id": iri, "@container": container}
         else:
             ctx[word] = {"@id": iri, "@container": "@set"}
-    # class names by their local name too, so that `type` reads ["Agreement", "CooperationAgreement"]
-    classes = sorted({t for n in nodes for t in n.get("@type", []) if t.startswith(_OWN)})
-    for iri in classes:
-        word = _local(iri)
-        if word not in taken:
-            taken.add(word)
-            ctx[word] = iri
+    # the project's classes by their local name (`type` reads ["Agreement", "CooperationAgreement"]);
+    # @vocab rather than a term each, for PyLD compacts every IRI against every term
+    ctx["@vocab"] = _OWN[0]
     return ctx
 
 
@@ -221,6 +217,9 @@ def frame(nodes: list[dict], frame_doc: dict, context: dict) -> dict:
     own = own if isinstance(own, list) else [own]
     own, nodes = _forward_reverse_terms(own, nodes)
     full_frame = _language_keys_as_iris(frame_doc, context)
+    if isinstance(frame_doc.get("@type"), str):
+        nodes = _within_reach(nodes, frame_doc["@type"], _depth(frame_doc))
+        context = _only_used(context, nodes)
     full_frame["@context"] = [context, *own]
     if "inferred" in full_frame:
         # the block is embedded, each value in it a reference: an implicit child frame would inherit
@@ -237,6 +236,43 @@ def frame(nodes: list[dict], frame_doc: dict, context: dict) -> dict:
             raise refusal from None
         raise InputError(f"the frame cannot be applied: {exc.args[0] if exc.args else exc}") from None
     return out
+
+
+def _depth(frame_doc) -> int:
+    """How deep a frame nests (its embeds can reach no further)."""
+    subs = [v for k, v in frame_doc.items() if not k.startswith("@") and isinstance(v, dict)] \
+        if isinstance(frame_doc, dict) else []
+    return 1 + max((_depth(v) for v in subs), default=0)
+
+
+def _only_used(context: dict, nodes: list[dict]) -> dict:
+    """The context without the terms of properties none of `nodes` has (PyLD's compaction tries
+    every term for every IRI): the words stay those of the whole dataset's context."""
+    used = {k for n in nodes for k in n} | {k for n in nodes for b in n.get(INFERRED, []) for k in b}
+    return {t: d for t, d in context.items()
+            if not (isinstance(d, dict) and d.get("@id") not in used and not d["@id"].startswith("@")
+                    and d["@id"] not in (INFERRED, INFERRED_TYPE))}
+
+
+def _within_reach(nodes: list[dict], cls: str, depth: int) -> list[dict]:
+    """The nodes of class `cls` and those they reach in `depth` links: all a frame of that depth can
+    embed. PyLD expands and indexes its whole input for each frame, so a smaller input is faster."""
+    by_id = {n["@id"]: n for n in nodes}
+    reached = {n["@id"] for n in nodes if cls in n.get("@type", [])}
+    frontier = set(reached)
+    for _ in range(depth):
+        following = set()
+        for i in frontier:
+            for key, vals in by_id[i].items():
+                if key.startswith("@"):
+                    continue
+                for v in vals:
+                    for ref in ([v] if key != INFERRED else [x for vs in v.values() for x in vs]):
+                        if isinstance(ref, dict) and ref.get("@id") in by_id and ref["@id"] not in reached:
+                            following.add(ref["@id"])
+        reached |= following
+        frontier = following
+    return [n for n in nodes if n["@id"] in reached]
 
 
 def _language_keys_as_iris(frame_doc, context: dict):

@@ -36,8 +36,6 @@ def register(sub) -> None:
 def run(args) -> int:
     from kg.casebook import import_workbook
     from kg.errors import InputError
-    from kg.names import NameIndex
-    from kg.query import load_engine
 
     if not args.check and not args.output:
         raise InputError("say where to write the case (-o data/NAME.trig), or --check to write nothing")
@@ -45,8 +43,7 @@ def run(args) -> int:
     if out is not None and out.suffix != ".trig":
         raise InputError(f"{out}: the output is a TriG file: give a name ending in .trig (data/NAME.trig)")
     loc = dataset(args)
-    engine = load_engine("oxigraph", loc.ensure_built())
-    names = NameIndex.from_engine(engine)
+    names = _names(loc)
     result = import_workbook(Path(args.workbook), loc.root, names=names,
                              replaces=out if out is not None and out.exists() else None)
     text = result.trig()
@@ -66,3 +63,15 @@ def run(args) -> int:
     _atomic_bytes(out, text.encode("utf-8"))
     say(f"wrote {out}; next: kg validate")
     return 0
+
+
+def _names(loc):
+    """The graph's names (labels, alternative labels, ids) from the built dataset; without the name
+    resolver (kg.names), names are resolved by id and by the workbook's own labels only."""
+    try:
+        from kg.names import NameIndex
+    except ImportError:
+        return None
+    from kg.query import load_engine
+
+    return NameIndex.from_engine(load_engine("oxigraph", loc.ensure_built()))

@@ -16,6 +16,8 @@ Routes (all under one Starlette app, `create_app`):
               kg/serve/web/vendor/); `/prefixes.json` the prefixes it completes; `/search`, `/explain/ID`,
               `/id/`, `/vocab/`, `/entities.json`.                                      (kg.serve.workbench)
 
+- `/store`    the Graph Store Protocol: GET/HEAD always, PUT/POST/DELETE with updates on and the
+              token (kg.serve.graph_store)
 - `/health`   JSON: the workers alive, the dataset's generation, the walls up (200, or 503 when no
               worker is alive).
 
@@ -54,6 +56,7 @@ from kg.namespaces import PREFIXES
 from kg.query.catalogue import load_catalogue
 from kg.serve.cache import ResultCache
 from kg.serve.config import ServerConfig
+from kg.serve.graph_store import GraphStore
 from kg.serve.linked_data import LinkedData, Resources
 from kg.serve.pool import WorkerPool
 from kg.serve.protocol import HTTPProblem, SparqlEndpoint
@@ -95,6 +98,8 @@ def create_app(config: ServerConfig) -> Starlette:
         config, pool, ResultCache(config.cache_entries, config.cache_bytes), resources.named_graphs(),
         load_catalogue(config.root))
 
+    store = GraphStore(endpoint)
+
     @asynccontextmanager
     async def lifespan(app):
         await endpoint.pool.start()
@@ -118,6 +123,8 @@ def create_app(config: ServerConfig) -> Starlette:
         Route("/sparql", endpoint.sparql, methods=["GET", "POST", "HEAD"]),
         Route("/sparql/", endpoint.sparql, methods=["GET", "POST", "HEAD"]),
         Route("/update", endpoint.update_endpoint, methods=["POST", "GET"]),
+        Route("/store", store.handle, methods=["GET", "HEAD", "PUT", "POST", "DELETE"]),
+        Route("/store/{path:path}", store.handle, methods=["GET", "HEAD", "PUT", "POST", "DELETE"]),
         Route("/queries", endpoint.queries_list, methods=read),
         Route("/queries/{name}", endpoint.canned_query, methods=read),
         Route("/dumps", linked.dumps, methods=read),
@@ -131,7 +138,7 @@ def create_app(config: ServerConfig) -> Starlette:
         Route("/{path:path}", linked.resource, methods=read),
     ]
     middleware = [Middleware(CORSMiddleware, allow_origins=config.cors_origins,
-                             allow_methods=["GET", "POST", "OPTIONS"],
+                             allow_methods=["GET", "POST", "OPTIONS", "PUT", "DELETE", "HEAD"],
                              allow_headers=["Content-Type", "Accept", "Authorization"],
                              expose_headers=["Content-Disposition"], max_age=3600)]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,

@@ -30,7 +30,7 @@ INDONESIAN = {
     "Concept schemes": "Skema konsep", "Axioms": "Aksioma", "Classification axioms": "Aksioma klasifikasi",
     "In the domain of": "Dalam domain", "In the range of": "Dalam jangkauan", "Subclasses": "Subkelas",
     "Superclasses": "Superkelas", "Examples": "Contoh", "Domain": "Domain", "Range": "Jangkauan",
-    "Inverse of": "Kebalikan dari", "Subproperty of": "Subproperti dari", "more": "lagi",
+    "Inverse of": "Kebalikan dari", "Subproperty of": "Subproperti dari", "Subproperties": "Subproperti", "Used in the axioms": "Dipakai dalam aksioma", "more": "lagi",
     "A timeline": "Lini masa", "Where": "Di mana", "Everything in the dataset, by kind": "Semua isi dataset, menurut jenis",
     "The concept schemes": "Skema konsep", "Downloads": "Unduhan", "Questions": "Pertanyaan",
     "the quote": "kutipan", "show the source": "tampilkan sumber", "kind": "jenis",

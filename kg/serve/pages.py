@@ -8,6 +8,7 @@ documentation never drifts from the data.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -239,34 +240,159 @@ def not_found_page(iri: str, suggestions: list[dict] | None = None, chrome: dict
     return render("not_found.html", title="Not found", iri=iri, suggestions=suggestions or [], **(chrome or {}))
 
 
-def _term_doc(res: "Resources", iri: str) -> dict:
+_ONTOLOGY_GRAPHS: dict[int, object] = {}
+CHARACTERISTICS = [OWL.FunctionalProperty, OWL.InverseFunctionalProperty, OWL.TransitiveProperty,
+                   OWL.SymmetricProperty, OWL.AsymmetricProperty, OWL.IrreflexiveProperty]
+EXAMPLES_SHOWN = 6
+
+
+def _ontology_graph(res: "Resources"):
+    """graph/ontology as an rdflib Graph (for kg.explain.render_class), made once per store."""
+    key = id(res.store)
+    if key not in _ONTOLOGY_GRAPHS:
+        from rdflib import Graph
+
+        from kg.terms import from_oxigraph
+
+        g = Graph()
+        for t in res.graph(str(GRAPH_ONTOLOGY)):
+            g.add((from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)))
+        _ONTOLOGY_GRAPHS.clear()
+        _ONTOLOGY_GRAPHS[key] = g
+    return _ONTOLOGY_GRAPHS[key]
+
+
+def _link(res: "Resources", iri: str, lang: str) -> dict:
+    return term(res, ox.NamedNode(iri), lang)
+
+
+def _examples(res: "Resources", cls: str, lang: str) -> tuple[list[dict], int]:
+    """Instances of a class in the data (asserted or inferred), the first few by name, and how many."""
+    data_graphs = (ox.NamedNode(str(GRAPH_DATA)), ox.NamedNode(BASE + "graph/inferred"))
+    found = sorted({q.subject.value for g in data_graphs for q in res.store.quads_for_pattern(
+        None, ox.NamedNode(RDF_TYPE), ox.NamedNode(cls), g) if isinstance(q.subject, ox.NamedNode)})
+    named = sorted(found, key=lambda i: label(res, i, lang).casefold())
+    return [_link(res, i, lang) for i in named[:EXAMPLES_SHOWN]], len(found)
+
+
+def _term_doc(res: "Resources", g, iri: str, kind: str, lang: str, index: dict) -> dict:
+    from rdflib import BNode, URIRef
+    from rdflib.collection import Collection
+    from rdflib.namespace import OWL as R_OWL, RDFS as R_RDFS
+
+    from kg.explain import render_class
+
     ls = labels(res, iri)
     local = iri[len(str(PD)):]
-    relations = []
-    for p in TERM_RELATIONS:
-        values = [o for o in res.objects(iri, str(p)) if not isinstance(o, ox.BlankNode)]
+    node = URIRef(iri)
+    doc = {"local": local, "kind": kind, "label": ls.get(lang) or ls.get("en") or local,
+           "other": ls.get("id" if lang == "en" else "en"),
+           "definitions": [text(d) for p in TERM_DEFINITIONS for d in res.objects(iri, str(p))
+                           if isinstance(d, ox.Literal) and d.language in (lang, "en", "")][:2],
+           "rows": [], "axioms": [], "used_in": [], "characteristics": [], "examples": [], "count": 0,
+           "triples": []}
+    rows = doc["rows"]
+    t = translator(lang)
+
+    def named(values) -> list[dict]:
+        return [_link(res, str(v), lang) for v in sorted(values, key=str) if isinstance(v, URIRef)]
+
+    if kind == "class":
+        axioms = [f"{render_class(g, x)} ⊑ {local}" for x in g.subjects(R_RDFS.subClassOf, node) if isinstance(x, BNode)]
+        axioms += [f"{local} ≡ {render_class(g, x)}" for x in g.objects(node, R_OWL.equivalentClass)]
+        doc["axioms"] = sorted(axioms)
+        doc["used_in"] = sorted({f"{left} ⊑ {right}" for left, words, right, sup in index["gci_text"]
+                                 if local in words and sup != node})
+        for name, values in ((t("Superclasses"), named(g.objects(node, R_RDFS.subClassOf))),
+                             (t("Subclasses"), named(x for x in g.subjects(R_RDFS.subClassOf, node))),
+                             (t("In the domain of"), named(index["domain"].get(iri, []))),
+                             (t("In the range of"), named(index["range"].get(iri, [])))):
+            if values:
+                rows.append((name, values))
+        doc["examples"], doc["count"] = _examples(res, iri, lang)
+    else:
+        for name, pred in ((t("Domain"), R_RDFS.domain), (t("Range"), R_RDFS.range),
+                           (t("Subproperty of"), R_RDFS.subPropertyOf), (t("Inverse of"), R_OWL.inverseOf)):
+            values = named(g.objects(node, pred))
+            if values:
+                rows.append((name, values))
+        subs = named(g.subjects(R_RDFS.subPropertyOf, node))
+        if subs:
+            rows.append((t("Subproperties"), subs))
+        doc["characteristics"] = [c.rsplit("#", 1)[-1].replace("Property", "") for c in CHARACTERISTICS
+                                  if (node, URIRef(str(RDF.type)), URIRef(str(c))) in g]
+        doc["axioms"] = [" ∘ ".join(str(m).rsplit("#", 1)[-1] for m in Collection(g, chain)) + f" ⊑ {local}"
+                         for chain in g.objects(node, R_OWL.propertyChainAxiom)]
+        doc["used_in"] = []
+        examples = []
+        for q in res.store.quads_for_pattern(None, ox.NamedNode(iri), None, ox.NamedNode(str(GRAPH_DATA))):
+            if isinstance(q.subject, ox.NamedNode):
+                examples.append((_link(res, q.subject.value, lang), term(res, q.object, lang)))
+            if len(examples) >= 3:
+                break
+        doc["triples"] = examples
+    for name, p in (("skos:closeMatch", SKOS.closeMatch), ("skos:exactMatch", SKOS.exactMatch)):
+        values = [term(res, o, lang) for o in res.objects(iri, str(p)) if isinstance(o, ox.NamedNode)]
         if values:
-            relations.append((short(str(p), brackets=False), [term(res, v) for v in values]))
-    return {"local": local, "label_en": ls.get("en", local), "label_id": ls.get("id"),
-            "definitions": [text(d) for p in TERM_DEFINITIONS for d in res.objects(iri, str(p))
-                            if isinstance(d, ox.Literal)],
-            "relations": relations}
+            rows.append((name, values))
+    return doc
+
+
+_ONTOLOGY_PAGES: dict[tuple, str] = {}
 
 
 def ontology_page(res: "Resources", chrome: dict | None = None) -> str:
+    """The ontology page, kept once made for a store and language (it reads only the dataset, which
+    changes only through an update, and an update changes the store's size or is of the data only)."""
+    chrome = chrome or {"lang": "en", "t": translator("en"), "path": "/ontology"}
+    key = (id(res.store), len(res.store), chrome["lang"])
+    if key not in _ONTOLOGY_PAGES:
+        if len(_ONTOLOGY_PAGES) > 4:
+            _ONTOLOGY_PAGES.clear()
+        _ONTOLOGY_PAGES[key] = _ontology_page(res, chrome)
+    return _ONTOLOGY_PAGES[key]
+
+
+def _ontology_page(res: "Resources", chrome: dict) -> str:
+    """The ontology's documentation (pyLODE's content): a table of contents, the classification axioms
+    first, each class with its axioms, super- and subclasses, where it is a domain or range and
+    examples from the data; each property with its domain, range and chains; the SKOS schemes as trees."""
+    from rdflib import BNode, URIRef
+    from rdflib.namespace import RDFS as R_RDFS
+
+    from kg.explain import render_class
+
+    lang = chrome["lang"]
+    t = chrome["t"]
+    g = _ontology_graph(res)
     onto = str(ONTOLOGY_IRI)
     ls = labels(res, onto)
+    index = {"domain": {}, "range": {}, "gci": []}
+    for p, o in g.subject_objects(R_RDFS.domain):
+        index["domain"].setdefault(str(o), []).append(p)
+    for p, o in g.subject_objects(R_RDFS.range):
+        index["range"].setdefault(str(o), []).append(p)
+    index["gci"] = [(x, sup) for x, sup in g.subject_objects(R_RDFS.subClassOf) if isinstance(x, BNode)]
+    index["gci_text"] = [(left, set(re.split(r"[^\w-]+", left)), render_class(g, sup), sup)
+                         for x, sup in index["gci"] for left in [render_class(g, x)]]
+    classification = sorted(({"axiom": f"{render_class(g, x)} ⊑ {render_class(g, sup)}",
+                              "target": str(sup)[len(str(PD)):] if isinstance(sup, URIRef) else ""}
+                             for x, sup in index["gci"]), key=lambda a: (a["target"], a["axiom"]))
     sections = []
     for title, cls in ONTOLOGY_SECTIONS:
-        iris = [t for t in res.subjects_of_type(str(cls), str(GRAPH_ONTOLOGY)) if t.startswith(str(PD))]
+        iris = [i for i in res.subjects_of_type(str(cls), str(GRAPH_ONTOLOGY)) if i.startswith(str(PD))]
         if iris:
-            sections.append({"title": title, "terms": [_term_doc(res, t) for t in iris]})
+            kind = "class" if cls == OWL.Class else "property"
+            terms = [_term_doc(res, g, i, kind, lang, index) for i in iris]
+            sections.append({"id": title.lower().replace(" ", "-"), "title": t(title),
+                             "terms": sorted(terms, key=lambda d: d["label"].casefold())})
     return render(
-        "ontology.html", title="Ontology", iri=onto, formats=ONTOLOGY_FORMATS,
-        heading=ls.get("en", "Paradiplomacy ontology"), subtitle=ls.get("id"),
-        meta=[(term(res, ox.NamedNode(str(p))), term(res, o)) for p in ONTOLOGY_META
+        "ontology.html", title=t("ontology"), iri=onto, formats=ONTOLOGY_FORMATS,
+        heading=ls.get(lang, ls.get("en", "Paradiplomacy ontology")), subtitle=ls.get("id" if lang == "en" else "en"),
+        meta=[(term(res, ox.NamedNode(str(p)), lang), term(res, o, lang)) for p in ONTOLOGY_META
               for o in res.objects(onto, str(p))],
-        sections=sections, **(chrome or {}))
+        classification=classification, sections=sections, schemes=concept_trees(res, lang),
+        **{**chrome, "path": "/ontology"})
 
 
 def queries_page(catalogue: dict[str, CannedQuery]) -> str:

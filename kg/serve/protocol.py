@@ -397,6 +397,10 @@ class SparqlEndpoint:
             raise HTTPProblem(400, message)
         if kind == "unsafe":
             raise HTTPProblem(403, message)
+        if kind == "notfound":
+            raise HTTPProblem(404, message)
+        if kind == "media":
+            raise HTTPProblem(415, message)
         if kind == "memory":
             raise HTTPProblem(413, f"{message}; narrow the query")
         if kind == "limit":
@@ -405,15 +409,26 @@ class SparqlEndpoint:
             raise self._time_limit_problem()
         raise HTTPProblem(500, message)
 
-    async def run_update(self, request: Request, text: str, params: dict[str, list[str]]) -> Response:
+    def authorize_update(self, request: Request) -> None:
+        """403 unless updates are on and the request carries the server's bearer token."""
         if not self.config.allow_updates:
             raise HTTPProblem(403, "this server is read-only: updates are refused. Start it with "
-                                   "`kg serve --allow-updates --token T` to accept them.")
+                                   "`kg serve --allow-updates` and a token (KG_SERVE_TOKEN or --token-file) "
+                                   "to accept them.")
         auth = request.headers.get("authorization", "")
         given = auth[7:].strip() if auth[:7].lower() == "bearer " else ""
         if not (self.config.token and given and hmac.compare_digest(given.encode(), self.config.token.encode())):
             raise HTTPProblem(403, "updates need the header 'Authorization: Bearer <token>' with the token "
                                    "the server was started with")
+
+    async def changed(self, request: Request) -> None:
+        """After a change of the store: no cached answer survives, FROM may name the new graphs."""
+        self.cache.clear()
+        reply = await self._call(request, {"op": "graphs"})
+        self.graphs = set(reply[3]) | {str(g) for g in DATASET_GRAPHS}
+
+    async def run_update(self, request: Request, text: str, params: dict[str, list[str]]) -> Response:
+        self.authorize_update(request)
         if "query" in params and "update" in params:
             raise HTTPProblem(400, "the request has both 'query' and 'update'")
         if not text.strip():

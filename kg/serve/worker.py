@@ -223,6 +223,71 @@ def run_update(engine: OxigraphEngine, req: dict) -> tuple:
     return ("ok", "update", "text/plain; charset=utf-8", b"update done\n", 0)
 
 
+GSP_FORMATS = {"text/turtle": ox.RdfFormat.TURTLE, "application/x-turtle": ox.RdfFormat.TURTLE,
+               "application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
+               "application/rdf+xml": ox.RdfFormat.RDF_XML, "application/ld+json": ox.RdfFormat.JSON_LD,
+               "text/n3": ox.RdfFormat.N3}
+
+
+def run_graph_store(engine: OxigraphEngine, req: dict) -> tuple:
+    """The Graph Store Protocol on one graph (`req["graph"]`, None for the default graph): get, put,
+    post (`req["parts"]`: (media type, bytes) pairs, parsed here), delete. The store holds named
+    graphs that may be empty (`add_graph`), so a PUT of nothing still creates the graph."""
+    store = engine.store
+    iri = req.get("graph")
+    graph = ox.NamedNode(iri) if iri else ox.DefaultGraph()
+
+    def exists() -> bool:
+        if iri:
+            return store.contains_named_graph(graph)
+        return next(iter(store.quads_for_pattern(None, None, None, graph)), None) is not None
+
+    action = req["action"]
+    if action == "get":
+        if iri and not exists():
+            return ("error", "notfound", f"no graph <{iri}> in this store")
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, graph)]
+        if len(triples) > req["max_rows"]:
+            return ("error", "limit", f"the graph holds more than {req['max_rows']} triples (the result-size limit)")
+        body, media_type = write_graph(triples, req["graph_format"], req.get("prefixes"))
+        if req.get("max_bytes") and len(body) > req["max_bytes"]:
+            return ("error", "limit", f"the graph is {len(body)} bytes, more than this server's limit of "
+                                      f"{req['max_bytes']} bytes (--max-answer-bytes)")
+        return ("ok", "rdf", media_type, body, len(triples))
+    if action == "delete":
+        if not exists():
+            return ("error", "notfound", f"no graph <{iri}> in this store" if iri else "the default graph is empty")
+        if iri:
+            store.remove_graph(graph)
+        else:
+            store.clear_graph(graph)
+        store.flush()
+        return ("ok", "deleted", "", b"", 0)
+    quads = []
+    for media, data in req["parts"]:
+        fmt = GSP_FORMATS.get(media)
+        if fmt is None:
+            return ("error", "media", f"Content-Type {media} is not read here; send one of {', '.join(GSP_FORMATS)}")
+        try:
+            for t in ox.parse(data, format=fmt, base_iri=req.get("base_iri"), without_named_graphs=True,
+                              rename_blank_nodes=True):
+                quads.append(ox.Quad(t.subject, t.predicate, t.object, graph))
+        except (SyntaxError, ValueError) as exc:
+            return ("error", "syntax", f"the {media} body cannot be read: {exc}")
+    existed = exists()
+    if action == "put":
+        if iri:
+            if existed:
+                store.remove_graph(graph)
+        else:
+            store.clear_graph(graph)
+    if iri:
+        store.add_graph(graph)
+    store.extend(quads)
+    store.flush()
+    return ("ok", "existed" if existed else "created", "", b"", len(quads))
+
+
 def named_graphs(engine: OxigraphEngine) -> tuple:
     return ("ok", "graphs", "", [g.value for g in engine.store.named_graphs() if isinstance(g, ox.NamedNode)], 0)
 
@@ -241,7 +306,8 @@ def worker_main(conn: MessageSocket, source: dict) -> None:
     memory = (f"limited to {watchdog.limit // 2**20} MB" if watchdog.active and watchdog.limit > 0
               else "not limited")
     conn.send(("ready", {"network": network, "memory": memory, "pid": os.getpid()}))
-    operations = {"query": run_query, "update": run_update, "graphs": lambda e, _req: named_graphs(e)}
+    operations = {"query": run_query, "update": run_update, "graph_store": run_graph_store,
+                  "graphs": lambda e, _req: named_graphs(e)}
     while True:
         try:
             req = conn.recv()

@@ -112,8 +112,13 @@ function cell(term) {
   if (term.type === "uri") {
     const short = KG.shortIri(term.value);
     const a = el("a", { href: KG.localHref(term.value), title: term.value }, KG.name(term.value));
-    if (KG.entities[term.value] && short !== term.value) return el("span", {}, a, " ", el("span", { class: "id" }, short));
-    return a;
+    const e = KG.entities[term.value];
+    if (!e || short === term.value) return a;
+    const out = el("span", {}, a, " ", el("span", { class: "id" }, short));
+    if (e.kind === "CentreRegionRelation") {  // why it is cooperative or conflictual: its explain page
+      out.append(" ", el("a", { href: "/explain/" + term.value.slice(term.value.lastIndexOf("/") + 1), class: "why" }, KG.t("Why?")));
+    }
+    return out;
   }
   const span = el("span", {}, term.value);
   if (term["xml:lang"]) span.setAttribute("lang", term["xml:lang"]);
@@ -354,8 +359,9 @@ KG.timeline = function timeline(result, holder) {
     layer.unshift({ data: { values: spans }, mark: { type: "rule", strokeWidth: 3, opacity: 0.5 },
       encoding: { x: { field: "from", type: "temporal" }, x2: { field: "to" }, y: { field: "thing", type: "nominal" } } });
   }
-  const spec = { $schema: "https://vega.github.io/schema/vega-lite/v6.json", width: 440,
-                 height: { step: 22 }, autosize: { type: "pad" }, layer };
+  const spec = { $schema: "https://vega.github.io/schema/vega-lite/v6.json", width: 480,
+                 height: { step: 22 }, autosize: { type: "pad" }, layer,
+                 config: { legend: { orient: "bottom", columns: 3, labelLimit: 260 } } };
   holder.append(el("p", { class: "help", id: "timeline-caption" },
                    dates.join(", ") + " " + KG.t("of") + " " + (what || "")));
   return embed(holder, spec, "results-timeline");
