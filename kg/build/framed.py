@@ -213,9 +213,9 @@ def frame(nodes: list[dict], frame_doc: dict, context: dict) -> dict:
     or a list of dicts, never a URL) is applied after `context`. Remote documents are refused."""
     from pyld import jsonld
 
-    own = frame_doc.get("@context", [])
-    own = own if isinstance(own, list) else [own]
-    own, nodes = _forward_reverse_terms(own, nodes)
+    declared = frame_doc.get("@context", [])
+    declared = declared if isinstance(declared, list) else [declared]
+    own, nodes = _forward_reverse_terms(declared, nodes)
     full_frame = _language_keys_as_iris(frame_doc, context)
     if isinstance(frame_doc.get("@type"), str):
         nodes = _within_reach(nodes, frame_doc["@type"], _depth(frame_doc))
@@ -235,6 +235,9 @@ def frame(nodes: list[dict], frame_doc: dict, context: dict) -> dict:
         if refusal is not None:
             raise refusal from None
         raise InputError(f"the frame cannot be applied: {exc.args[0] if exc.args else exc}") from None
+    # the frame's own terms as it declares them (`@reverse`), so that the document read as JSON-LD
+    # means the dataset's triples, not the forward links the framing went through
+    out["@context"] = [context, *declared]
     return out
 
 
