@@ -157,3 +157,10 @@ def test_endpoint_update_syntax_error_is_diagnosed_too(real_dist):
                    headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer s3cret"})
     assert r.status_code == 400
     assert "SPARQL update syntax error at line" in r.text and "never closed" in r.text
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_operator_without_its_right_operand(engine):
+    message = _error(engine, 'SELECT ?a WHERE { ?a pd:date ?d FILTER(?d > ) }')
+    assert message.startswith("SPARQL syntax error at line 1, column 45: found ')'; expected an expression")
+    assert "'>' has nothing" in message
