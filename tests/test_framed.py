@@ -210,3 +210,21 @@ def test_every_thing_of_the_class_is_in_its_view(views, real_dist, view, cls):
 def test_the_build_writes_each_view_framed_from_its_own_quads(real_dist):
     quads = list(ox.parse(path=real_dist / "paradiplomacy.nq", format=ox.RdfFormat.N_QUADS))
     assert {v: (real_dist / "framed" / f"{v}.json").read_bytes() for v in VIEWS} == framed_json(quads)
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_views_read_as_json_ld_state_only_the_datasets_links(real_dist, views, view):
+    """Parsed as JSON-LD, every link between two things a view states (its reverse keys such as
+    `events` included) is a triple of the dataset: the framing invents no relation."""
+    dataset = {(q.subject.value, q.predicate.value, q.object.value)
+               for q in ox.parse(path=real_dist / "paradiplomacy.nq", format=ox.RdfFormat.N_QUADS)
+               if isinstance(q.object, ox.NamedNode)}
+    parsed = [t for t in ox.parse(json.dumps(views[view]).encode("utf-8"), format=ox.RdfFormat.JSON_LD)
+              if isinstance(t.object, ox.NamedNode) and isinstance(t.subject, ox.NamedNode)
+              and "/framed#" not in t.predicate.value]
+    assert parsed
+    missing = [t for t in parsed if (t.subject.value, t.predicate.value, t.object.value) not in dataset]
+    assert missing == []
+    # the reverse keys mean the dataset's own properties: `events` is pd:ofAgreement read backwards
+    reverse = {"agreements": "ofAgreement", "actors": "party", "relations": "classifies"}[view]
+    assert any(t.predicate.value.endswith("#" + reverse) for t in parsed)

@@ -154,3 +154,13 @@ def test_lecours_cases_named_where_the_abstract_names_them_and_only_there(citati
 def test_works_without_a_copy_are_said_to_be_unread(citation_rows):
     criekemans = {r["verdict"].value for r in citation_rows if str(r["work"]).endswith("work-criekemans-2008")}
     assert criekemans == {"no copy of the work read"}
+
+
+def test_yogyakarta_city_three_of_the_seven_the_page_counts(comparison):
+    """Harianjogja.com (2014): 'tujuh kota dari enam negara, yakni Kota Ganbuk Gu Korea, Kota Hue
+    Vietnam, Kota Baalbek Libanon,' -- the copy read stops there: three coded, the total kept as 7."""
+    quote = _quote("yogyakarta-city-sister-cities", "passage-harianjogja-2014-jogja-sister-cities-01")
+    assert "tujuh kota" in quote and all(n in quote for n in ("Ganbuk Gu", "Hue", "Baalbek"))
+    (row,) = [r for r in comparison if r["actor"] == PDI["yogyakarta-city"]
+              and str(r["source"]).endswith("web-harianjogja-2014-jogja-sister-cities")]
+    assert (int(row["agreements"]), int(row["statedTotal"])) == (3, 7)

@@ -146,3 +146,21 @@ def test_endpoint_syntax_error_is_400_with_the_diagnosis(endpoint):
     assert "pdi:" in r.text and "\\u{" not in r.text
     r = endpoint.get("/sparql", params={"query": UNCLOSED})
     assert r.status_code == 400 and "expected '}'" in r.text and "never closed" in r.text
+
+
+def test_endpoint_update_syntax_error_is_diagnosed_too(real_dist):
+    from tests.server_support import LiveServer, config_for
+
+    with LiveServer(config_for(real_dist, allow_updates=True, token="s3cret")) as s, \
+            httpx.Client(base_url=s.url, timeout=30) as c:
+        r = c.post("/update", content="INSERT DATA {\n  <http://example.org/a> <http://example.org/b> 1\n",
+                   headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer s3cret"})
+    assert r.status_code == 400
+    assert "SPARQL update syntax error at line" in r.text and "never closed" in r.text
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_operator_without_its_right_operand(engine):
+    message = _error(engine, 'SELECT ?a WHERE { ?a pd:date ?d FILTER(?d > ) }')
+    assert message.startswith("SPARQL syntax error at line 1, column 45: found ')'; expected an expression")
+    assert "'>' has nothing" in message

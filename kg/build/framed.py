@@ -14,7 +14,11 @@ with PyLD over the asserted and inferred graphs. In every view:
 - what the reasoner added is told apart: `inferredType` lists the types it derived (they are also
   in `type`, so a reader filtering on a class finds them), and `inferred` holds every other value
   it derived (also present on the thing itself), so `"inferred" in node` answers "was any of this
-  derived?".
+  derived?";
+- a frame may embed things that point at the framed one, under a `@reverse` word of its own
+  context (an agreement's `events`, an actor's `agreements` and `relations`, a relation's
+  `classifications`); the output keeps that context, so read as JSON-LD it states the dataset's
+  triples.
 
 No document is ever fetched: PyLD's document loader is replaced by one that refuses, so a frame
 naming a remote `@context` fails with an `InputError` before any connection is made. Output is
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from pathlib import Path
 from typing import Iterable
 
 import pyoxigraph as ox
@@ -155,12 +160,11 @@ def _prefix_of(iri: str) -> str | None:
     return best
 
 
-def readable_context(nodes: list[dict], properties: Iterable[str] = ()) -> dict:
-    """A JSON-LD 1.1 context with a word for every property in `nodes` (and in `properties`, the
-    ontology's, so that a frame may name one the data does not use yet), the container each one's
+def readable_context(nodes: list[dict]) -> dict:
+    """A JSON-LD 1.1 context with a word for every property in `nodes`, the container each one's
     values need (a list; a language map where every value has a language), and the prefixes for the
     ids and types."""
-    kinds: dict[str, set[str]] = {p: set() for p in properties}
+    kinds: dict[str, set[str]] = {}
     per_language_once: dict[str, bool] = {}
 
     def visit(node: dict) -> None:
@@ -213,9 +217,9 @@ def frame(nodes: list[dict], frame_doc: dict, context: dict) -> dict:
     or a list of dicts, never a URL) is applied after `context`. Remote documents are refused."""
     from pyld import jsonld
 
-    own = frame_doc.get("@context", [])
-    own = own if isinstance(own, list) else [own]
-    own, nodes = _forward_reverse_terms(own, nodes)
+    declared = frame_doc.get("@context", [])
+    declared = declared if isinstance(declared, list) else [declared]
+    own, nodes = _forward_reverse_terms(declared, nodes)
     full_frame = _language_keys_as_iris(frame_doc, context)
     if isinstance(frame_doc.get("@type"), str):
         nodes = _within_reach(nodes, frame_doc["@type"], _depth(frame_doc))
@@ -235,6 +239,9 @@ def frame(nodes: list[dict], frame_doc: dict, context: dict) -> dict:
         if refusal is not None:
             raise refusal from None
         raise InputError(f"the frame cannot be applied: {exc.args[0] if exc.args else exc}") from None
+    # the frame's own terms as it declares them (`@reverse`), so that the document read as JSON-LD
+    # means the dataset's triples, not the forward links the framing went through
+    out["@context"] = [context, *declared]
     return out
 
 
@@ -343,10 +350,8 @@ def framed_json(quads: Iterable[ox.Quad], views: Iterable[str] = VIEWS) -> dict[
     return out
 
 
-def write_framed(out_dir, quads: Iterable[ox.Quad]) -> dict[str, int]:
+def write_framed(out_dir: Path, quads: Iterable[ox.Quad]) -> dict[str, int]:
     """Write `framed/<view>.json` under `out_dir` (the build's temporary dist/); their sizes by name."""
-    from pathlib import Path
-
     folder = Path(out_dir) / FRAMED_DIR
     folder.mkdir(parents=True, exist_ok=True)
     sizes = {}

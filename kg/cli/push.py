@@ -42,7 +42,7 @@ def register(sub) -> None:
     p.add_argument("--dataset", metavar="FILE.nq", type=Path,
                    help="N-Quads to load (default: the build of --root, dist/paradiplomacy.nq, built if missing)")
     p.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS",
-                   help="time limit for each request (default 300)")
+                   help="time limit for the whole push, every request included (default 300)")
     p.set_defaults(func=run)
 
 

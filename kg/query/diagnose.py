@@ -89,7 +89,7 @@ def diagnose(text: str, error: BaseException | str, prefixes: Mapping[str, str] 
     the engine was told to predeclare."""
     toks = [t for t in tokens(text) if t.kind not in ("ws", "comment")]
     predeclared = dict(prefixes or {})
-    for finder in (_unknown_prefix, _unbalanced, _missing_separator, _misspelt_keyword):
+    for finder in (_unknown_prefix, _unbalanced, _missing_operand, _missing_separator, _misspelt_keyword):
         found = finder(text, toks, predeclared)
         if found is not None:
             return found
@@ -156,6 +156,17 @@ def _unbalanced(text: str, toks: list[Token], _predeclared: dict) -> Diagnosis |
         line, col = _line_col(text, opened.start)
         return _at(text, len(text), toks, expected=[f"'{_OPEN[opened.text]}'"], hint=(
             f"the '{opened.text}' at line {line}, column {col} is never closed: add '{_OPEN[opened.text]}'"))
+    return None
+
+
+def _missing_operand(text: str, toks: list[Token], _predeclared: dict) -> Diagnosis | None:
+    """An operator with nothing after it: `FILTER(?date > )`, `BIND(?a + AS ?b)`."""
+    for op, nxt in zip(toks, toks[1:]):
+        if op.kind == "punct" and op.text in "<>=!*/+&|" and (
+                (nxt.kind == "punct" and nxt.text in ("),}" if op.text not in "<>=!&|" else ")}")) or
+                nxt.keyword == "AS"):
+            return _at(text, nxt.start, toks, expected=["an expression"],
+                       hint=f"'{op.text}' has nothing to compare or combine on its right: add a value or a variable")
     return None
 
 

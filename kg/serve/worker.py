@@ -37,6 +37,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import QueryError, QueryLimitError, QuerySyntaxError, QueryTimeoutError
+from kg.query.diagnose import diagnose
 from kg.query.embedded import OxigraphEngine, OxigraphRows
 from kg.query.guard import MAX_DEPTH, QueryTooComplexError, UnsafeQueryError, inspect
 from kg.query.results import RESULT_FORMATS, write_boolean, write_select
@@ -213,7 +214,7 @@ def run_update(engine: OxigraphEngine, req: dict) -> tuple:
     try:
         engine.store.update(req["text"], base_iri=req.get("base_iri"))
     except SyntaxError as exc:
-        return ("error", "syntax", f"SPARQL update syntax error: {exc}")
+        return ("error", "syntax", diagnose(req["text"], exc).message().replace("SPARQL", "SPARQL update", 1))
     except (RuntimeError, ValueError) as exc:
         return ("error", "evaluation", f"the update cannot be evaluated: {exc}")
     except OSError as exc:

@@ -7,7 +7,10 @@ with the local count.
 from __future__ import annotations
 
 import base64
+import http.client
 import re
+import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -16,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from kg.errors import InputError, RemoteEndpointError
+from kg.errors import InputError, RemoteEndpointError, RemoteLimitError
 from kg.query.remote import RemoteEngine, _http_error, _network_error
 
 __all__ = ["StoreUrls", "resolve_store_urls", "read_graphs", "push", "PushReport", "GraphPush"]
@@ -121,12 +124,12 @@ def read_graphs(nquads: Path, into: str | None = None) -> tuple[dict[str, bytes]
     return bodies, counts, shared
 
 
-def _digest_challenge(target: str, timeout_s: float) -> dict | None:
+def _digest_challenge(target: str, deadline: "Deadline") -> dict | None:
     """The store's Digest challenge, asked for with a request that has no body, or None if the
     store does not want Digest authentication."""
     req = urllib.request.Request(target, method="HEAD")
     try:
-        with urllib.request.build_opener().open(req, timeout=timeout_s):
+        with _open(req, deadline):
             return None
     except urllib.error.HTTPError as exc:
         for value in exc.headers.get_all("WWW-Authenticate") or []:
@@ -137,12 +140,12 @@ def _digest_challenge(target: str, timeout_s: float) -> dict | None:
 
 
 def _authorize(req: urllib.request.Request, user: str | None, password: str | None,
-               auth: str | None, timeout_s: float) -> None:
+               auth: str | None, deadline: "Deadline") -> None:
     if user and auth == "basic":
         token = base64.b64encode(f"{user}:{password or ''}".encode()).decode("ascii")
         req.add_unredirected_header("Authorization", f"Basic {token}")
     elif user:
-        chal = _digest_challenge(req.full_url, timeout_s)
+        chal = _digest_challenge(req.full_url, deadline)
         if chal is not None:
             mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
             mgr.add_password(None, req.full_url, user, password or "")
@@ -151,25 +154,105 @@ def _authorize(req: urllib.request.Request, user: str | None, password: str | No
                 req.add_unredirected_header("Authorization", f"Digest {value}")
 
 
+class Deadline:
+    """One time limit for a whole push: every request gets what is left of it."""
+
+    def __init__(self, timeout_s: float):
+        self.timeout_s = timeout_s
+        self.end = time.monotonic() + timeout_s
+        self.timers: list[threading.Timer] = []
+
+    def cancel(self) -> None:
+        for t in self.timers:
+            t.cancel()
+
+    def left(self) -> float:
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise RemoteLimitError(f"the push did not finish within {self.timeout_s:g} s (--timeout, one "
+                                   "limit for the whole push): the store is slow or overloaded")
+        return left
+
+
+def _aborter(deadline: "Deadline", make):
+    """A connection factory for urllib whose connections are shut at the deadline by a timer (a
+    store trickling its status line a byte a second would otherwise hold each read forever)."""
+    def factory(host, **kwargs):
+        conn = make(host, **kwargs)
+
+        def abort():
+            sock = getattr(conn, "sock", None)
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+        timer = threading.Timer(max(0.0, deadline.end - time.monotonic()), abort)
+        timer.daemon = True
+        timer.start()
+        deadline.timers.append(timer)
+        return conn
+    return factory
+
+
+class _DeadlineHTTP(urllib.request.HTTPHandler):
+    def __init__(self, deadline: "Deadline"):
+        super().__init__()
+        self.deadline = deadline
+
+    def http_open(self, req):
+        return self.do_open(_aborter(self.deadline, http.client.HTTPConnection), req)
+
+
+class _DeadlineHTTPS(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: "Deadline"):
+        super().__init__()
+        self.deadline = deadline
+
+    def https_open(self, req):
+        return self.do_open(_aborter(self.deadline, http.client.HTTPSConnection), req,
+                            context=self._context)
+
+
+def _open(req: urllib.request.Request, deadline: "Deadline"):
+    return urllib.request.build_opener(_DeadlineHTTP(deadline), _DeadlineHTTPS(deadline)).open(
+        req, timeout=deadline.left())
+
+
+def _read_within(resp, deadline: "Deadline") -> bytes:
+    """The response body, read in pieces as they come; stops at the deadline (a store that
+    trickles its answer a byte a second cannot stretch the push)."""
+    chunks = []
+    while True:
+        sock = getattr(getattr(getattr(resp, "fp", None), "raw", None), "_sock", None)
+        if sock is not None:
+            sock.settimeout(deadline.left())
+        chunk = resp.read1(65536) if hasattr(resp, "read1") else resp.read(65536)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        deadline.left()
+
+
 def _put(target: str, body: bytes, user: str | None, password: str | None, auth: str | None,
-         timeout_s: float) -> int:
+         deadline: "Deadline") -> int:
     """HTTP PUT of one graph; the status code. Credentials go with the PUT itself: a store that
     answers 401 to a large PUT closes the connection before reading the body (a broken pipe, seen
     with Virtuoso), so urllib's ask-then-retry handlers cannot be used for the body."""
     req = urllib.request.Request(target, data=body, method="PUT",
                                  headers={"Content-Type": "text/turtle; charset=utf-8"})
-    _authorize(req, user, password, auth, timeout_s)
+    _authorize(req, user, password, auth, deadline)
     try:
-        with urllib.request.build_opener().open(req, timeout=timeout_s) as resp:
-            resp.read()
+        with _open(req, deadline) as resp:
+            _read_within(resp, deadline)
             return resp.status
     except urllib.error.URLError as exc:
         if not isinstance(exc.reason, (BrokenPipeError, ConnectionResetError)):
             raise
         # the store hung up mid-body: ask again without a body to learn why (usually a 401)
         probe = urllib.request.Request(target, method="HEAD")
-        _authorize(probe, user, password, auth, timeout_s)
-        with urllib.request.build_opener().open(probe, timeout=timeout_s):
+        _authorize(probe, user, password, auth, deadline)
+        with _open(probe, deadline):
             pass
         raise RemoteEndpointError(
             f"{target} closed the connection while the graph was being sent ({len(body):,} bytes): "
@@ -184,7 +267,19 @@ def push(nquads: Path, urls: StoreUrls, *, graph: str | None = None, user: str |
          password: str | None = None, auth: str | None = "digest", timeout_s: float = 300.0,
          log: Callable[[str], None] = _quiet) -> PushReport:
     """PUT each named graph of `nquads` to the Graph Store, then count each graph via the query
-    endpoint; `log` receives a line per step (the command line prints them). Raises `RemoteEndpointError` if the store cannot be reached or refuses a graph."""
+    endpoint; `log` receives a line per step (the command line prints them). `timeout_s` is one
+    limit for the whole push (every PUT and count query gets what is left of it). Raises
+    `RemoteEndpointError` if the store cannot be reached or refuses a graph, `RemoteLimitError` past
+    the time limit."""
+    deadline = Deadline(timeout_s)
+    try:
+        return _push(nquads, urls, graph, user, password, auth, timeout_s, log, deadline)
+    finally:
+        deadline.cancel()
+
+
+def _push(nquads: Path, urls: StoreUrls, graph: str | None, user: str | None, password: str | None,
+          auth: str | None, timeout_s: float, log: Callable[[str], None], deadline: Deadline) -> PushReport:
     bodies, counts, shared = read_graphs(nquads, graph)
     if shared:
         log(f"warning: {shared} blank node(s) occur in more than one graph; the Graph Store Protocol "
@@ -195,7 +290,7 @@ def push(nquads: Path, urls: StoreUrls, *, graph: str | None = None, user: str |
         target = urls.store + ("&" if "?" in urls.store else "?") + urllib.parse.urlencode({"graph": g})
         started = time.monotonic()
         try:
-            status = _put(target, body, user, password, auth, timeout_s)
+            status = _put(target, body, user, password, auth, deadline)
         except urllib.error.HTTPError as exc:
             err = _http_error(urls.store, exc)
             if exc.code == 401:
@@ -203,13 +298,14 @@ def push(nquads: Path, urls: StoreUrls, *, graph: str | None = None, user: str |
                     f"{urls.store} refused the credentials (HTTP 401): give --user and --password "
                     "(Virtuoso: dba/dba on a fresh install) and the right --auth (basic or digest)")
             raise err from None
-        except (urllib.error.URLError, OSError) as exc:
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+            deadline.left()  # past the deadline: say so, whatever the socket said
             raise _network_error(urls.store, exc, timeout_s) from None
         secs = time.monotonic() - started
         log(f"<{g}>: {counts[g]:,} triples ({len(body) / 1024:,.0f} KiB) -> HTTP {status} in {secs:.2f} s")
         report.graphs.append(GraphPush(g, counts[g], None, status, secs))
     for gp in report.graphs:
-        engine = RemoteEngine(urls.query, timeout_s=timeout_s, default_graphs=[gp.graph],
+        engine = RemoteEngine(urls.query, timeout_s=deadline.left(), default_graphs=[gp.graph],
                               user=user, password=password, auth=auth)
         res = engine.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         try:

@@ -216,3 +216,74 @@ def test_defect_15_the_base_iri_does_not_come_from_the_host_header(client, serve
     assert "evil.example" not in r.text and f"127.0.0.1:{server.port}" in r.text
     sd = client.get("/sparql", headers={"Host": "evil.example", "Accept": "application/n-triples"}).text
     assert "evil.example" not in sd
+
+
+class _TricklingStore:
+    """A fake Graph Store on loopback that answers every request one byte a second: its status line
+    and headers (`where="head"`) or its body (`where="body"`)."""
+
+    def __init__(self, where: str):
+        self.where = where
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.stop = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        self.sock.settimeout(0.2)
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn):
+        try:
+            conn.settimeout(2)
+            try:
+                while conn.recv(65536):
+                    conn.settimeout(0.3)
+            except OSError:
+                pass
+            head, body = b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n", b""
+            if self.where == "body":
+                head, body = b"HTTP/1.1 200 OK\r\nContent-Length: 30\r\n\r\n", b"x" * 30
+            slow = head if self.where == "head" else body
+            fast = body if self.where == "head" else head
+            if self.where == "body":
+                conn.sendall(fast)
+            for b in slow:
+                if self.stop.is_set():
+                    return
+                conn.sendall(bytes([b]))
+                time.sleep(1)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def close(self):
+        self.stop.set()
+        self.sock.close()
+
+
+@pytest.mark.parametrize("where", ["body", "head"])
+def test_defect_11_push_timeout_is_one_deadline_for_the_whole_push(real_dist, where):
+    """`kg push --timeout 3` took 72.5 s against a store trickling its answers (3 graphs x 25 s)."""
+    from kg.errors import RemoteEndpointError
+    from kg.store.push import push, resolve_store_urls
+
+    store = _TricklingStore(where)
+    try:
+        urls = resolve_store_urls(f"http://127.0.0.1:{store.port}/query", None)
+        started = time.monotonic()
+        with pytest.raises(RemoteEndpointError) as exc:
+            push(real_dist / "paradiplomacy.nq", urls, timeout_s=3)
+        took = time.monotonic() - started
+    finally:
+        store.close()
+    assert took < 3 + 2.5, took
+    assert "3 s" in str(exc.value)
