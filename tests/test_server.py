@@ -156,10 +156,22 @@ def test_canned_query_binds_its_parameter(client):
 def test_canned_query_parameter_is_never_spliced(client):
     evil = "pdi:x> } UNION { ?resource ?p ?o } #"
     r = client.get("/queries/provenance-of", params={"resource": evil})
-    assert r.status_code == 400 and "not a valid IRI" in r.text
+    assert r.status_code == 400 and "nothing in the dataset has this name" in r.text
     r = client.get("/queries/provenance-of", params={"nope": "1"})
     assert r.status_code == 400 and "no parameter nope" in r.text
     assert client.get("/queries/no-such-query").status_code == 404
+
+
+def test_canned_query_takes_names_and_a_language(client):
+    """As on the command line: the article's names in English or Indonesian, answers in --lang."""
+    r = client.get("/queries/agreements-of-actor", params={"actor": "Daerah Istimewa Yogyakarta", "lang": "id",
+                                                           "format": "json"})
+    assert r.status_code == 200
+    rows = r.json()["results"]["bindings"]
+    assert {b["actor"]["value"] for b in rows} == {"https://w3id.org/paradiplomacy/id/special-region-of-yogyakarta"}
+    assert "Prefektur Kyoto" in {b["partnerLabel"]["value"] for b in rows if "partnerLabel" in b}
+    r = client.get("/queries/agreements-of-actor", params={"actor": "Flandres"})
+    assert r.status_code == 400 and "Flanders" in r.text
 
 
 def test_csv_download_has_a_file_name(client):

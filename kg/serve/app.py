@@ -98,6 +98,7 @@ def create_app(config: ServerConfig) -> Starlette:
         config, pool, ResultCache(config.cache_entries, config.cache_bytes), resources.named_graphs(),
         load_catalogue(config.root))
 
+    endpoint.names = lambda: workbench.names  # canned queries take names, as the command line does
     store = GraphStore(endpoint)
 
     @asynccontextmanager

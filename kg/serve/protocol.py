@@ -254,6 +254,7 @@ class SparqlEndpoint:
         self.cache = cache
         self.graphs = graphs | {str(g) for g in DATASET_GRAPHS}
         self.catalogue = catalogue
+        self.names = None  # a callable giving the kg.names.NameIndex of the dataset, for canned queries
 
     def endpoint_url(self, request: Request) -> str:
         return endpoint_url(request, self.config.public_url)
@@ -475,5 +476,8 @@ class SparqlEndpoint:
             if len(v) > 1:
                 raise HTTPProblem(400, f"parameter {k} is given {len(v)} times; give it once")
             values[k] = v[0]
-        subs = {k: to_wire(v) for k, v in q.bind(values).items()}  # a bad value: an InputError, 400
+        # names as on the command line (Catalonia, Katalonia, pdi:catalonia); a bad value or a name
+        # of nothing or of several things: an InputError, 400
+        names = self.names() if self.names is not None else None
+        subs = {k: to_wire(v) for k, v in q.bind(values, names=names).items()}
         return await self.run_query(request, q.text, answer_params, subs)
