@@ -102,3 +102,19 @@ def test_tables_fit_the_terminal(capsys, root, monkeypatch):
     rc, out, _ = run(capsys, "--root", root, "query", "agreements-of-actor", "--param", "actor=DIY")
     assert rc == 0
     assert max(len(line) for line in out.splitlines()) <= 100
+
+
+def test_a_misspelt_query_name_gets_a_suggestion(capsys, root):
+    rc, _, err = run(capsys, "--root", root, "query", "agrements-of-actor")
+    assert rc == 2 and "Did you mean: agreements-of-actor" in err
+
+
+def test_serve_on_a_busy_port_says_so_and_exits_2(capsys, root):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        rc, _, err = run(capsys, "--root", root, "serve", "--port", str(port))
+    assert rc == 2 and f"port {port} on 127.0.0.1 is already in use" in err and "Traceback" not in err

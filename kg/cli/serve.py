@@ -113,12 +113,38 @@ def config_from_args(args) -> ServerConfig:
                         max_depth=args.max_depth, public_url=args.public_url)
 
 
+def check_port_free(host: str, port: int) -> None:
+    """An input error (exit 2) when another program listens on host:port, said before anything
+    starts: uvicorn would log a traceback-like error and exit 1 after the workers had started."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise InputError(f"--host {host}: cannot be resolved ({exc.strerror or exc})")
+    family, _, _, _, addr = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(addr)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise InputError(f"port {port} on {host} is already in use (another kg serve?); stop that "
+                                 f"program or choose another port, e.g. kg serve --port {port + 1}")
+            if exc.errno == errno.EACCES:
+                raise InputError(f"port {port} on {host}: permission denied (ports below 1024 need root); "
+                                 f"choose another, e.g. kg serve --port 8000")
+            raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+
+
 def run(args) -> int:
     import uvicorn
 
     from kg.serve.app import create_app
     from kg.serve.connections import uvicorn_config
 
+    check_port_free(args.host, args.port)
     config = config_from_args(args)
     app = create_app(config)
     if args.host not in ("127.0.0.1", "localhost", "::1"):

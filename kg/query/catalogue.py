@@ -189,6 +189,10 @@ def resolve(name_or_file: str, root: Path | None = None) -> CannedQuery:
     cat = load_catalogue(root)
     if name_or_file in cat:
         return cat[name_or_file]
-    close = [n for n in cat if name_or_file.lower() in n]
+    import difflib
+
+    wanted = name_or_file.lower()
+    close = difflib.get_close_matches(wanted, list(cat), n=3, cutoff=0.75)
+    close += [n for n in cat if wanted in n and n not in close]
     hint = f" Did you mean: {', '.join(close[:5])}?" if close else " `kg query --list` shows them all."
     raise QueryCatalogueError(f"no canned query named {name_or_file!r} and no such .rq file.{hint}")
