@@ -55,7 +55,6 @@ def test_manifest_quote_is_in_the_article(cq_id):
     assert find_in_article(ENTRIES[cq_id]["quote"], article), f"{cq_id}: quote not found in the article"
 
 
-@pytest.mark.parametrize("cq_id", sorted(ENTRIES))
 _NAMES: dict = {}
 
 
@@ -67,6 +66,7 @@ def _names(real_dist):
     return _NAMES[real_dist]
 
 
+@pytest.mark.parametrize("cq_id", sorted(ENTRIES))
 def test_competency_question(cq_id, real_dist):
     entry = ENTRIES[cq_id]
     q = CATALOGUE[entry["query"]]
