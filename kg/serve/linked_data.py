@@ -199,7 +199,7 @@ class LinkedData:
         except Exception:  # a suggestion must never turn a 404 into a 500
             return []
         return [{"href": pages.local_href(str(m.iri)), "label": m.label, "id": pages.short(str(m.iri), brackets=False),
-                 "kind": m.kind_label or m.kind} for m in matches]
+                 "kind": m.kind_label or ""} for m in matches]
 
     def ontology(self, fmt: str, chrome: dict | None = None) -> Response:
         if fmt == "html":
