@@ -375,3 +375,43 @@ def test_results_link_relations_to_their_explanation(page, server):
     page.click("#results-table a.why[href='/explain/relation-catalonia-spain']")
     page.wait_for_selector("code.axiom")
     assert "ConflictualRelation" in page.inner_text("code.axiom >> nth=0")
+
+
+# --- names: search, autocompletion, names in the form and in shared links ---------------------------
+
+def test_search_finds_yogyakarta_and_katalonia(browser, server):
+    """"Katalonia" is Catalonia's Indonesian name; "Yogyakarta" is in the names of DI Yogyakarta and of
+    the City of Yogyakarta (section B.2)."""
+    pg, errors, offsite, context = open_page(browser, server, path="/id/catalonia")
+    try:
+        pg.fill("#search-box", "Katalonia")
+        pg.press("#search-box", "Enter")
+        pg.wait_for_selector(".search-group")
+        assert pg.locator(".matches a[href='/id/catalonia']").count() == 1
+        pg.fill("#search-box", "Yogyakarta")
+        pg.press("#search-box", "Enter")
+        pg.wait_for_selector(".search-group")
+        assert pg.locator(".matches a[href='/id/special-region-of-yogyakarta']").count() == 1
+        assert pg.locator(".matches a[href='/id/yogyakarta-city']").count() == 1
+        groups = pg.eval_on_selector_all(".search-group h2", "hs => hs.map(h => h.textContent)")
+        assert len(groups) > 1  # grouped by kind
+        screenshot(pg, "search-yogyakarta")
+        assert not errors and not offsite, (errors, offsite)
+    finally:
+        context.close()
+
+
+def test_entity_field_completes_names_and_takes_a_name(page, server):
+    """The actor field completes "Shaan" to Shaanxi; a name typed (in Indonesian, "Katalonia") is
+    resolved before the question runs, and the shared link keeps the name as typed."""
+    page.wait_for_selector("body[data-ready=yes]")
+    page.click("button[data-query=agreements-of-actor]")
+    page.fill("#param-actor", "")
+    page.type("#param-actor", "Shaan")
+    page.wait_for_function("document.querySelector('#param-actor-names option[value=\"pdi:shaanxi\"]') !== null")
+    page.fill("#param-actor", "Katalonia")
+    page.click("#run-canned")
+    page.wait_for_selector("#results-table tbody tr")
+    assert "pdi:catalonia" in page.inner_text("#param-actor-resolved")
+    assert "Catalonia" in page.inner_text("#results-table")
+    assert "actor=Katalonia" in page.get_attribute("#share-link", "href")

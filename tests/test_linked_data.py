@@ -230,14 +230,17 @@ def test_dumps_match_the_void_description(client, server):
     g = Graph().parse(data=r.text, format="turtle")
     urls = {str(o) for o in g.objects(None, VOID.dataDump)} | {str(o) for o in g.objects(None, DCAT.downloadURL)}
     assert BASE + "dataset/0.1.0/paradiplomacy.nq" in urls
+    names = set()
     for url in sorted(urls):
         assert url.startswith(BASE), url
-        name = url.rsplit("/", 1)[1]
+        name = url.split("/dataset/", 1)[1].split("/", 1)[1]     # dataset/VERSION/NAME, NAME may be framed/x.json
+        names.add(name)
         for path in (url[len(BASE) - 1:], "/dumps/" + name):   # at the described path, and under /dumps
             d = client.get(path)
             assert d.status_code == 200, path
             assert d.content == (server.config.dist / name).read_bytes()
     listed = {d["name"] for d in client.get("/dumps", headers={"Accept": "application/json"}).json()}
-    assert {url.rsplit("/", 1)[1] for url in urls} <= listed
+    assert names <= listed
     assert client.get("/dumps/../pyproject.toml").status_code == 404
     assert client.get("/dumps/%2e%2e%2fpyproject.toml").status_code == 404
+    assert client.get("/dumps/framed/../../pyproject.toml").status_code == 404

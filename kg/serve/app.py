@@ -129,7 +129,7 @@ def create_app(config: ServerConfig) -> Starlette:
         Route("/queries", endpoint.queries_list, methods=read),
         Route("/queries/{name}", endpoint.canned_query, methods=read),
         Route("/dumps", linked.dumps, methods=read),
-        Route("/dumps/{name}", linked.dumps, methods=read),
+        Route("/dumps/{name:path}", linked.dumps, methods=read),
         Route("/void", linked.void, methods=read),
         Route("/.well-known/void", linked.void, methods=read),
         Route("/health", health, methods=read),

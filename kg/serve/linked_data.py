@@ -136,9 +136,13 @@ class LinkedData:
         self.download_paths = self._void_downloads()
 
     def dist_files(self) -> dict[str, Path]:
+        """The files of dist/ by their path in it (`paradiplomacy.nq`, `framed/actors.json`); hidden
+        files and folders are left out. Only these are ever served: no path from a request reaches
+        the disk."""
         if not self.dist or not self.dist.is_dir():
             return {}
-        return {p.name: p for p in sorted(self.dist.iterdir()) if p.is_file() and not p.name.startswith(".")}
+        return {p.relative_to(self.dist).as_posix(): p for p in sorted(self.dist.rglob("*"))
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(self.dist).parts)}
 
     def _void_downloads(self) -> dict[str, Path]:
         """Server paths of the download URLs in dist/void.ttl (void:dataDump, dcat:downloadURL).
@@ -155,9 +159,12 @@ class LinkedData:
         for t in void:
             if t.predicate.value in (str(VOID.dataDump), str(DCAT.downloadURL)) and isinstance(t.object, ox.NamedNode):
                 url = t.object.value
-                name = url.rsplit("/", 1)[-1]
-                if url.startswith(BASE) and name in files:
-                    out["/" + url[len(BASE):]] = files[name]
+                if not url.startswith(BASE):
+                    continue
+                # the longest path of a file of dist/ that ends the URL (framed/actors.json before actors.json)
+                names = sorted((n for n in files if url.endswith("/" + n)), key=len, reverse=True)
+                if names:
+                    out["/" + url[len(BASE):]] = files[names[0]]
         return out
 
     async def resource(self, request: Request) -> Response:
@@ -199,7 +206,7 @@ class LinkedData:
         except Exception:  # a suggestion must never turn a 404 into a 500
             return []
         return [{"href": pages.local_href(str(m.iri)), "label": m.label, "id": pages.short(str(m.iri), brackets=False),
-                 "kind": m.kind_label or m.kind} for m in matches]
+                 "kind": m.kind_label or ""} for m in matches]
 
     def ontology(self, fmt: str, chrome: dict | None = None) -> Response:
         if fmt == "html":

@@ -9,8 +9,10 @@ Every worker loads the same snapshot of the dataset (a private copy made when th
 rebuild of dist/ while the server runs cannot give two workers two datasets; `generation` names it
 (the SHA-256 of its bytes, shortened).
 
-Requests wait in a bounded, fair queue: one line per client, served in turn (round robin), at most
-`max_queue` waiting in all and `max_queue_per_client` per client; past that `PoolFull` at once. The
+Requests wait in a bounded, fair queue: one line per client address, served in turn (round robin),
+at most `max_queue` waiting in all and `max_queue_per_client` per client; past that `PoolFull` at
+once. One client holds at most all workers but one, so its slow queries cannot take every worker
+from the others. The
 pool knows nothing of HTTP: it raises `PoolFull`, `PoolBusy`, `WorkerTimeout`, `WorkerFailed` or
 `ClientGone`, and the protocol layer answers them.
 """
@@ -163,6 +165,7 @@ class WorkerPool:
         self._idle: list[_Worker] = []
         self._waiting: "collections.OrderedDict[str, collections.deque[asyncio.Future]]" = collections.OrderedDict()
         self._queued = 0
+        self._busy: dict[str, int] = {}
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
@@ -224,37 +227,70 @@ class WorkerPool:
 
     # -- the fair queue --
 
+    def _cap(self) -> int:
+        """Workers one client may hold at once: all but one, so that one client's slow queries
+        always leave a worker for the others (with one worker, that one)."""
+        return max(1, self.size - 1)
+
     def _release(self, worker: _Worker) -> None:
-        """Give a free worker to the next client in turn, or keep it idle."""
+        """A free worker: kept idle, then handed to the next client in turn."""
         if self._closed:
             return
-        while self._waiting:
-            client, line = next(iter(self._waiting.items()))
+        self._idle.append(worker)
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        """Hand idle workers to waiting clients, round robin, skipping a client that already holds
+        its share (`_cap`); its requests wait for one of its own to finish."""
+        while self._idle and self._waiting:
+            chosen = None
+            for client, line in list(self._waiting.items()):
+                while line and line[0].done():  # given up (timed out, client gone)
+                    line.popleft()
+                    self._queued -= 1
+                if not line:
+                    del self._waiting[client]
+                    continue
+                if self._busy.get(client, 0) < self._cap():
+                    chosen = client
+                    break
+            if chosen is None:
+                return
+            line = self._waiting[chosen]
             fut = line.popleft()
             self._queued -= 1
             if line:
-                self._waiting.move_to_end(client)  # the next client's turn
+                self._waiting.move_to_end(chosen)  # the next client's turn
             else:
-                del self._waiting[client]
-            if not fut.done():
-                fut.set_result(worker)
-                return
-        self._idle.append(worker)
+                del self._waiting[chosen]
+            self._busy[chosen] = self._busy.get(chosen, 0) + 1
+            fut.set_result(self._idle.pop())
+
+    def _done(self, client: str) -> None:
+        left = self._busy.get(client, 0) - 1
+        if left > 0:
+            self._busy[client] = left
+        else:
+            self._busy.pop(client, None)
+        self._dispatch()
 
     async def _acquire(self, client: str, timeout_s: float) -> _Worker:
-        if self._idle and not self._waiting:
-            return self._idle.pop()
         line = self._waiting.get(client)
         if self._queued >= self.max_queue or (line is not None and len(line) >= self.max_queue_per_client):
             raise PoolFull()
         fut: asyncio.Future = asyncio.get_running_loop().create_future()
         self._waiting.setdefault(client, collections.deque()).append(fut)
         self._queued += 1
+        self._dispatch()
+        if fut.done():
+            return fut.result()
         try:
             return await asyncio.wait_for(asyncio.shield(fut), timeout_s)
         except (asyncio.TimeoutError, asyncio.CancelledError) as exc:
             if fut.done() and not fut.cancelled():
-                self._release(fut.result())  # handed over just as we gave up: pass it on
+                worker = fut.result()  # handed over just as we gave up: pass it on
+                self._idle.append(worker)
+                self._done(client)
             else:
                 fut.cancel()
                 line = self._waiting.get(client)
@@ -273,6 +309,12 @@ class WorkerPool:
         """The worker's reply to `req`; raises PoolFull, PoolBusy, WorkerTimeout, WorkerFailed or
         ClientGone (when `gone` is set before the reply: the worker is stopped, not left running)."""
         worker = await self._acquire(client, timeout_s)
+        try:
+            return await self._exchange(worker, req, timeout_s, gone)
+        finally:
+            self._done(client)
+
+    async def _exchange(self, worker: _Worker, req: dict, timeout_s: float, gone: "asyncio.Event | None") -> tuple:
         exchange = asyncio.ensure_future(worker.call(req, timeout_s))
         waiter = asyncio.ensure_future(gone.wait()) if gone is not None else None
         try:

@@ -6,6 +6,7 @@ names and place things on a map).
                       `/?question=NAME&view=VIEW&PARAM=VALUE` opens NAME with those values and view.
 - `/search?q=TEXT`    names in English or Indonesian (kg.names, the command line's resolver), grouped
                       by kind: a page, or JSON by `Accept: application/json` (or `format=json`).
+- `/resolve?name=`    the one IRI a name means (kg.names, as `kg query --param` resolves it): JSON.
 - `/explain/ID`       why a centre–region relation (or each relation of an actor) is cooperative or
                       conflictual: `kg.explain.explain`, the same content as `kg explain ID`.
 - `/id/`, `/vocab/`   every instance by kind; the SKOS concept schemes as trees.
@@ -111,11 +112,11 @@ class Workbench:
             limit = max(1, min(SEARCH_LIMIT, int(request.query_params.get("limit") or SEARCH_LIMIT)))
         except ValueError:
             raise HTTPProblem(400, "limit must be a whole number") from None
-        matches = self.names.search(text, limit=limit) if text else []
-        rows = [{"iri": str(m.iri), "id": short(str(m.iri), brackets=False), "label": m.label, "lang": m.lang,
-                 "kind": m.kind, "kind_label": m.kind_label, "score": m.score,
-                 "href": pages.local_href(str(m.iri)),
-                 "name": pages.label(self.resources, str(m.iri), lang)} for m in matches]
+        matches = self.names.search(text, limit=limit, lang=lang) if text else []
+        rows = [{"iri": str(m.iri), "id": short(str(m.iri), brackets=False), "label": m.label,
+                 "matched": m.matched, "lang": m.lang, "kind": _local(str(m.kind)) if m.kind else None,
+                 "kind_label": m.kind_label, "score": m.score, "href": pages.local_href(str(m.iri))}
+                for m in matches]
         fmt = request.query_params.get("format") or negotiate(request.headers.get("accept"), JSON_OR_HTML, "html")
         if fmt == "json":
             return JSONResponse({"query": text, "matches": rows})
@@ -126,6 +127,18 @@ class Workbench:
             "search.html", title=translator(lang)("Search") + ": " + text, query=text,
             groups=sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])), count=len(rows),
             **pages.chrome(request, lang)))
+
+    async def resolve(self, request: Request) -> Response:
+        """`/resolve?name=TEXT[&expect=pd:Class]`: the one IRI a name means, as `kg` resolves a
+        parameter (400 with the candidates or the nearest names when it is ambiguous or unknown)."""
+        text = (request.query_params.get("name") or "").strip()
+        if not text:
+            raise HTTPProblem(400, "give name=TEXT")
+        expect = request.query_params.get("expect")
+        iri = self._resolve(text, expect=expect and expand(expect, what="expect"))
+        lang = page_lang(request)
+        return JSONResponse({"name": text, "iri": str(iri), "id": short(str(iri), brackets=False),
+                             "label": pages.label(self.resources, str(iri), lang)})
 
     def _resolve(self, text: str, expect=None):
         """A name, id or IRI as the command line takes it: the name index, else the plain IRI rules."""
@@ -178,6 +191,7 @@ class Workbench:
             Route("/", self.home, methods=read),
             Route("/entities.json", self.entities_json, methods=read),
             Route("/search", self.search, methods=read),
+            Route("/resolve", self.resolve, methods=read),
             Route("/explain/{id:path}", self.explain, methods=read),
             Route("/id/", self.id_index, methods=read),
             Route("/vocab/", self.vocab_index, methods=read),

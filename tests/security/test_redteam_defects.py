@@ -287,3 +287,23 @@ def test_defect_11_push_timeout_is_one_deadline_for_the_whole_push(real_dist, wh
         store.close()
     assert took < 3 + 2.5, took
     assert "3 s" in str(exc.value)
+
+
+def test_defect_5_one_client_cannot_take_every_worker(client, server):
+    """Slow queries from one address (127.0.0.2, still loopback) hold at most all workers but one:
+    another client's ASK is answered while they run, not after their time limit."""
+    wait_for_workers(server)
+    other = httpx.Client(base_url=server.url, timeout=60, transport=httpx.HTTPTransport(local_address="127.0.0.2"))
+    threads = [threading.Thread(target=lambda i=i: other.get("/sparql", params={"query": f"{SLOW} # hog {i}"}))
+               for i in range(3)]
+    try:
+        for t in threads:
+            t.start()
+        time.sleep(0.5)
+        started = time.monotonic()
+        still_answers(client)
+        assert time.monotonic() - started < server.config.timeout_s - 1
+    finally:
+        for t in threads:
+            t.join(60)
+        other.close()

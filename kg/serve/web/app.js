@@ -102,6 +102,7 @@ function showForm(q, values) {
   const fields = $("form-fields");
   fields.textContent = "";
   for (const p of q.params) {
+    if (p.name === "lang") continue;  // the page's language (the switch in the header)
     const id = "param-" + p.name;
     fields.append(el("label", { for: id }, p.name + " (" + p.type + ")"));
     const input = el("input", { id, name: p.name, placeholder: p.default || (p.type === "iri" ? t("type a name") : ""),
@@ -110,7 +111,7 @@ function showForm(q, values) {
     input.value = given !== null ? given : (p.default || "");
     fields.append(input);
     if (p.type === "iri") autocomplete(input);
-    fields.append(el("div", { class: "help" }, p.description));
+    fields.append(el("div", { class: "help" }, p.description), el("div", { class: "resolved help", id: id + "-resolved" }));
   }
 }
 
@@ -147,8 +148,28 @@ function formValues() {
   return values;
 }
 
-function cannedUrl(extra) {
-  const params = formValues();
+// A name typed into an entity field ("Shaanxi", "Katalonia", "DI Yogyakarta") is resolved by the
+// server's name index before the question runs; ids and prefixed names go as they are.
+const ID_LIKE = /^(<[^>]*>|[A-Za-z][\w.-]*:[^\s]*)$/;
+
+async function resolveNames() {
+  const resolved = new URLSearchParams();
+  for (const input of $("form-fields").querySelectorAll("input")) {
+    const value = input.value.trim(), note = $(input.id + "-resolved");
+    if (note) note.textContent = "";
+    if (value === "") continue;
+    if (input.dataset.type !== "iri" || ID_LIKE.test(value)) { resolved.set(input.name, value); continue; }
+    const resp = await fetch("/resolve?name=" + encodeURIComponent(value), { headers: { Accept: "application/json" } });
+    if (!resp.ok) throw new Error(input.name + ": " + (await resp.text()));
+    const found = await resp.json();
+    if (note) note.textContent = "→ " + found.label + " (" + found.id + ")";
+    resolved.set(input.name, found.id);
+  }
+  return resolved;
+}
+
+function cannedUrl(extra, values) {
+  const params = new URLSearchParams(values || formValues());
   // questions with a `lang` parameter give their label columns in the page's language
   if (current.params.some((p) => p.name === "lang") && !params.has("lang")) params.set("lang", window.KG.lang());
   for (const [k, v] of Object.entries(extra || {})) params.set(k, v);
@@ -171,12 +192,22 @@ function shareUrl(view) {
 
 async function runCanned(ev, view) {
   if (ev) ev.preventDefault();
-  const resp = await fetch(cannedUrl(), { headers: { Accept: "application/sparql-results+json, text/turtle;q=0.9" } });
   lastRun = { kind: "question", name: current.name };
+  let values;
+  try {
+    values = await resolveNames();
+  } catch (err) {
+    $("results-section").hidden = false;
+    $("results").textContent = ""; $("view-tabs").textContent = ""; $("downloads").textContent = ""; $("share").textContent = "";
+    $("status").className = "error";
+    $("status").textContent = t("Error") + ": " + err.message;
+    return;
+  }
+  const resp = await fetch(cannedUrl({}, values), { headers: { Accept: "application/sparql-results+json, text/turtle;q=0.9" } });
   await show(resp, {
-    CSV: cannedUrl({ format: "csv", download: current.name }),
-    TSV: cannedUrl({ format: "tsv", download: current.name }),
-    JSON: cannedUrl({ format: "json", download: current.name }),
+    CSV: cannedUrl({ format: "csv", download: current.name }, values),
+    TSV: cannedUrl({ format: "tsv", download: current.name }, values),
+    JSON: cannedUrl({ format: "json", download: current.name }, values),
   }, view);
 }
 
