@@ -237,13 +237,13 @@ class KnowledgeGraph:
         from kg.explain import explain, explain_all
 
         if name is None:
-            return explain_all(self.engine)
+            return explain_all(self.engine, lang=self.lang)
         from kg.namespaces import PD
 
         iri = self.names.resolve(name, what="actor or relation")
         if not self.names.has_type(iri, PD.CentreRegionRelation) and not self.names.has_type(iri, PD.SubStateActor):
             iri = self.names.resolve(name, expect=PD.CentreRegionRelation, what="actor or relation")
-        return explain(self.engine, iri)
+        return explain(self.engine, iri, lang=self.lang)
 
     def sources(self, s: str, p: str | None = None, o: str | None = None) -> Answer:
         """The passages that state the triple (s, p, o): p and o may be left out."""

@@ -225,9 +225,13 @@ def _axioms(engine) -> Graph:
         }""")
 
 
-def _label(engine, iri: Node) -> str | None:
-    rows = _select(engine, """SELECT ?x ?l WHERE { ?x rdfs:label ?l . FILTER(LANG(?l) = "en") }""", x=iri)
-    return str(rows[0]["l"]) if rows else None
+def _label(engine, iri: Node, lang: str = "en") -> str | None:
+    """The label in `lang`, else in the other language of the data (en, id)."""
+    rows = _select(engine, """SELECT ?x ?l WHERE { ?x rdfs:label ?l . FILTER(LANG(?l) IN ("en", "id")) }""", x=iri)
+    by_lang = {}
+    for r in sorted(rows, key=lambda r: str(r["l"])):
+        by_lang.setdefault(r["l"].language, str(r["l"]))
+    return by_lang.get(lang) or next((by_lang[x] for x in ("en", "id") if x in by_lang), None)
 
 
 def _item(engine, iri: Node) -> _Item:
@@ -274,9 +278,9 @@ def _sources(engine, iri: Node) -> list[Source]:
     return list(out.values())
 
 
-def _explain_relation(engine, axioms: Graph, rel: URIRef) -> RelationExplanation:
+def _explain_relation(engine, axioms: Graph, rel: URIRef, lang: str = "en") -> RelationExplanation:
     actor_rows = _select(engine, "SELECT ?r ?a WHERE { ?r pd:subStateActor ?a }", r=rel)
-    out = RelationExplanation(relation=_short(rel), label=_label(engine, rel),
+    out = RelationExplanation(relation=_short(rel), label=_label(engine, rel, lang),
                               sub_state_actor=_short(actor_rows[0]["a"]) if actor_rows else None)
     rel_types = {r["t"] for r in _select(engine, "SELECT DISTINCT ?r ?t WHERE { ?r a ?t }", r=rel)}
     evidence = sorted({r["e"] for r in _select(engine, "SELECT ?r ?e WHERE { ?r pd:hasEvidence ?e }", r=rel)}, key=str)
@@ -297,7 +301,7 @@ def _explain_relation(engine, axioms: Graph, rel: URIRef) -> RelationExplanation
                 for ind in indicators:
                     if ind not in items[e].types:
                         continue
-                    d.evidence.append(_evidence_step(engine, axioms, e, items[e], ind))
+                    d.evidence.append(_evidence_step(engine, axioms, e, items[e], ind, lang))
             out.derivations.append(d)
     for r in _english_first(_select(engine, """
             SELECT ?r ?c ?character ?by ?tendency WHERE {
@@ -313,7 +317,7 @@ def _explain_relation(engine, axioms: Graph, rel: URIRef) -> RelationExplanation
     for r in _english_first(_select(engine, """
             SELECT ?r ?f ?issue WHERE { ?r pd:hasFriction ?f . OPTIONAL { ?f pd:issue ?issue } } ORDER BY ?f""", r=rel),
             "f", prefer="issue"):
-        out.frictions.append(Friction(item=_short(r["f"]), label=_label(engine, r["f"]),
+        out.frictions.append(Friction(item=_short(r["f"]), label=_label(engine, r["f"], lang),
                                       issue=str(r["issue"]) if r.get("issue") else None))
     return out
 
@@ -330,7 +334,8 @@ def _english_first(rows: list[dict], *keys: str, prefer: str) -> list[dict]:
     return [r for _, r in chosen.values()]
 
 
-def _evidence_step(engine, axioms: Graph, e: Node, item: _Item, indicator: URIRef) -> EvidenceStep:
+def _evidence_step(engine, axioms: Graph, e: Node, item: _Item, indicator: URIRef,
+                   lang: str = "en") -> EvidenceStep:
     rule, triples = None, None
     # prefer a complex axiom (it says more) over a plain subclass one
     candidates = sorted(axioms.subjects(RDFS.subClassOf, indicator), key=lambda s: (isinstance(s, URIRef), str(s)))
@@ -342,15 +347,16 @@ def _evidence_step(engine, axioms: Graph, e: Node, item: _Item, indicator: URIRe
     if rule is None:  # asserted directly in the data
         rule, triples = f"asserted: {_local(indicator)}", [(e, RDF.type, indicator)]
     dates = [str(v) for p in (PD.date, PD.startDate, PD.inForceFrom) for v in item.values.get(p, ())]
-    return EvidenceStep(item=_short(e), label=_label(engine, e), date=min(dates) if dates else None,
+    return EvidenceStep(item=_short(e), label=_label(engine, e, lang), date=min(dates) if dates else None,
                         indicator=_short(indicator), rule=rule,
                         triples=[(_short(s), _short(p), _short(o) if not isinstance(o, Literal) else str(o))
                                  for s, p, o in triples],
                         sources=_sources(engine, e))
 
 
-def explain(engine_or_dataset: Any, iri: str | URIRef) -> Explanation:
-    """Why each centre–region relation of `iri` (a relation, or an actor) has the character it has."""
+def explain(engine_or_dataset: Any, iri: str | URIRef, lang: str = "en") -> Explanation:
+    """Why each centre–region relation of `iri` (a relation, or an actor) has the character it has;
+    names in `lang` (en or id), falling back to the other."""
     engine = _as_engine(engine_or_dataset)
     subject = iri if isinstance(iri, URIRef) else expand(iri, what="the resource to explain")
     # SELECT with the bound variable projected rather than ASK: pyoxigraph binds only projected variables
@@ -367,17 +373,17 @@ def explain(engine_or_dataset: Any, iri: str | URIRef) -> Explanation:
                                f"of one; `kg query centre-region-relations` lists those that exist")
     axioms = _axioms(engine)
     return Explanation(subject=_short(subject),
-                       relations=[_explain_relation(engine, axioms, r) for r in relations])
+                       relations=[_explain_relation(engine, axioms, r, lang) for r in relations])
 
 
-def explain_all(engine_or_dataset: Any) -> Explanation:
+def explain_all(engine_or_dataset: Any, lang: str = "en") -> Explanation:
     """Every centre–region relation of the dataset, each with its character and the rule behind it."""
     engine = _as_engine(engine_or_dataset)
     relations = sorted({r["r"] for r in _select(engine, "SELECT DISTINCT ?r WHERE { ?r a pd:CentreRegionRelation }")},
                        key=str)
     axioms = _axioms(engine)
     return Explanation(subject="every centre–region relation",
-                       relations=[_explain_relation(engine, axioms, r) for r in relations])
+                       relations=[_explain_relation(engine, axioms, r, lang) for r in relations])
 
 
 # --- text output ------------------------------------------------------------------------------

@@ -118,3 +118,9 @@ def test_serve_on_a_busy_port_says_so_and_exits_2(capsys, root):
         port = busy.getsockname()[1]
         rc, _, err = run(capsys, "--root", root, "serve", "--port", str(port))
     assert rc == 2 and f"port {port} on 127.0.0.1 is already in use" in err and "Traceback" not in err
+
+
+def test_explain_in_indonesian(capsys, root):
+    rc, out, _ = run(capsys, "--root", root, "explain", "Katalonia", "--lang", "id")
+    # the relation's Indonesian label, as the article's "pemerintah pusat Madrid-Spanyol" (B.2)
+    assert rc == 0 and "pemerintah pusat Spanyol" in out

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kg.cli import add_common
+from kg.cli import add_common, add_lang
 
 EPILOG = """\
 examples:
@@ -12,6 +12,7 @@ examples:
   kg explain Katalonia                      (names in Indonesian too)
   kg explain "DI Yogyakarta"
   kg explain --all                          (every centre–region relation, its character and rule)
+  kg explain Katalonia --lang id            (names in Indonesian)
   kg explain pdi:relation-flanders-belgium
   kg explain https://w3id.org/paradiplomacy/id/relation-catalonia-spain --format json
   kg explain catalonia --endpoint http://127.0.0.1:7878/query
@@ -29,6 +30,7 @@ def register(sub) -> None:
                    help="a relation or a sub-state actor: its name in English or Indonesian (Catalonia, "
                         "Katalonia), an id (catalonia, pdi:catalonia) or a full IRI")
     p.add_argument("--all", action="store_true", help="every centre–region relation of the dataset")
+    add_lang(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph")
     p.add_argument("--endpoint", metavar="URL", help="explain from a SPARQL 1.1 endpoint instead")
