@@ -415,3 +415,15 @@ def test_entity_field_completes_names_and_takes_a_name(page, server):
     assert "pdi:catalonia" in page.inner_text("#param-actor-resolved")
     assert "Catalonia" in page.inner_text("#results-table")
     assert "actor=Katalonia" in page.get_attribute("#share-link", "href")
+
+
+def test_entity_page_opens_its_agreements_on_a_map(browser, server):
+    """From DI Yogyakarta's page to its partners on the map (B.2: Kyoto Prefecture, Japan)."""
+    pg, errors, offsite, context = open_page(browser, server, path="/id/special-region-of-yogyakarta")
+    try:
+        pg.click(".entity-views a[data-view=map]")
+        pg.wait_for_selector("#results-map[data-rendered] svg")
+        assert "Kyoto Prefecture" in pg.eval_on_selector("#map-places", "e => e.textContent")
+        assert not errors and not offsite, (errors, offsite)
+    finally:
+        context.close()

@@ -125,7 +125,7 @@ class Workbench:
             groups.setdefault(r["kind_label"] or r["kind"] or "", []).append(r)
         return pages.html(pages.render(
             "search.html", title=translator(lang)("Search") + ": " + text, query=text,
-            groups=sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])), count=len(rows),
+            groups=list(groups.items()), count=len(rows),  # kinds in the order of their best match
             **pages.chrome(request, lang)))
 
     async def resolve(self, request: Request) -> Response:
