@@ -27,13 +27,13 @@ from kg import __version__
 from kg.build.canonical import CanonicalDataset, canonical_dataset
 from kg.build.checks import run_violation_queries
 from kg.build.export import write_all
-from kg.build.provenance import provenance_graph
+from kg.build.provenance import provenance_quads
 from kg.build.reason import InconsistentError, Method, infer
 from kg.build.shacl import Finding, Inference, validate_shapes
 from kg.build.sources import SourceTree, load_tree
 from kg.dataset import Progress, dist_dir
 from kg.errors import BuildFailed, InputError
-from kg.namespaces import GRAPH_ONTOLOGY, ONTOLOGY_IRI, project_root, version_iri
+from kg.namespaces import GRAPH_ONTOLOGY, GRAPH_PROVENANCE, ONTOLOGY_IRI, project_root, version_iri
 from kg.query.catalogue import load_catalogue
 
 __all__ = ["build", "check", "BuildReport", "BuildFailed", "stamp_version", "Progress"]
@@ -219,10 +219,10 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
         with clock.stage("reason"):
             rr = _reason(tree, catalogue, method, report)
     with clock.stage("canonicalise"):
-        provenance = provenance_graph(tree.sourced)
+        provenance = provenance_quads(tree.sourced_quads)
         cds = canonical_dataset(tree.ontology, tree.data, rr.inferred, provenance)
         report.triples = {"ontology": len(tree.ontology), "data": len(tree.data),
-                          "inferred": len(rr.inferred), "provenance": len(provenance)}
+                          "inferred": len(rr.inferred), "provenance": cds.count(GRAPH_PROVENANCE)}
     with clock.stage("check"):
         import pyoxigraph as ox
 
