@@ -243,14 +243,34 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
     return tree, cds, shacl.report
 
 
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """The cyclic garbage collector off while the build runs. The build holds millions of small
+    objects (rdflib terms and graphs) that live until it ends; every full collection walks all of
+    them, and their number grows with the data, so collections made the stages superlinear
+    (measured: making the provenance quads of the 10x tree took 14 s with it, 0.3 s without).
+    Reference counting still frees everything that is not in a cycle; the collector runs again
+    after the build."""
+    import gc
+
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def check(root: Path | None = None, progress: Progress | None = None, *, method: Method = "rules",
           parser: str = "oxigraph", shacl_inference: Inference = "none",
           parallel: bool | None = None) -> BuildReport:
     """Every stage of the build except writing `dist/`: parse, SHACL, reasoning, violation queries."""
     root = Path(root or project_root())
     report = BuildReport(root=root, version=__version__)
-    _check(root, report, _Clock(report, progress), method=method, parser=parser,
-           shacl_inference=shacl_inference, parallel=_can_fork() if parallel is None else parallel)
+    with _no_cyclic_gc():
+        _check(root, report, _Clock(report, progress), method=method, parser=parser,
+               shacl_inference=shacl_inference, parallel=_can_fork() if parallel is None else parallel)
     return report
 
 
@@ -291,6 +311,13 @@ def build(root: Path | None = None, dist: Path | None = None, progress: Progress
     root = Path(root or project_root())
     dist = Path(dist) if dist is not None else dist_dir(root)
     report = BuildReport(root=root, version=__version__, dist=dist)
+    with _no_cyclic_gc():
+        return _build(root, dist, report, progress, method=method, parser=parser,
+                      shacl_inference=shacl_inference, parallel=parallel)
+
+
+def _build(root: Path, dist: Path, report: BuildReport, progress: Progress | None, *, method: Method,
+           parser: str, shacl_inference: Inference, parallel: bool | None) -> BuildReport:
     clock = _Clock(report, progress)
     _tree, cds, shacl_report = _check(root, report, clock, method=method, parser=parser,
                                       shacl_inference=shacl_inference,
