@@ -257,8 +257,10 @@ def resource_page(res: "Resources", iri: str, lang: str = "en", chrome: dict | N
         **{**chrome, "path": local_href(iri)})
 
 
-def not_found_page(iri: str, suggestions: list[dict] | None = None, chrome: dict | None = None) -> str:
-    return render("not_found.html", title="Not found", iri=iri, suggestions=suggestions or [], **(chrome or {}))
+def not_found_page(iri: str, suggestions: list[dict] | None = None, chrome: dict | None = None,
+                   reason: str | None = None) -> str:
+    return render("not_found.html", title="Not found", iri=iri, suggestions=suggestions or [], reason=reason,
+                  **(chrome or {}))
 
 
 _ONTOLOGY_GRAPHS: dict[int, object] = {}
