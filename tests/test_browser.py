@@ -427,3 +427,19 @@ def test_entity_page_opens_its_agreements_on_a_map(browser, server):
         assert not errors and not offsite, (errors, offsite)
     finally:
         context.close()
+
+
+def test_map_of_agreements_by_partner_country_sizes_by_the_count(page, server):
+    """Agreements counted by partner country: each country's circle carries the count the question
+    returns for it, summed over the actors."""
+    import httpx
+
+    data = httpx.get(server.url + "/queries/agreements-by-partner-country",
+                     headers={"Accept": "application/sparql-results+json"}, timeout=30).json()
+    korea = sum(int(b["agreements"]["value"]) for b in data["results"]["bindings"]
+                if b.get("partnerCountry", {}).get("value", "").endswith("/id/south-korea"))
+    assert korea > 0
+    run_shared(page, server, "question=agreements-by-partner-country&view=map")
+    page.wait_for_selector("#results-map[data-rendered] svg")
+    places = page.eval_on_selector_all("#map-places li", "ls => ls.map(l => l.textContent)")
+    assert any(p.startswith(f"South Korea (partnerCountry, agreements {korea}):") for p in places), (korea, places)
