@@ -12,8 +12,10 @@ conform (exit 1).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -30,7 +32,7 @@ from kg.build.export import write_all
 from kg.build.provenance import provenance_quads
 from kg.build.reason import InconsistentError, Method, infer
 from kg.build.shacl import Finding, Inference, validate_shapes
-from kg.build.sources import SourceTree, load_tree
+from kg.build.sources import SourceTree, load_tree, source_files
 from kg.dataset import Progress, dist_dir
 from kg.errors import BuildFailed, InputError
 from kg.namespaces import GRAPH_ONTOLOGY, GRAPH_PROVENANCE, ONTOLOGY_IRI, project_root, version_iri
@@ -316,8 +318,54 @@ def build(root: Path | None = None, dist: Path | None = None, progress: Progress
                       shacl_inference=shacl_inference, parallel=parallel)
 
 
+def _swap_in(tmp: Path, dist: Path) -> Path | None:
+    """Put the new build `tmp` at `dist`; the old one's folder (to remove) or None.
+
+    On Linux, one renameat2(RENAME_EXCHANGE): there is no moment without a whole dist/, even if the
+    process is killed. Elsewhere (or on a file system without it), two renames, and a Ctrl-C between
+    them puts the old dist/ back."""
+    if not dist.exists():
+        os.rename(tmp, dist)
+        return None
+    if _exchange(tmp, dist):
+        return tmp  # now holds the old build
+    old = dist.parent / f".{dist.name}.old-{os.getpid()}"
+    os.rename(dist, old)
+    try:
+        os.rename(tmp, dist)
+    except BaseException:
+        if not dist.exists():
+            os.rename(old, dist)
+        raise
+    return old
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 with RENAME_EXCHANGE); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    AT_FDCWD, RENAME_EXCHANGE = -100, 2
+    if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
 def _build(root: Path, dist: Path, report: BuildReport, progress: Progress | None, *, method: Method,
            parser: str, shacl_inference: Inference, parallel: bool | None) -> BuildReport:
+    if not source_files(root, "data"):
+        raise InputError(f"{root / 'data'}: no data files (*.trig, *.ttl): nothing to build. An empty or "
+                         "missing data/ is refused so that it cannot replace the last good dist/ (kept "
+                         "as it is); is --root the project folder?")
     clock = _Clock(report, progress)
     _tree, cds, shacl_report = _check(root, report, clock, method=method, parser=parser,
                                       shacl_inference=shacl_inference,
@@ -327,11 +375,7 @@ def _build(root: Path, dist: Path, report: BuildReport, progress: Progress | Non
         try:
             report.files = write_all(tmp, cds, cds.graph(GRAPH_ONTOLOGY), shacl_report, report.version)
             os.chmod(tmp, 0o755)
-            old = None
-            if dist.exists():
-                old = dist.parent / f".{dist.name}.old-{os.getpid()}"
-                os.rename(dist, old)
-            os.rename(tmp, dist)
+            old = _swap_in(tmp, dist)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise

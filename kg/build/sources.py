@@ -230,7 +230,12 @@ def source_files(root: Path, folder: str) -> list[Path]:
     if not d.is_dir():
         return []
     out = []
+    inside = root.resolve()
     for p in sorted(d.iterdir()):
+        if p.is_symlink() and inside not in p.resolve().parents:
+            # refused without a look at the target: its first line would land in an error message
+            raise InputError(f"{folder}/{p.name}: a link to a file outside the source tree; copy the file "
+                             f"into {folder}/ instead (a link could make the build read and print any file)")
         if p.name.startswith(".") or not p.is_file():
             continue
         if p.suffix == ".ttl" or (p.suffix == ".trig" and folder == "data"):
