@@ -36,7 +36,6 @@ sys.path.insert(0, str(REPO))
 
 from kg.build.sources import load_tree  # noqa: E402
 from kg.namespaces import PREFIXES  # noqa: E402
-from kg.terms import to_oxigraph  # noqa: E402
 
 __all__ = ["generate", "seed_nquads", "replica"]
 
@@ -54,11 +53,10 @@ def seed_nquads(root: Path) -> list[str]:
     graph of the passage that supports it (a .ttl data file, which has no graphs, is refused here:
     its triples would have no source)."""
     tree = load_tree(root)
-    if len({(s, p, o) for s, p, o, _g in tree.sourced}) != len(tree.data):
+    if len({q.triple for q in tree.sourced_quads}) != len(tree.data):
         raise ValueError(f"{root}/data: some triples sit outside every passage graph (a .ttl data "
                          "file?); the generator replicates TriG data only")
-    quads = [ox.Quad(*(to_oxigraph(t) for t in q)) for q in tree.sourced]
-    text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    text = ox.serialize(tree.sourced_quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
     return sorted(set(text.splitlines()))
 
 

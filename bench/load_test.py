@@ -14,6 +14,15 @@ CPU as the server itself, so expect their latencies to be higher.
 
     .venv/bin/python bench/load_test.py                 # dist/ (built if missing), queries/
     .venv/bin/python bench/load_test.py --data other.nq --root ../my-cases   # another dataset and its queries/
+
+`--mixed` is the robustness test instead (issue 21): 16 clients for 30 s, legitimate and
+pathological requests side by side. The legitimate clients (127.0.0.1) ask the canned queries
+(cached) and small uncached queries; the pathological ones (2 clients, from 127.0.0.2, still
+loopback) loop over cross products past the time limit, deep nesting, memory bombs, huge answers,
+SERVICE, unknown functions and 250 KB texts. It prints requests/s, p50 and p99 of the legitimate
+requests and how many failed (the target is none), and what the pathological ones got:
+
+    .venv/bin/python bench/load_test.py --mixed [--clients 16 --duration 30 --pathological 2]
 """
 from __future__ import annotations
 
@@ -157,7 +166,8 @@ def run_wrk(url: str, paths: list[str], n_clients: int, n_requests: int, time_li
                    result["p50_us"] / 1000, result["p99_us"] / 1000)
 
 
-def start_server(data: Path, root: Path | None, workers: int, cache: bool) -> tuple[subprocess.Popen, str]:
+def start_server(data: Path, root: Path | None, workers: int, cache: bool,
+                 extra: list[str] | None = None) -> tuple[subprocess.Popen, str]:
     port = free_port()
     cmd = [sys.executable, "-m", "kg", "serve", "--host", "127.0.0.1", "--port", str(port),
            "--data", str(data), "--workers", str(workers)]
@@ -165,6 +175,7 @@ def start_server(data: Path, root: Path | None, workers: int, cache: bool) -> tu
         cmd += ["--root", str(root)]
     if not cache:
         cmd += ["--cache-entries", "0"]
+    cmd += extra or []
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     server = subprocess.Popen(cmd, env=env, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
@@ -209,6 +220,100 @@ def load_phase(args, data: Path, root: Path | None, names: list[str], cache: boo
         server.wait(10)
 
 
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+
+
+def _doubling(n: int) -> str:
+    return ("SELECT (STRLEN(?x%d) AS ?l) WHERE { BIND(\"a\" AS ?x0) " % n
+            + " ".join(f"BIND(CONCAT(?x{i},?x{i}) AS ?x{i + 1})" for i in range(n)) + " }")
+
+
+PATHOLOGICAL = {
+    "cross-product": SLOW,
+    "deep-nesting": "SELECT * WHERE " + "{" * 6000 + " ?s ?p ?o " + "}" * 6000,
+    "memory-bomb": _doubling(29),
+    "huge-answer": _doubling(24).replace("STRLEN(?x24)", "?x24"),
+    "service": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    "unknown-function": "SELECT * WHERE { BIND(<urn:f>(1) AS ?x) }",
+    "long-text": ("SELECT * WHERE { ?s ?p ?o FILTER(" + " || ".join(f"?o = {i}" for i in range(20000)) + ") }"),
+}
+
+
+def mixed_phase(args, data: Path, root: Path | None, names: list[str]) -> int:
+    """Legitimate and pathological clients together; returns the number of failed legitimate requests."""
+    server, url = start_server(data, root, args.workers, True,
+                               ["--timeout", str(args.server_timeout), "--max-request-bytes", str(512 * 1024)])
+    legit: list[float] = []
+    failures: list[str] = []
+    patho: dict[str, dict[int, int]] = {k: {} for k in PATHOLOGICAL}
+    lock = threading.Lock()
+    try:
+        with httpx.Client(base_url=url, timeout=60) as warm:
+            for name in names:
+                warm.get(f"/queries/{name}")
+        deadline = time.monotonic() + args.duration
+
+        def legit_client(k: int) -> None:
+            with httpx.Client(base_url=url, timeout=60) as c:
+                i = 0
+                while time.monotonic() < deadline:
+                    i += 1
+                    if i % 2:
+                        path, params = f"/queries/{names[(k + i) % len(names)]}", {}
+                    else:  # uncached: a new text every time
+                        path, params = "/sparql", {"query": f"ASK {{ ?s ?p ?o }} # client {k} request {i}"}
+                    t0 = time.perf_counter()
+                    try:
+                        r = c.get(path, params=params)
+                        ok, why = r.status_code == 200, f"{path}: HTTP {r.status_code} {r.text[:120]}"
+                    except httpx.HTTPError as exc:
+                        ok, why = False, f"{path}: {type(exc).__name__}: {exc}"
+                    dt = time.perf_counter() - t0
+                    with lock:
+                        (legit.append(dt) if ok else failures.append(why))
+
+        def patho_client(k: int) -> None:
+            transport = httpx.HTTPTransport(local_address="127.0.0.2")
+            kinds = sorted(PATHOLOGICAL)
+            with httpx.Client(base_url=url, timeout=120, transport=transport) as c:
+                i = k
+                while time.monotonic() < deadline:
+                    kind = kinds[i % len(kinds)]
+                    i += 1
+                    try:
+                        status = c.post("/sparql", content=PATHOLOGICAL[kind].encode(),
+                                        headers={"Content-Type": "application/sparql-query"}).status_code
+                    except httpx.HTTPError:
+                        status = 0
+                    with lock:
+                        patho[kind][status] = patho[kind].get(status, 0) + 1
+
+        threads = [threading.Thread(target=patho_client, args=(k,)) for k in range(args.pathological)]
+        threads += [threading.Thread(target=legit_client, args=(k,)) for k in range(args.clients - args.pathological)]
+        t0 = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - t0
+        health = httpx.get(url + "/health", timeout=10).json()
+    finally:
+        server.terminate()
+        server.wait(10)
+    n = len(legit) + len(failures)
+    print(f"mixed load: {args.clients} clients ({args.pathological} pathological from 127.0.0.2) for "
+          f"{args.duration:g} s, {args.workers} workers, server --timeout {args.server_timeout:g}")
+    if legit:
+        print(f"legitimate: {n} requests, {len(legit) / wall:.1f} ok/s, p50 {1000 * statistics.median(legit):.1f} ms, "
+              f"p99 {1000 * percentile(legit, 99):.1f} ms, failed {len(failures)}")
+    for why in failures[:5]:
+        print("   failed:", why)
+    for kind, statuses in patho.items():
+        print(f"pathological {kind:18s} " + ", ".join(f"HTTP {k}: {v}" for k, v in sorted(statuses.items())))
+    print(f"after the run: {health['alive']} of {health['workers']} workers alive, {health['restarts']} restarts")
+    return len(failures)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", help="N-Quads file (default: dist/paradiplomacy.nq, built if missing)")
@@ -224,7 +329,14 @@ def main(argv: list[str] | None = None) -> int:
                          "auto: wrk when it is installed")
     ap.add_argument("--no-cache", action="store_true", help="only the phase without the result cache")
     ap.add_argument("--cache-only", action="store_true", help="only the phase with the result cache")
+    ap.add_argument("--mixed", action="store_true", help="the robustness test: legitimate and pathological "
+                                                        "clients for --duration seconds")
+    ap.add_argument("--duration", type=float, default=30.0, help="seconds of the --mixed test (default 30)")
+    ap.add_argument("--pathological", type=int, default=2, help="pathological clients in --mixed (default 2)")
+    ap.add_argument("--server-timeout", type=float, default=10.0, help="the server's --timeout in --mixed")
     args = ap.parse_args(argv)
+    if args.mixed and args.clients == 8:
+        args.clients = 16
 
     client = args.client
     if client == "auto":
@@ -242,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
     if not catalogue:
         print("no canned report queries to run", file=sys.stderr)
         return 2
+    if args.mixed:
+        return 1 if mixed_phase(args, data, root, [q.name for q in catalogue]) else 0
 
     phases = [("cached", True), ("uncached", False)]
     if args.no_cache:

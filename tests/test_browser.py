@@ -415,3 +415,31 @@ def test_entity_field_completes_names_and_takes_a_name(page, server):
     assert "pdi:catalonia" in page.inner_text("#param-actor-resolved")
     assert "Catalonia" in page.inner_text("#results-table")
     assert "actor=Katalonia" in page.get_attribute("#share-link", "href")
+
+
+def test_entity_page_opens_its_agreements_on_a_map(browser, server):
+    """From DI Yogyakarta's page to its partners on the map (B.2: Kyoto Prefecture, Japan)."""
+    pg, errors, offsite, context = open_page(browser, server, path="/id/special-region-of-yogyakarta")
+    try:
+        pg.click(".entity-views a[data-view=map]")
+        pg.wait_for_selector("#results-map[data-rendered] svg")
+        assert "Kyoto Prefecture" in pg.eval_on_selector("#map-places", "e => e.textContent")
+        assert not errors and not offsite, (errors, offsite)
+    finally:
+        context.close()
+
+
+def test_map_of_agreements_by_partner_country_sizes_by_the_count(page, server):
+    """Agreements counted by partner country: each country's circle carries the count the question
+    returns for it, summed over the actors."""
+    import httpx
+
+    data = httpx.get(server.url + "/queries/agreements-by-partner-country",
+                     headers={"Accept": "application/sparql-results+json"}, timeout=30).json()
+    korea = sum(int(b["agreements"]["value"]) for b in data["results"]["bindings"]
+                if b.get("partnerCountry", {}).get("value", "").endswith("/id/south-korea"))
+    assert korea > 0
+    run_shared(page, server, "question=agreements-by-partner-country&view=map")
+    page.wait_for_selector("#results-map[data-rendered] svg")
+    places = page.eval_on_selector_all("#map-places li", "ls => ls.map(l => l.textContent)")
+    assert any(p.startswith(f"South Korea (partnerCountry, agreements {korea}):") for p in places), (korea, places)

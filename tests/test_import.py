@@ -252,3 +252,23 @@ def test_the_same_date_at_a_coarser_precision_corroborates(vocab, existing):
     assert r.conflicts == []
     assert any(c.what == "signing date" and {local(g) for g in c.passages} >= {"passage-b5-06", "passage-beritajakarta-2019-01"}
                for c in r.corroborations)
+
+
+def test_example_case_by_the_name_of_its_actor():
+    from kg.casebook.example import case_file
+
+    assert case_file(REPO, "DI Yogyakarta").name == "yogyakarta.trig"     # an alternative label
+    assert case_file(REPO, "yogyakarta").name == "yogyakarta.trig"
+
+
+def test_a_cooperation_without_parties_is_kept_and_an_agreement_needs_two(vocab, existing):
+    from kg.casebook.workbook import Row
+
+    tables = _tables(vocab)
+    row = tables["agreements"].rows[0]
+    row.cells["parties"] = "jakarta"
+    problems, _ = _problems(vocab, existing, tables)
+    assert [(p.column, p.value) for p in problems] == [("parties", "jakarta")]
+    row.cells["kind"] = "Cooperation"
+    r = _import(vocab, existing, tables)
+    assert (PDI["agreement-jakarta-seoul"], RDF.type, PD.Cooperation, PDI["passage-beritajakarta-2019-01"]) in set(r.quads)

@@ -55,3 +55,16 @@ def test_check_writes_nothing(tmp_path):
 def test_template_refuses_a_name_that_is_not_xlsx(tmp_path, capsys):
     assert main(["--root", str(REPO), "template", str(tmp_path / "case.xls")]) == 2
     assert ".xlsx" in capsys.readouterr().err
+
+
+def test_an_ambiguous_name_in_the_graph_lists_its_candidates(tmp_path, capsys):
+    """'Madrid' names the city and, as an alternative name, Spain's central government (data/catalonia.trig)."""
+    root = _tree(tmp_path)
+    book = tmp_path / "book"
+    shutil.copytree(FIXTURE, book)
+    p = book / "agreements.csv"
+    p.write_text(p.read_text(encoding="utf-8").replace("jakarta; seoul", "jakarta; Madrid"), encoding="utf-8")
+    assert main(["--root", str(root), "import", str(book), "--check"]) == 1
+    err = capsys.readouterr().err
+    assert "agreements!D2 [parties] 'Madrid'" in err
+    assert "pdi:madrid" in err and "pdi:spain-central-government" in err

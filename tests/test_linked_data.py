@@ -119,7 +119,14 @@ def test_explain_page_has_the_content_of_kg_explain(client, server):
     assert "mengalami eskalasi yang memanas sejak tahun 2010" in html
     j = client.get("/explain/relation-catalonia-spain", headers={"Accept": "application/json"}).json()
     assert j["relations"][0]["relation"] == "pdi:relation-catalonia-spain"
-    assert client.get("/explain/atlantis", headers={"Accept": "text/html"}).status_code == 400
+    assert client.get("/explain/atlantis", headers={"Accept": "application/json"}).status_code == 400
+    # a misspelt name: the reason, and the closest names to choose from
+    r = client.get("/explain/Catalnia", headers={"Accept": "text/html"})
+    assert r.status_code == 400 and 'href="/id/catalonia"' in r.text
+    # the names of the article, in either language, as the command line takes them
+    for name in ("Katalonia", "Catalonia", "relation-catalonia-spain"):
+        assert "CentreRegionRelation ⊓ ∃hasEvidence.ConflictIndicator ⊑ ConflictualRelation" in \
+            client.get(f"/explain/{name}", headers={"Accept": "text/html"}).text, name
 
 
 def test_id_and_vocab_indexes(client):

@@ -108,3 +108,32 @@ def test_a_triple_in_two_passage_graphs_has_one_statement_with_both(tmp_path):
     assert set(prov.subjects(RDF.type, RDF.Statement)) == {st}
     assert set(prov.objects(st, PROV.wasDerivedFrom)) == {PDI["passage-1"], PDI["passage-2"]}
     assert str(st).startswith("https://w3id.org/paradiplomacy/statement/")
+
+
+# --- issue 20: a triple cites only the passages whose words say it ------------------------------
+def test_flanders_in_belgium_is_said_by_b_10_and_b_12_only(real_dist):
+    """The audit's example: seven passages were cited for `flanders pd:inState belgium` and none names
+    Belgium. b-10: "... antara lain Flanders-Belgia, Catalonia-Spanyol ..."; b-12: "... yakni
+    Flander-Belgia, Catalonia, Spanyol ...". """
+    rows = sources(real_dist, "pdi:flanders", "pd:inState", "pdi:belgium")
+    assert sorted(str(r["source"]) for r in rows) == [str(PDI["passage-b-10"]), str(PDI["passage-b-12"])]
+    for r in rows:
+        quote = normalise(str(r["quote"]))
+        assert "Belgia" in quote and quote in article_body()
+
+
+def test_the_catalan_relation_s_evidence_is_not_cited_to_criekemans(real_dist):
+    """a-08 is Criekemans's 2008 sentence ("... interaksi luar negeri yang dilaksanakan oleh Scotland dan
+    Catalonia cenderung konfliktual"); the 2014 veto is told in b2-20 ("keputusan itu di-veto oleh
+    Mahakamah Agung Spannyol ... pada bulan Oktober 2014"), which is now its only source."""
+    rows = sources(real_dist, "pdi:relation-catalonia-spain", "pd:hasEvidence", "pdi:event-spanish-supreme-court-veto-2014")
+    assert [r["source"] for r in rows] == [PDI["passage-b2-20"]]
+    assert "di-veto oleh Mahakamah Agung Spannyol" in normalise(str(rows[0]["quote"]))
+
+
+def test_a_status_cites_the_sentence_that_gives_it(real_dist):
+    """Kyoto's "cukup produktif" is in b5-12 ("kerjasama dengan Kyoto Perfecture yang cukup produktif"),
+    not in the item b5-06 that dates the agreement (it used to cite both)."""
+    rows = sources(real_dist, "pdi:agreement-diy-kyoto-prefecture-1985", "pd:status", "pdv:status-followed-up")
+    assert [r["source"] for r in rows] == [PDI["passage-b5-12"]]
+    assert "Kyoto Perfecture yang cukup produktif" in normalise(str(rows[0]["quote"]))

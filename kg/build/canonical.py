@@ -1,10 +1,16 @@
-"""The canonical dataset: the three named graphs (ontology, asserted data, inferred) with blank
-nodes relabelled by RDFC-1.0 (pyoxigraph), as sorted N-Quads lines and the same quads as rdflib and
-pyoxigraph terms. Everything the build writes and checks is read from it, so the bytes depend only
-on the content."""
+"""The canonical dataset: the four named graphs (ontology, asserted data, inferred, provenance) with
+blank nodes relabelled by RDFC-1.0 (pyoxigraph), as sorted N-Quads lines and the same quads as
+pyoxigraph terms (rdflib terms on demand). Everything the build writes and checks is read from it,
+so the bytes depend only on the content.
+
+Only the quads that hold a blank node go through RDFC-1.0: the algorithm's hashes are made from the
+quads that mention each blank node and from nothing else, so the labels it gives are the same as
+over the whole dataset, and the work is proportional to the (few, ontology) blank-node quads
+rather than to the data."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -17,11 +23,16 @@ __all__ = ["CanonicalDataset", "canonical_dataset", "bind_prefixes"]
 
 @dataclass
 class CanonicalDataset:
-    """The dataset after RDFC-1.0: sorted N-Quads lines and the same quads as rdflib terms."""
+    """The dataset after RDFC-1.0: sorted N-Quads lines and the same quads as pyoxigraph terms."""
 
     nquads_lines: list[str]
-    quads: list[tuple]  # (s, p, o, graph IRI) rdflib terms, in the order of `nquads_lines`
-    ox_quads: list = field(default_factory=list)  # the same as pyoxigraph quads
+    ox_quads: list = field(default_factory=list)  # pyoxigraph quads, in the order of `nquads_lines`
+
+    @cached_property
+    def quads(self) -> list[tuple]:
+        """(s, p, o, graph IRI) as rdflib terms, in the order of `nquads_lines` (made on first use)."""
+        return [(from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object),
+                 URIRef(q.graph_name.value)) for q in self.ox_quads]
 
     def triples(self) -> list[tuple]:
         """The union of the graphs: distinct (s, p, o), in sorted N-Quads order."""
@@ -33,19 +44,21 @@ class CanonicalDataset:
         return out
 
     def graph(self, name: URIRef | None = None) -> Graph:
-        """One named graph, or the union of all three (name None), as an rdflib Graph.
+        """One named graph, or the union of all (name None), as an rdflib Graph.
 
         A fresh graph each call: callers may bind prefixes or add to it.
         """
         g = Graph()
         bind_prefixes(g)
-        for s, p, o, gn in self.quads:
-            if name is None or gn == name:
-                g.add((s, p, o))
+        wanted = None if name is None else str(name)
+        for q in self.ox_quads:
+            if wanted is None or q.graph_name.value == wanted:
+                g.add((from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object)))
         return g
 
     def count(self, name: URIRef) -> int:
-        return sum(1 for q in self.quads if q[3] == name)
+        wanted = str(name)
+        return sum(1 for q in self.ox_quads if q.graph_name.value == wanted)
 
 
 def bind_prefixes(g: Graph) -> None:
@@ -53,16 +66,28 @@ def bind_prefixes(g: Graph) -> None:
         g.bind(prefix, ns, override=True, replace=True)
 
 
-def canonical_dataset(ontology: Graph, data: Graph, inferred: Graph, provenance: Graph) -> CanonicalDataset:
-    """Canonicalise the four graphs together (blank nodes relabelled by RDFC-1.0)."""
-    ds = ox.Dataset(oxigraph_quads(((GRAPH_ONTOLOGY, ontology), (GRAPH_DATA, data), (GRAPH_INFERRED, inferred),
-                                    (GRAPH_PROVENANCE, provenance))))
-    ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    quads = list(ds)
-    lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines()
-    order = sorted(range(len(quads)), key=lambda i: lines[i])
-    return CanonicalDataset(
-        [lines[i] for i in order],
-        [(from_oxigraph(quads[i].subject), from_oxigraph(quads[i].predicate), from_oxigraph(quads[i].object),
-          URIRef(quads[i].graph_name.value)) for i in order],
-        [quads[i] for i in order])
+def _has_blank(q) -> bool:
+    return isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+
+
+def canonical_dataset(ontology: Graph, data: Graph, inferred: Graph, provenance) -> CanonicalDataset:
+    """Canonicalise the four graphs together (blank nodes relabelled by RDFC-1.0). `provenance` is
+    an rdflib Graph or the pyoxigraph quads of `kg.build.provenance.provenance_quads`."""
+    graphs = [(GRAPH_ONTOLOGY, ontology), (GRAPH_DATA, data), (GRAPH_INFERRED, inferred)]
+    if isinstance(provenance, Graph):
+        graphs.append((GRAPH_PROVENANCE, provenance))
+        provenance = []
+    plain, blank = [], []
+    for q in (*oxigraph_quads(graphs), *provenance):
+        (blank if _has_blank(q) else plain).append(q)
+    if blank:
+        ds = ox.Dataset(blank)
+        ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        plain.extend(ds)
+    text = ox.serialize(plain, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    lines = text.splitlines()
+    del text
+    order = sorted(range(len(plain)), key=lines.__getitem__)
+    # a quad given twice (a triple in one passage's graph in two files) is one quad
+    order = [i for k, i in enumerate(order) if k == 0 or lines[i] != lines[order[k - 1]]]
+    return CanonicalDataset([lines[i] for i in order], [plain[i] for i in order])

@@ -108,7 +108,16 @@ def _json_ld(cds: "CanonicalDataset", context: dict) -> bytes:
         if isinstance(iri, str) and not iri.startswith("http"):
             terms_by_iri[_expand(iri, ctx)] = (term, d.get("@type") if isinstance(d, dict) else None)
 
+    compacted: dict[tuple[str, bool], str] = {}
+
     def compact(iri: str, vocab: bool = False) -> str:
+        key = (iri, vocab)
+        out = compacted.get(key)
+        if out is None:
+            out = compacted[key] = _compact(iri, vocab)
+        return out
+
+    def _compact(iri: str, vocab: bool) -> str:
         if vocab and iri in terms_by_iri and terms_by_iri[iri][1] is None:
             return terms_by_iri[iri][0]
         for ns, p in prefixes:
@@ -117,35 +126,39 @@ def _json_ld(cds: "CanonicalDataset", context: dict) -> bytes:
         return iri
 
     def node_ref(t) -> str:
-        return f"_:{t}" if isinstance(t, BNode) else compact(str(t))
+        return f"_:{t.value}" if isinstance(t, ox.BlankNode) else compact(t.value)
 
+    rdf_type, xsd_string = str(RDF.type), str(XSD.string)
     graphs: dict[str, dict[str, dict[str, list]]] = {}
-    for s, p, o, g in cds.quads:
-        node = graphs.setdefault(str(g), {}).setdefault(node_ref(s), {})
-        if p == RDF.type and not isinstance(o, Literal):
-            node.setdefault("@type", []).append(compact(str(o), vocab=True) if not isinstance(o, BNode) else f"_:{o}")
+    for q in cds.ox_quads:  # pyoxigraph terms: no rdflib term is made for the whole dataset
+        s, p, o = q.subject, q.predicate, q.object
+        node = graphs.setdefault(q.graph_name.value, {}).setdefault(node_ref(s), {})
+        is_literal = isinstance(o, ox.Literal)
+        if p.value == rdf_type and not is_literal:
+            node.setdefault("@type", []).append(
+                compact(o.value, vocab=True) if not isinstance(o, ox.BlankNode) else f"_:{o.value}")
             continue
-        term = terms_by_iri.get(str(p))
-        if isinstance(o, Literal):
-            dt = str(o.datatype) if o.datatype is not None else None
+        term = terms_by_iri.get(p.value)
+        if is_literal:
             if o.language:
-                key, value = compact(str(p)), {"@value": str(o), "@language": o.language}
+                key, value = compact(p.value), {"@value": o.value, "@language": o.language}
                 if term and term[1] is None:
                     key = term[0]
-            elif dt is None or dt == str(XSD.string):
-                key, value = (term[0], str(o)) if term and term[1] is None else (compact(str(p)), str(o))
+            elif o.datatype.value == xsd_string:
+                key, value = (term[0], o.value) if term and term[1] is None else (compact(p.value), o.value)
             else:
+                dt = o.datatype.value
                 if term and term[1] is not None and term[1] != "@id" and _expand(term[1], ctx) == dt:
-                    key, value = term[0], str(o)
+                    key, value = term[0], o.value
                 else:
-                    key = term[0] if term and term[1] is None else compact(str(p))
-                    value = {"@value": str(o), "@type": compact(dt)}
+                    key = term[0] if term and term[1] is None else compact(p.value)
+                    value = {"@value": o.value, "@type": compact(dt)}
         else:
             ref = node_ref(o)
             if term and term[1] == "@id":
                 key, value = term[0], ref
             else:
-                key = term[0] if term and term[1] is None else compact(str(p))
+                key = term[0] if term and term[1] is None else compact(p.value)
                 value = {"@id": ref}
         node.setdefault(key, []).append(value)
     named = []
@@ -155,7 +168,9 @@ def _json_ld(cds: "CanonicalDataset", context: dict) -> bytes:
         for node_id in sorted(nodes):
             obj: dict[str, object] = {"@id": node_id}
             for key in sorted(nodes[node_id]):
-                vals = sorted(nodes[node_id][key], key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+                vals = nodes[node_id][key]
+                if len(vals) > 1:
+                    vals = sorted(vals, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
                 obj[key] = vals[0] if len(vals) == 1 else vals
             graph.append(obj)
         named.append({"@id": compact(str(gname)), "@graph": graph})
@@ -195,38 +210,50 @@ def void_graph(cds: CanonicalDataset, version: str, sizes: dict[str, int]) -> Gr
     g.add((ds, VOID.vocabulary, URIRef(str(PD))))
     g.add((ds, VOID.uriSpace, Literal(PREFIXES["pdi"])))
     g.add((ds, DCTERMS.conformsTo, URIRef(BASE + "ontology")))
-    union = cds.triples()
-    subjects = {t[0] for t in union}
-    g.add((ds, VOID.triples, Literal(len(union))))
+    # counted on pyoxigraph terms in one pass over the sorted quads, where a triple held in several
+    # graphs comes in a run (no rdflib term is made for the whole dataset)
+    rdf_type = ox.NamedNode(str(RDF.type))
+    n_triples, last = 0, None
+    subjects: set = set()
+    classes: dict = {}
+    props: dict = {}
+    per_graph: dict[str, int] = {}
+    for q in cds.ox_quads:
+        per_graph[q.graph_name.value] = per_graph.get(q.graph_name.value, 0) + 1
+        t = (q.subject, q.predicate, q.object)
+        if t == last:
+            continue
+        last = t
+        n_triples += 1
+        subjects.add(q.subject)
+        props[q.predicate] = props.get(q.predicate, 0) + 1
+        if q.predicate == rdf_type and isinstance(q.object, ox.NamedNode):
+            classes.setdefault(q.object, set()).add(q.subject)
+    g.add((ds, VOID.triples, Literal(n_triples)))
     # VoID's entities are the resources whose IRI starts with void:uriSpace (VoID 4.6)
-    g.add((ds, VOID.entities, Literal(len({s for s in subjects if isinstance(s, URIRef)
-                                           and str(s).startswith(PREFIXES["pdi"])}))))
+    g.add((ds, VOID.entities, Literal(len({s for s in subjects if isinstance(s, ox.NamedNode)
+                                           and s.value.startswith(PREFIXES["pdi"])}))))
     g.add((ds, VOID.sparqlEndpoint, URIRef(BASE + "sparql")))
     g.add((ds, VOID.distinctSubjects, Literal(len(subjects))))
-    g.add((ds, VOID.properties, Literal(len({t[1] for t in union}))))
+    g.add((ds, VOID.properties, Literal(len(props))))
     for gname, local in _GRAPHS:
         part = URIRef(f"{ds}#graph-{local}")
         g.add((ds, VOID.subset, part))
         g.add((part, RDF.type, VOID.Dataset))
         g.add((part, DCTERMS.title, Literal(f"{local} graph", lang="en")))
         g.add((part, URIRef("http://www.w3.org/ns/sparql-service-description#name"), gname))
-        g.add((part, VOID.triples, Literal(cds.count(gname))))
-    classes: dict[URIRef, set] = {}
-    for s, p, o in union:
-        if p == RDF.type and isinstance(o, URIRef):
-            classes.setdefault(o, set()).add(s)
-    for cls in sorted(classes):
-        part = URIRef(f"{ds}#class-{_slug(cls)}")
+        g.add((part, VOID.triples, Literal(per_graph.get(str(gname), 0))))
+    for cls in sorted(classes, key=lambda c: c.value):
+        iri = URIRef(cls.value)
+        part = URIRef(f"{ds}#class-{_slug(iri)}")
         g.add((ds, VOID.classPartition, part))
-        g.add((part, VOID["class"], cls))
+        g.add((part, VOID["class"], iri))
         g.add((part, VOID.entities, Literal(len(classes[cls]))))
-    props: dict[URIRef, int] = {}
-    for _s, p, _o in union:
-        props[p] = props.get(p, 0) + 1
-    for p in sorted(props):
-        part = URIRef(f"{ds}#property-{_slug(p)}")
+    for p in sorted(props, key=lambda x: x.value):
+        iri = URIRef(p.value)
+        part = URIRef(f"{ds}#property-{_slug(iri)}")
         g.add((ds, VOID.propertyPartition, part))
-        g.add((part, VOID.property, p))
+        g.add((part, VOID.property, iri))
         g.add((part, VOID.triples, Literal(props[p])))
     for fname in sorted(sizes):
         dist = URIRef(f"{ds}/{version}/{fname}")
@@ -277,14 +304,15 @@ def write_all(out: Path, cds: CanonicalDataset, ontology_graph: Graph, report: G
     put(FORMATS["trig"][0], _trig(cds))
     # the whole dataset by pyoxigraph (fast on thousands of triples); the ontology, which people
     # read, by rdflib's longturtle (one statement a line, nested restrictions)
-    put(FORMATS["ttl"][0], _ox_turtle_triples(_ox_triples(cds)))
+    triples = _ox_triples(cds)
+    put(FORMATS["ttl"][0], _ox_turtle_triples(triples))
     context = json_ld_context(ontology_graph)
     put("context.jsonld", (json.dumps(context, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     put(FORMATS["jsonld"][0], _json_ld(cds, context))
     sizes.update(write_framed(out, cds.ox_quads))  # framed/<view>.json: plain-JSON views (kg.build.framed)
     # pyoxigraph writes the triples in the order given (sorted), so the file is reproducible;
     # rdflib's RDF/XML writers follow hash order and are not
-    put(FORMATS["rdf"][0], _sorted_xmlns(ox.serialize(_ox_triples(cds), format=ox.RdfFormat.RDF_XML,
+    put(FORMATS["rdf"][0], _sorted_xmlns(ox.serialize(triples, format=ox.RdfFormat.RDF_XML,
                                                       prefixes=_used_prefixes(cds))))
     put("ontology.ttl", _turtle(ontology_graph))
     put("validation-report.ttl", _canonical_turtle(report))
@@ -294,12 +322,16 @@ def write_all(out: Path, cds: CanonicalDataset, ontology_graph: Graph, report: G
 
 
 def _ox_triples(cds: CanonicalDataset) -> list:
-    """Distinct triples of the union, sorted by subject, predicate, object."""
-    seen = {}
+    """Distinct triples of the union, sorted by subject, predicate, object: the quads are sorted
+    by their N-Quads line, which starts with the triple, so a triple held in several graphs comes
+    in a run and the runs come in the triples' order."""
+    out, last = [], None
     for q in cds.ox_quads:
-        t = q.triple
-        seen.setdefault((str(t.subject), str(t.predicate), str(t.object)), t)
-    return [seen[k] for k in sorted(seen)]
+        t = (q.subject, q.predicate, q.object)
+        if t != last:
+            out.append(q.triple)
+            last = t
+    return out
 
 
 def _sorted_xmlns(xml: bytes) -> bytes:
@@ -326,7 +358,9 @@ def _trig(cds: CanonicalDataset) -> bytes:
     """
     order = {str(g): i for i, (g, _l) in enumerate(_GRAPHS)}
     quads = list(cds.ox_quads)
-    quads.sort(key=lambda q: (order[q.graph_name.value], str(q.subject), str(q.predicate), str(q.object)))
+    # the quads are in N-Quads line order, i.e. by subject, predicate, object within a graph; the
+    # sort is stable, so ordering by graph alone keeps that order inside each graph
+    quads.sort(key=lambda q: order[q.graph_name.value])
     return _sorted_prefix_lines(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_used_prefixes(cds)))
 
 

@@ -44,8 +44,14 @@ class SourceTree:
     data: Graph
     shapes: Graph
     files: dict[str, list[Path]] = field(default_factory=dict)
-    # (s, p, o, source graph) of data/*.trig, rdflib terms: the graph names the supporting passage
-    sourced: list[tuple] = field(default_factory=list)
+    # the quads of data/*.trig as pyoxigraph parsed them: the graph names the supporting passage
+    sourced_quads: list = field(default_factory=list)
+
+    @property
+    def sourced(self) -> list[tuple]:
+        """(s, p, o, source graph) of data/*.trig, as rdflib terms."""
+        return [(_term(q.subject), _term(q.predicate), _term(q.object), _term(q.graph_name))
+                for q in self.sourced_quads]
 
 
 def _term(t) -> object:
@@ -195,11 +201,16 @@ def parse_trig(path: Path, *, root: Path | None = None) -> list[tuple]:
     Every triple must sit in a GRAPH block naming its source (docs/PROVENANCE.md); a triple in the
     default graph is an `InputError` with the file and line.
     """
+    return [(_term(q.subject), _term(q.predicate), _term(q.object), _term(q.graph_name))
+            for q in _trig_quads(path, root)]
+
+
+def _trig_quads(path: Path, root: Path | None) -> list:
+    """The pyoxigraph quads of one TriG data file, every one in a named graph (see `parse_trig`)."""
     shown = _display(path, root)
     raw, text = _read_utf8(path, shown, "TriG")
     quads = _ox_parse(raw, text, shown, ox.RdfFormat.TRIG, "TriG",
                       "a missing ' .', ';', '}' or closing quote")
-    out = []
     for q in quads:
         if isinstance(q.graph_name, ox.DefaultGraph):
             line = _default_graph_line(text)
@@ -209,8 +220,7 @@ def parse_trig(path: Path, *, root: Path | None = None) -> list[tuple]:
                 f"{_line_excerpt(text, line)}\n"
                 "  put it inside `GRAPH pdi:passage-... { ... }` of the passage (or reference work) "
                 "that says it; see docs/PROVENANCE.md")
-        out.append((_term(q.subject), _term(q.predicate), _term(q.object), _term(q.graph_name)))
-    return out
+    return quads
 
 
 def source_files(root: Path, folder: str) -> list[Path]:
@@ -220,7 +230,12 @@ def source_files(root: Path, folder: str) -> list[Path]:
     if not d.is_dir():
         return []
     out = []
+    inside = root.resolve()
     for p in sorted(d.iterdir()):
+        if p.is_symlink() and inside not in p.resolve().parents:
+            # refused without a look at the target: its first line would land in an error message
+            raise InputError(f"{folder}/{p.name}: a link to a file outside the source tree; copy the file "
+                             f"into {folder}/ instead (a link could make the build read and print any file)")
         if p.name.startswith(".") or not p.is_file():
             continue
         if p.suffix == ".ttl" or (p.suffix == ".trig" and folder == "data"):
@@ -237,9 +252,9 @@ def _parse_all(paths: Iterable[Path], parser: Parser, root: Path, sourced: list 
     g = Graph()
     for p in paths:
         if p.suffix == ".trig":
-            quads = parse_trig(p, root=root)
-            for s, pr, o, _src in quads:
-                g.add((s, pr, o))
+            quads = _trig_quads(p, root)
+            for q in quads:
+                g.add((_term(q.subject), _term(q.predicate), _term(q.object)))
             if sourced is not None:
                 sourced.extend(quads)
         else:
@@ -260,7 +275,7 @@ def load_tree(root: Path, *, parser: Parser = "oxigraph") -> SourceTree:
         data=_parse_all(files["data"], parser, root, sourced),
         shapes=_parse_all(files["shapes"], parser, root),
         files=files,
-        sourced=sourced,
+        sourced_quads=sourced,
     )
     for g in (tree.ontology, tree.data, tree.shapes):
         for prefix, ns in PREFIXES.items():

@@ -24,18 +24,36 @@ class Example:
     rows: dict[str, list[list[str]]]       # sheet -> rows of cells in column order
     covered: list[tuple]                   # the case's quads the rows carry
     uncovered: Counter                     # predicate -> how many of the case's triples no column carries
+    source: str = ""                       # the file of data/ the rows come from
 
 
 def case_file(root: Path, case: str) -> Path:
-    """data/<case>.trig, by file name (yogyakarta) or path."""
+    """data/<case>.trig, by file name (yogyakarta), path, or the name of the case's actor (DI
+    Yogyakarta): the file that says most about the node so named."""
     p = Path(case)
     if p.suffix == ".trig" and p.exists():
         return p
     cand = Path(root) / "data" / f"{case}.trig"
     if cand.exists():
         return cand
+    from rdflib.namespace import RDFS, SKOS
+
+    from kg.build.sources import parse_trig
+
+    wanted = case.strip().lower()
+    best: tuple[int, Path] | None = None
+    for f in sorted((Path(root) / "data").glob("*.trig")):
+        quads = parse_trig(f, root=Path(root))
+        named = {q[0] for q in quads if q[1] in (RDFS.label, SKOS.altLabel, SKOS.prefLabel)
+                 and str(q[2]).strip().lower() == wanted}
+        if named:
+            n = sum(1 for q in quads if q[0] in named or q[2] in named)
+            if best is None or n > best[0]:
+                best = (n, f)
+    if best is not None:
+        return best[1]
     cases = sorted(f.stem for f in (Path(root) / "data").glob("*.trig"))
-    raise InputError(f"no case '{case}': the cases are the files of data/: {', '.join(cases)}")
+    raise InputError(f"no case '{case}': give a file of data/ ({', '.join(cases)}) or the name of its actor")
 
 
 def _name(t) -> str:
@@ -160,4 +178,7 @@ def _column_for(sheet: Sheet, p: URIRef, o) -> cb.Column | None:
 def example_rows(root: Path, case: str, vocab: Vocabulary) -> Example:
     from kg.build.sources import parse_trig
 
-    return example_from_quads(parse_trig(case_file(root, case), root=Path(root)), vocab)
+    f = case_file(root, case)
+    ex = example_from_quads(parse_trig(f, root=Path(root)), vocab)
+    ex.source = f"data/{f.name}"
+    return ex

@@ -336,13 +336,13 @@ class _Importer:
             return self.names.resolve(t, expect=expect)
         except AmbiguousName as exc:
             matches = getattr(exc, "matches", [])
-            listed = ", ".join(f"{local(m.iri)} ({m.label}, {local(m.kind) if m.kind else '?'})" for m in matches[:8])
+            listed = "; ".join(m.describe() if hasattr(m, "describe") else local(m.iri) for m in matches[:8])
             self.problem(row, column, text, "a name that picks out one node",
                          f"write one of the ids: {listed}" if listed else str(exc))
         except UnknownName as exc:
             sugg = getattr(exc, "suggestions", [])
             shown = ", ".join(local(getattr(s, "iri", s)) for s in sugg[:5])
-            self.problem(row, column, text, f"a {self.vocab.label(expect, 'en') if expect else 'node'} of the workbook or the graph",
+            self.problem(row, column, text, f"a name the workbook or the graph knows ({self.vocab.label(expect, 'en') if expect else 'any kind'})",
                          (f"did you mean {shown}? " if shown else "")
                          + "check the spelling, or add a row for it with new = yes")
         except InputError as exc:
@@ -489,7 +489,9 @@ class _Importer:
         sec = PDI[f"{local(work)}-section-{slug(text) or 'text'}"]
         lang = language or "id"
         for t in ((sec, RDF.type, PD.ArticleSection), (sec, DCTERMS.isPartOf, work),
-                  (sec, DCTERMS.title, Literal(text, lang=lang)), (sec, RDFS.label, Literal(text, lang=lang))):
+                  (sec, DCTERMS.title, Literal(text, lang=lang)),
+                  # the label names the work too: "whole page" alone would name every web page's section
+                  (sec, RDFS.label, Literal(f"{text} ({local(work)})", lang=lang))):
             self.quads.add((*t, work))
         if f"{row.sheet}!{row.number}" not in self.origins[sec]:
             self.origins[sec].append(f"{row.sheet}!{row.number}")

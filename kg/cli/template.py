@@ -45,7 +45,7 @@ def run(args) -> int:
         print(f"wrote {out}", file=sys.stderr)
         if ex is not None:
             n = sum(len(r) for r in ex.rows.values())
-            print(f"  {n} rows from data/{args.example}.trig carry {len(ex.covered)} of its quads", file=sys.stderr)
+            print(f"  {n} rows from {ex.source} carry {len(ex.covered)} of its quads", file=sys.stderr)
             if ex.uncovered:
                 left = ", ".join(f"{p} ({n})" for p, n in sorted(ex.uncovered.items()))
                 print(f"  not carried by any column (kept only in the .trig): {left}", file=sys.stderr)

@@ -22,6 +22,10 @@ own terminals are defined (SPARQL 1.1 section 19.8, with the 1.2 additions: `<<`
 - brackets of any kind (`{ ( [ <<`) nested deeper than `max_depth` refuse the query before the
   engine sees it (`QueryTooComplexError`): pyoxigraph's parser dies of a stack overflow at a few
   thousand, taking the worker process with it;
+- more than `max_chain` operators and pattern joins in all (`|| && = < + * / | . ;`, UNION,
+  OPTIONAL, MINUS, BIND, FILTER, sibling groups) refuse the query too: each makes the engine's
+  expression or algebra tree one level deeper, and pyoxigraph dies of a stack overflow somewhere
+  between 3,000 and 10,000 of them in one chain (`FILTER(?o = 0 || ?o = 1 || ...)`);
 - a text longer than `max_chars` is refused without being read (`QueryTooComplexError`).
 
 `inspect` is cached (by the SHA-256 of the text, so the cache is bounded in bytes whatever the
@@ -42,6 +46,9 @@ __all__ = ["QueryTooComplexError", "GuardToken", "read", "inspect", "check", "MA
 
 MAX_DEPTH = 128          # brackets of any kind; pyoxigraph's parser overflows its stack at a few thousand
 MAX_CHARS = 1 << 20      # characters read at most (the server's request limit is smaller)
+MAX_CHAIN = 2000         # operators and joins in all; pyoxigraph survives 3,000 in one chain, not 10,000
+_CHAIN_PUNCT = frozenset(("||", "&&", "=", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "|", ".", ";", "{"))
+_CHAIN_WORDS = frozenset(("UNION", "OPTIONAL", "MINUS", "BIND", "FILTER"))
 
 
 class QueryTooComplexError(UnsafeQueryError):
@@ -151,7 +158,8 @@ def _refusal(word: str) -> UnsafeQueryError:
         "reads 'load' at the start of any name or variable as the keyword; rename such a variable.)")
 
 
-def _check_reading(text: str, mode: str, allowed: frozenset[str] | None, max_depth: int) -> None:
+def _check_reading(text: str, mode: str, allowed: frozenset[str] | None, max_depth: int,
+                   max_chain: int = MAX_CHAIN) -> None:
     danger = _DANGER[mode]
     toks = list(read(text))
     prefixes: dict[str, str] = {}
@@ -198,6 +206,13 @@ def _check_reading(text: str, mode: str, allowed: frozenset[str] | None, max_dep
         if kw == "FROM" and mode == "query" and allowed is not None:
             _check_from(toks, i, prefixes, allowed)
         prev = t
+    chain = sum(1 for t in toks if (t.kind == "punct" and t.text in _CHAIN_PUNCT)
+                or (t.kind == "word" and t.text.upper() in _CHAIN_WORDS))
+    if chain > max_chain:
+        raise QueryTooComplexError(
+            f"the query has {chain} operators and pattern joins; this server refuses more than {max_chain} "
+            "before running it (the engine's parser would overflow its stack). Use VALUES or IN (...) "
+            "for long lists of alternatives.")
 
 
 def _check_from(toks: list[GuardToken], i: int, prefixes: dict[str, str], allowed: frozenset[str]) -> None:

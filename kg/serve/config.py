@@ -17,7 +17,7 @@ DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_ANSWER_BYTES = 16 * 1024 * 1024   # an answer's body, whatever its rows
 DEFAULT_MAX_MEMORY_MB = 1024                  # resident memory of one query worker
 DEFAULT_MAX_QUEUE = 64                        # requests waiting for a worker, in all
-DEFAULT_MAX_QUEUE_PER_CLIENT = 8              # ... and from one client address
+DEFAULT_MAX_QUEUE_PER_CLIENT = 32             # ... and from one client address (NAT: many people)
 DEFAULT_MAX_DEPTH = 128                       # brackets nested in a query (the guard refuses more: 400)
 
 

@@ -170,6 +170,26 @@ def _statement_sources(res: "Resources", iri: str) -> dict[tuple, list[str]]:
     return out
 
 
+# the start page's views of an entity: (its class, the question, its parameter, the views offered)
+ENTITY_VIEWS = [
+    (PD.SubStateActor, "agreements-of-actor", "actor", ("map", "timeline", "network", "table")),
+    (PD.CentreRegionRelation, "relation-evidence", "relation", ("timeline", "network", "table")),
+    (PD.Agreement, "agreement-follow-ups", "agreement", ("timeline", "table")),
+]
+
+
+def entity_views(iri: str, type_iris: set[str], t) -> list[dict]:
+    """Links to the start page's question about this entity, one per view (a shareable link each)."""
+    out = []
+    ident = short(iri, brackets=False)
+    for cls, question, param, views in ENTITY_VIEWS:
+        if str(cls) in type_iris:
+            for view in views:
+                out.append({"view": view, "text": t(view),
+                            "href": f"/?question={question}&{param}={ident}" + (f"&view={view}" if view != "table" else "")})
+    return out
+
+
 def _key(t) -> str:
     return str(t)
 
@@ -233,11 +253,14 @@ def resource_page(res: "Resources", iri: str, lang: str = "en", chrome: dict | N
                      if getattr(d, "language", None) in (lang, None, "")] or
                     [text(d) for d in res.objects(iri, str(SKOS.definition))],
         statements=statements, sources=sources, explain=explain, incoming=incoming_groups,
+        views=entity_views(iri, type_iris, chrome["t"]),
         **{**chrome, "path": local_href(iri)})
 
 
-def not_found_page(iri: str, suggestions: list[dict] | None = None, chrome: dict | None = None) -> str:
-    return render("not_found.html", title="Not found", iri=iri, suggestions=suggestions or [], **(chrome or {}))
+def not_found_page(iri: str, suggestions: list[dict] | None = None, chrome: dict | None = None,
+                   reason: str | None = None) -> str:
+    return render("not_found.html", title="Not found", iri=iri, suggestions=suggestions or [], reason=reason,
+                  **(chrome or {}))
 
 
 _ONTOLOGY_GRAPHS: dict[int, object] = {}

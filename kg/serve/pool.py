@@ -142,7 +142,7 @@ class WorkerPool:
     query; the dataset file is never modified). `close` removes the private files."""
 
     def __init__(self, nquads: Path, size: int, *, updates: bool = False, max_queue: int = 64,
-                 max_queue_per_client: int = 8, max_memory: int = 0, isolate_network: bool = True):
+                 max_queue_per_client: int = 32, max_memory: int = 0, isolate_network: bool = True):
         self._tmp = tempfile.mkdtemp(prefix="kg-serve-")
         snapshot = Path(self._tmp) / "dataset.nq"
         digest = hashlib.sha256()

@@ -125,7 +125,7 @@ class Workbench:
             groups.setdefault(r["kind_label"] or r["kind"] or "", []).append(r)
         return pages.html(pages.render(
             "search.html", title=translator(lang)("Search") + ": " + text, query=text,
-            groups=sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])), count=len(rows),
+            groups=list(groups.items()), count=len(rows),  # kinds in the order of their best match
             **pages.chrome(request, lang)))
 
     async def resolve(self, request: Request) -> Response:
@@ -141,11 +141,9 @@ class Workbench:
                              "label": pages.label(self.resources, str(iri), lang)})
 
     def _resolve(self, text: str, expect=None):
-        """A name, id or IRI as the command line takes it: the name index, else the plain IRI rules."""
-        try:
-            return self.names.resolve(text, expect=expect) if expect else self.names.resolve(text)
-        except ImportError:  # pragma: no cover - kg.names is part of the package
-            return expand(text, what="the resource to explain")
+        """A name, id or IRI as the command line takes it (kg.names): AmbiguousName or UnknownName,
+        both InputError (400), when it names not exactly one thing."""
+        return self.names.resolve(text, expect=expect) if expect else self.names.resolve(text)
 
     async def explain(self, request: Request) -> Response:
         from kg.explain import explain
@@ -153,13 +151,23 @@ class Workbench:
         lang = page_lang(request)
         text = request.path_params["id"]
         started = time.perf_counter()
+        wants_json = request.query_params.get("format") == "json" or \
+            negotiate(request.headers.get("accept"), JSON_OR_HTML, "html") == "json"
         try:
-            iri = self._resolve(text, expect=PD.CentreRegionRelation)
-        except InputError:
-            iri = self._resolve(text)
-        exp = explain(self.engine, iri)
-        if request.query_params.get("format") == "json" or \
-                negotiate(request.headers.get("accept"), JSON_OR_HTML, "html") == "json":
+            try:
+                iri = self._resolve(text, expect=PD.CentreRegionRelation)
+            except InputError:
+                iri = self._resolve(text)
+            exp = explain(self.engine, iri)
+        except InputError as exc:
+            if wants_json:
+                raise
+            # a person's typo: the reason and the names closest to what was typed
+            suggestions = [{"href": pages.local_href(str(m.iri)), "label": m.label, "id": short(str(m.iri), brackets=False),
+                            "kind": m.kind_label or ""} for m in self.names.search(text, limit=8, lang=lang)]
+            return pages.html(pages.not_found_page(text, suggestions, pages.chrome(request, lang), reason=str(exc)),
+                              status_code=400)
+        if wants_json:
             return JSONResponse(asdict(exp))
         return pages.html(pages.explain_page(self.resources, exp, lang, chrome=pages.chrome(request, lang)),
                           headers={"Server-Timing": f"explain;dur={(time.perf_counter() - started) * 1000:.1f}"})

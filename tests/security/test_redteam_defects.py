@@ -307,3 +307,15 @@ def test_defect_5_one_client_cannot_take_every_worker(client, server):
         for t in threads:
             t.join(60)
         other.close()
+
+
+def test_defect_4_a_long_operator_chain_is_400_and_kills_no_worker(client, server):
+    """20,000 alternatives in one FILTER (the review's 248 KB query) overflowed pyoxigraph's stack
+    once the guard let it through: the chain is refused before the engine, like deep nesting."""
+    wait_for_workers(server)
+    restarts = server.endpoint.pool.restarts
+    text = "SELECT * WHERE { ?s ?p ?o FILTER(" + " || ".join(f"?o = {i}" for i in range(10000)) + ") }"
+    r = client.post("/sparql", content=text.encode(), headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 400 and "operators and pattern joins" in r.text
+    assert server.endpoint.pool.restarts == restarts
+    still_answers(client)

@@ -261,22 +261,31 @@ async function loadAtlas() {
 KG.map = async function map(result, holder) {
   const { vars, rows } = result;
   const kinds = columnKinds(vars, rows);
-  const cols = shownColumns(vars, kinds).filter((v) => kinds[v] === "iri" && rows.some((r) => r[v] && placeOf(r[v].value)));
-  const groups = new Map();  // country|column -> {country, column, names:Set}
+  let cols = shownColumns(vars, kinds).filter((v) => kinds[v] === "iri" && rows.some((r) => r[v] && placeOf(r[v].value)));
+  // a column of the countries of another column's things (partnerCountry beside partner) places
+  // nothing new: its countries are shaded by the other column's circles, not circled again
+  const isStates = (v) => rows.every((r) => !r[v] || (KG.entities[r[v].value] || {}).kind === "SovereignState");
+  const countryOf = (v, w) => rows.every((r) => !r[v] || (r[w] && placeOf(r[w].value) === r[v].value));
+  cols = cols.filter((v) => !(isStates(v) && cols.some((w) => w !== v && !isStates(w) && countryOf(v, w))));
+  // circles sized by the result's number (summed: agreements by country) or else by how many things
+  const number = shownColumns(vars, kinds).find((v) => kinds[v] === "number");
+  const groups = new Map();  // country|column -> {country, column, names:Set, total}
   for (const r of rows) {
     for (const v of cols) {
       if (!r[v]) continue;
       const country = placeOf(r[v].value);
       if (!country) continue;
       const key = country + "|" + v;
-      if (!groups.has(key)) groups.set(key, { country, column: v, names: new Set() });
-      groups.get(key).names.add(KG.name(r[v].value));
+      if (!groups.has(key)) groups.set(key, { country, column: v, names: new Set(), total: 0 });
+      const g = groups.get(key);
+      g.names.add(KG.name(r[v].value));
+      if (number && r[number]) g.total += Number(r[number].value);
     }
   }
   const english = (iri) => (KG.entities[iri] || {}).en || KG.shortIri(iri);
   const points = [...groups.values()].map((g) => ({
     atlas: ATLAS_NAMES[english(g.country)] || english(g.country), country: KG.name(g.country),
-    column: g.column, count: g.names.size, names: [...g.names].sort().join(", ") }));
+    column: g.column, count: number ? g.total : g.names.size, names: [...g.names].sort().join(", ") }));
   const world = await loadAtlas();
   const shaded = distinct(points.map((p) => p.atlas));
   const spec = {
@@ -318,7 +327,7 @@ KG.map = async function map(result, holder) {
   };
   const list = el("ul", { id: "map-places", class: "places" });
   for (const p of points.sort((a, b) => a.country.localeCompare(b.country))) {
-    list.append(el("li", {}, p.country + " (" + p.column + ", " + p.count + "): " + p.names));
+    list.append(el("li", {}, p.country + " (" + p.column + ", " + (number ? number + " " : "") + p.count + "): " + p.names));
   }
   const res = await embed(holder, spec, "results-map");
   holder.append(el("details", {}, el("summary", {}, KG.t("places on the map")), list));
