@@ -177,3 +177,78 @@ def test_six_followed_up_yet_chiang_mai_only_courtesy_is_flagged(real_dist):
                    pd:conflictingStatement pdi:passage-b5-05 , pdi:passage-b5-12 }"""
     for engine in engines(real_dist):
         assert engine.query(q) is True
+
+
+# --- dates that compare across precisions (review N5, item 5) ----------------------------------
+BOUNDS = """PREFIX pd: <https://w3id.org/paradiplomacy/ontology#>
+PREFIX pdi: <https://w3id.org/paradiplomacy/id/>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
+
+
+def test_each_date_keeps_its_literal_and_gets_its_bounds(real_dist):
+    """"pada bulan Oktober 2014" stays "2014-10" (xsd:gYearMonth), bounded by 1 and 31 October;
+    "Konsursium Logistik Bernhard, Malaysia tahun 2003" stays "2003", bounded by 1 January and 31
+    December; a leap February ends on the 29th (checked on the rule itself below)."""
+    quoted("pada bulan Oktober 2014")
+    quoted("Konsursium Logistik Bernhard, Malaysia tahun 2003")
+    q = BOUNDS + """SELECT ?e ?d ?a ?b WHERE { VALUES ?e { pdi:event-spanish-supreme-court-veto-2014
+                                                            pdi:signing-diy-bernhard-logistics-consortium-2003 }
+                                         ?e pd:date ?d ; pd:earliestDate ?a ; pd:latestDate ?b }"""
+    for engine in engines(real_dist):
+        got = {str(r["e"]).rsplit("/", 1)[1]: (str(r["d"]), str(r["a"]), str(r["b"])) for r in engine.query(q).rows}
+        assert got == {"event-spanish-supreme-court-veto-2014": ("2014-10", "2014-10-01", "2014-10-31"),
+                       "signing-diy-bernhard-logistics-consortium-2003": ("2003", "2003-01-01", "2003-12-31")}
+
+
+def test_signed_between_two_years_is_the_same_on_both_engines(real_dist):
+    """The audit's case: a typed filter over the literal drops the year-only signings (Bernhard "tahun
+    2003", MPF "dibuat tahun 2007"), and YEAR() over mixed literals differs between the engines. Over
+    the bounds both engines give the same signings, year-only ones included, and the canned
+    agreements-by-period agrees."""
+    quoted("Konsursium Logistik Bernhard, Malaysia tahun 2003")
+    quoted("Medical Peace Foundation (MPF), Korea Selatan yang dibuat tahun 2007")
+    typed = BOUNDS + """SELECT ?s WHERE { ?s a pd:Signing ; pd:earliestDate ?a ; pd:latestDate ?b
+                          FILTER(?a >= "2003-01-01"^^xsd:date && ?b <= "2012-12-31"^^xsd:date) }"""
+    by_year = BOUNDS + """SELECT ?s WHERE { ?s a pd:Signing ; pd:earliestDate ?a ; pd:latestDate ?b
+                            FILTER(YEAR(?a) >= 2003 && YEAR(?b) <= 2012) }"""
+    answers = []
+    for engine in engines(real_dist):
+        for q in (typed, by_year):
+            answers.append({str(r["s"]).rsplit("/", 1)[1] for r in engine.query(q).rows})
+    assert all(a == answers[0] for a in answers)
+    assert {"signing-diy-bernhard-logistics-consortium-2003", "signing-diy-medical-peace-foundation-2007"} <= answers[0]
+    canned = run(real_dist, "agreements-by-period", **{"from": "2003", "to": "2012"})
+    assert canned[0] == canned[1]
+    assert {"agreement-diy-bernhard-logistics-consortium-2003", "agreement-diy-medical-peace-foundation-2007"} <= \
+        {r["agreement"].rsplit("/", 1)[1] for r in canned[0]}
+
+
+@pytest.mark.parametrize("day, in_force", [("2002-12-31", True), ("2003-01-01", False)])
+def test_an_expiry_in_a_year_ends_the_agreement_after_that_year(real_dist, day, in_force):
+    """California: "(habis masa berlakunya tahun 2002)" -- on any day of 2002 it may still be in force;
+    from 1 January 2003 it has expired. Both engines agree."""
+    quoted("(habis masa berlakunya tahun 2002)")
+    for rows in run(real_dist, "agreements-in-force", date=day):
+        assert any(r["agreement"].endswith("/agreement-diy-california-1997") for r in rows) is in_force
+
+
+def test_the_bounds_rule_knows_leap_years():
+    """The rule on invented dates (not the article's): February of 2000 and 2004 has 29 days, of 1900
+    and 2003 28; December and a day are as they are."""
+    from rdflib import Dataset, Literal, URIRef
+    from rdflib.namespace import XSD
+    from kg.query.embedded import OxigraphEngine, RdflibEngine
+    pd = "https://w3id.org/paradiplomacy/ontology#"
+    ds = Dataset(default_union=True)
+    g = ds.graph(URIRef("https://w3id.org/paradiplomacy/graph/data"))
+    cases = {"2000-02": "2000-02-29", "2004-02": "2004-02-29", "1900-02": "1900-02-28", "2003-02": "2003-02-28",
+             "1999-12": "1999-12-31", "2005-07-18": "2005-07-18"}
+    for i, d in enumerate(cases):
+        dt = XSD.date if len(d) == 10 else XSD.gYearMonth
+        g.add((URIRef(f"http://example.org/e{i}"), URIRef(pd + "date"), Literal(d, datatype=dt)))
+    rule = CATALOGUE["construct-date-bounds"].text
+    for engine in (OxigraphEngine.from_dataset(ds), RdflibEngine(ds)):
+        out = engine.query(rule)
+        latest = {str(o) for _, p, o in out if str(p) == pd + "latestDate"}
+        assert latest == set(cases.values()), engine.name

@@ -141,3 +141,22 @@ def test_a_sparql_violation_found_once_over_the_graph_is_pyshacls():
     assert [f.shape for f in reference.violations] == ["pds:EndNotBeforeStartShape"]
     assert (fast.conforms, fast.findings) == (reference.conforms, reference.findings)
     assert _canonical_turtle(fast.report) == _canonical_turtle(reference.report)
+
+
+def test_fast_indented_json_is_the_standard_librarys(seed_tree):
+    """dist/paradiplomacy.jsonld is written by `export.dumps_indented`: the same text as
+    json.dumps(indent=2, ensure_ascii=False), on the seed's document and on the odd cases."""
+    import json
+
+    from kg.build.canonical import canonical_dataset
+    from kg.build.export import _json_ld, dumps_indented, json_ld_context
+    from kg.build.provenance import provenance_quads
+    from kg.namespaces import GRAPH_ONTOLOGY
+
+    src = load_tree(seed_tree)
+    cds = canonical_dataset(src.ontology, src.data, Graph(), provenance_quads(src.sourced_quads))
+    doc = json.loads(_json_ld(cds, json_ld_context(cds.graph(GRAPH_ONTOLOGY))))
+    odd = {"empty list": [], "empty object": {}, "scalars": [1, 2.5, True, None, 'é"\\ \n\t\u2028'],
+           "nested": {"x": [{}, [[]]]}}
+    for value in (doc, odd):
+        assert dumps_indented(value) == json.dumps(value, indent=2, ensure_ascii=False)

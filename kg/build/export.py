@@ -175,7 +175,51 @@ def _json_ld(cds: "CanonicalDataset", context: dict) -> bytes:
             graph.append(obj)
         named.append({"@id": compact(str(gname)), "@graph": graph})
     doc = {"@context": ctx, "@graph": named}
-    return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return (dumps_indented(doc) + "\n").encode("utf-8")
+
+
+def dumps_indented(value) -> str:
+    """`json.dumps(value, indent=2, ensure_ascii=False)`, the same characters, for the JSON this
+    module writes (dicts with string keys, lists, strings, numbers, booleans, null). The standard
+    library drops to its pure-Python encoder whenever `indent` is given (CPython 3.11); this one
+    builds the text in a list with the C string encoder, several times faster on the dataset."""
+    from json.encoder import encode_basestring
+
+    out: list[str] = []
+    put = out.append
+
+    def enc(v, level: int) -> None:
+        if isinstance(v, str):
+            put(encode_basestring(v))
+        elif isinstance(v, dict):
+            if not v:
+                put("{}")
+                return
+            inner = "\n" + "  " * (level + 1)
+            put("{")
+            first = True
+            for k, item in v.items():
+                put(inner if first else "," + inner)
+                first = False
+                put(encode_basestring(k))
+                put(": ")
+                enc(item, level + 1)
+            put("\n" + "  " * level + "}")
+        elif isinstance(v, list):
+            if not v:
+                put("[]")
+                return
+            inner = "\n" + "  " * (level + 1)
+            put("[")
+            for i, item in enumerate(v):
+                put(inner if i == 0 else "," + inner)
+                enc(item, level + 1)
+            put("\n" + "  " * level + "]")
+        else:  # numbers, booleans, null: as the standard library writes them
+            put(json.dumps(v))
+
+    enc(value, 0)
+    return "".join(out)
 
 
 def _expand(compact_iri: str, ctx: dict) -> str:

@@ -277,7 +277,51 @@ def load_tree(root: Path, *, parser: Parser = "oxigraph") -> SourceTree:
         files=files,
         sourced_quads=sourced,
     )
+    _check_literals(tree, root)
     for g in (tree.ontology, tree.data, tree.shapes):
         for prefix, ns in PREFIXES.items():
             g.bind(prefix, ns, override=True)
     return tree
+
+
+def _check_literals(tree: SourceTree, root: Path) -> None:
+    """A literal whose lexical form is wrong for its XSD datatype ("abc"^^xsd:date, "many"^^xsd:integer)
+    is an error naming the file and line where the form is written (the first line holding it in
+    quotes), on any property, shaped or not."""
+    import logging
+
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    bad = []
+    quiet = logging.getLogger("rdflib.term")
+    level, quiet.level = quiet.level, logging.CRITICAL  # rdflib logs a traceback for each one
+    try:
+        for g in (tree.ontology, tree.data):
+            for _s, _p, o in g:
+                if isinstance(o, Literal) and o.datatype is not None and str(o.datatype).startswith(str(XSD)) \
+                        and o.ill_typed:
+                    bad.append(o)
+    finally:
+        quiet.level = level
+    if not bad:
+        return
+    files = [p for f in ("ontology", "data") for p in tree.files.get(f, [])]
+    texts = {p: p.read_text(encoding="utf-8").splitlines() for p in files}
+    lines = []
+    for o in sorted(set(bad), key=str)[:10]:
+        where = "(not found in the files)"
+        needle = '"' + str(o) + '"'
+        for p, ls in texts.items():
+            hit = next((i for i, line in enumerate(ls, 1) if needle in line), None)
+            if hit:
+                where = f"{_display(p, root)}:{hit}"
+                break
+        lines.append(f"  {where}: \"{o}\" is not a valid {short_xsd(o.datatype)}")
+    more = f"\n  ... and {len(set(bad)) - 10} more" if len(set(bad)) > 10 else ""
+    raise InputError("literals whose form is wrong for their datatype:\n" + "\n".join(lines) + more
+                     + "\n  fix the value (e.g. a date as 2015-03-31) or its datatype")
+
+
+def short_xsd(iri) -> str:
+    return "xsd:" + str(iri).rsplit("#", 1)[-1]

@@ -81,3 +81,18 @@ def test_defect_14_a_data_file_linking_outside_the_tree_is_refused_without_its_c
     with pytest.raises(InputError) as exc:
         build(tree, parallel=False)
     assert "outside the source tree" in str(exc.value) and "do-not-print" not in str(exc.value)
+
+
+def test_defect_14_an_ill_typed_literal_is_an_error_with_file_and_line(tree):
+    before = _dist_files(tree)
+    data = sorted((tree / "data").glob("*.t*"))[0]
+    text = data.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    extra = '\nGRAPH <http://example.org/test#g-bad> { <http://example.org/test#x> <http://example.org/test#count> "many"^^<http://www.w3.org/2001/XMLSchema#integer> . }\n' \
+        if data.suffix == ".trig" else \
+        '\n<http://example.org/test#x> <http://example.org/test#count> "many"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+    data.write_text(text + extra, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        build(tree, parallel=False)
+    assert f"data/{data.name}:{len(lines) + 2}" in str(exc.value) and "xsd:integer" in str(exc.value)
+    assert _dist_files(tree) == before
