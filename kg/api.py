@@ -210,8 +210,21 @@ class KnowledgeGraph:
         values = {k: str(v) for k, v in params.items() if v is not None}
         if q.has_param("lang") and "lang" not in values:
             values["lang"] = lang
-        bindings = q.bind(values, names=self.names)
+        bindings = q.bind(values, names=self._resolver_for(q, values))
         return self._run(q.text, bindings, lang, labels, timeout)
+
+    def _resolver_for(self, q, values: dict) -> NameIndex:
+        """The whole name index where a parameter is given by name; where every thing is given by
+        IRI or id-with-prefix, the index of those things only (cheap on a large graph). A name of
+        nothing is looked up again in the whole index, for the closest names."""
+        if self._names is not None:
+            return self._names
+        prefixes = q.prefixes()
+        given = [values.get(p.name, p.default) for p in q.params if p.type == "iri"]
+        iris = [NameIndex._as_iri(v.strip(), prefixes) for v in given if v and v.strip()]
+        if any(i is None for i in iris):
+            return self.names
+        return _FallbackResolver(NameIndex.from_engine(self.engine, iris=iris), lambda: self.names)
 
     def sparql(self, text: str, *, lang: str | None = None, labels: bool = True,
                timeout: float | None = None) -> Answer:
@@ -228,8 +241,16 @@ class KnowledgeGraph:
             kwargs["prefixes"] = prefixes
         result = self.engine.query(text, bindings, **kwargs)
         if labels:
-            result = with_labels(result, self.names, lang)
+            result = with_labels(result, self._labels_for(result), lang)
         return result
+
+    def _labels_for(self, result) -> NameIndex:
+        """The names of the things in an answer: from the whole index when it is built, else read
+        for those things only (linear in the answer, not in the dataset)."""
+        if self._names is not None or not hasattr(result, "rows"):
+            return self.names if self._names is not None else NameIndex({})
+        return NameIndex.from_engine(self.engine, iris={t for r in result.rows for t in r.values()
+                                                        if isinstance(t, URIRef)})
 
     def explain(self, name: str | None = None):
         """Why a centre–region relation (or every relation of an actor) is cooperative or
@@ -283,6 +304,22 @@ class KnowledgeGraph:
         kind = self.names.kind(iri)
         return Entity(iri=str(iri), labels=self.names.labels(iri), kind=str(kind) if kind else None,
                       kind_label=self.names.label(kind, lang) if kind else None, statements=statements)
+
+
+class _FallbackResolver:
+    """A partial index that, for a name of nothing, asks the whole index (whose error lists the
+    closest names) before giving up."""
+
+    def __init__(self, partial: NameIndex, whole):
+        self._partial, self._whole = partial, whole
+
+    def resolve(self, text: str, **kwargs) -> URIRef:
+        from kg.errors import UnknownName
+
+        try:
+            return self._partial.resolve(text, **kwargs)
+        except UnknownName:
+            return self._whole().resolve(text, **kwargs)
 
 
 def _s(term) -> str | None:

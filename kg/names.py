@@ -92,6 +92,8 @@ class _Entry:
     types: set[URIRef] = field(default_factory=set)     # every type, inferred included
 
 
+_CHUNK = 400  # IRIs per VALUES block when the index is of some things only
+
 _LABELS_QUERY = """
 SELECT DISTINCT ?s ?p ?l WHERE {
   VALUES ?g { <%(data)s> <%(ontology)s> }
@@ -115,10 +117,11 @@ _META_TYPES = {URIRef("http://www.w3.org/2002/07/owl#NamedIndividual")}
 class NameIndex:
     """Labels and kinds of everything in the dataset, for resolving names and printing them."""
 
-    def __init__(self, entries: dict[URIRef, _Entry], exists=None, linked=None):
+    def __init__(self, entries: dict[URIRef, _Entry], exists=None, linked=None, complete: bool = True):
+        self.complete = complete         # False: the index of some things only (`from_engine(iris=...)`)
         self._entries = entries
         self._exists = exists            # callable(URIRef) -> bool for IRIs without a label
-        self._linked = linked            # callable(URIRef) -> subjects linking to it in graph/data
+        self._linked = linked            # callable(thing, class) -> instances of class linking to it in graph/data
         self._by_key: dict[str, set[URIRef]] = {}
         for iri, e in entries.items():
             for texts in e.labels.values():
@@ -132,14 +135,26 @@ class NameIndex:
     # -- building --
 
     @classmethod
-    def from_engine(cls, engine) -> "NameIndex":
-        """The index of the dataset an engine queries (embedded or remote)."""
+    def from_engine(cls, engine, iris=None) -> "NameIndex":
+        """The index of the dataset an engine queries (embedded or remote); with `iris`, of those
+        things only (the label service of one answer: linear in the answer, not in the dataset)."""
+        from kg.query.binding import sparql_term  # an IRI written as checked SPARQL text
+
+        def rows(query: str):
+            if iris is None:
+                yield from engine.query(query).rows
+                return
+            todo = sorted({i for i in iris if isinstance(i, URIRef)})
+            for at in range(0, len(todo), _CHUNK):
+                chunk = " ".join(sparql_term(i) for i in todo[at:at + _CHUNK])
+                yield from engine.query(query.replace("WHERE {", "WHERE { VALUES ?s { " + chunk + " }", 1)).rows
+
         entries: dict[URIRef, _Entry] = {}
-        for r in engine.query(_LABELS_QUERY).rows:
+        for r in rows(_LABELS_QUERY):
             s, p, lit = r["s"], r["p"], r["l"]
             e = entries.setdefault(s, _Entry())
             e.labels.setdefault((lit.language, p), set()).add(str(lit))
-        for r in engine.query(_TYPES_QUERY).rows:
+        for r in rows(_TYPES_QUERY):
             s, t = r["s"], r["t"]
             if t in _META_TYPES:
                 continue
@@ -148,17 +163,16 @@ class NameIndex:
             if r["asserted"] is not None and r["asserted"].toPython() is True:
                 e.kinds.add(t)
 
-        from kg.query.binding import sparql_term  # the IRI written as checked SPARQL text
-
         def exists(iri: URIRef) -> bool:
             t = sparql_term(iri)
             return bool(engine.query(f"ASK {{ {{ {t} ?p ?o }} UNION {{ ?s ?p {t} }} }}"))
 
-        def linked(iri: URIRef) -> list[URIRef]:
-            q = f"SELECT DISTINCT ?x WHERE {{ GRAPH <{GRAPH_DATA}> {{ ?x ?p {sparql_term(iri)} }} FILTER(isIRI(?x)) }}"
+        def linked(iri: URIRef, cls_: URIRef) -> list[URIRef]:
+            q = (f"SELECT DISTINCT ?x WHERE {{ GRAPH <{GRAPH_DATA}> {{ ?x ?p {sparql_term(iri)} }} "
+                 f"?x a {sparql_term(cls_)} FILTER(isIRI(?x)) }}")
             return [r["x"] for r in engine.query(q).rows]
 
-        return cls(entries, exists, linked)
+        return cls(entries, exists, linked, complete=iris is None)
 
     @classmethod
     def from_graph(cls, graph) -> "NameIndex":
@@ -174,7 +188,8 @@ class NameIndex:
                 e.types.add(t)
                 e.kinds.add(t)
         return cls(entries, lambda iri: (iri, None, None) in graph or (None, None, iri) in graph,
-                   lambda iri: sorted({s for s in graph.subjects(None, iri) if isinstance(s, URIRef)}))
+                   lambda iri, c: sorted({s for s in graph.subjects(None, iri)
+                                          if isinstance(s, URIRef) and (s, RDF.type, c) in graph}))
 
     # -- names of things --
 
@@ -285,7 +300,7 @@ class NameIndex:
         """Instances of `cls` that link to `iri` in the asserted data (a relation to its actor)."""
         if self._linked is None:
             return []
-        return sorted(x for x in self._linked(iri) if self.has_type(x, cls))
+        return sorted(self._linked(iri, cls))
 
     @staticmethod
     def _as_iri(raw: str, prefixes: Mapping[str, str]) -> URIRef | None:

@@ -103,3 +103,14 @@ def test_the_api_works_from_any_folder(real_dist, tmp_path):
             % str(real_dist / "paradiplomacy.nq"))
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert "Tyrol" in json.loads(out.stdout)
+
+
+def test_ids_and_labels_need_no_whole_name_index(real_dist):
+    """A question whose things are given by id reads the names of its answer only, so its cost
+    follows the answer, not the dataset; a misspelt id still gets the closest names."""
+    fresh = kg.open(nquads=real_dist / "paradiplomacy.nq")
+    ans = fresh.query("agreements-of-actor", actor="pdi:special-region-of-yogyakarta")
+    assert "Tyrol" in ans.column("partnerLabel")
+    assert fresh._names is None
+    with pytest.raises(UnknownName, match="special-region-of-yogyakarta"):
+        fresh.query("agreements-of-actor", actor="pdi:special-region-of-yogyakart")
