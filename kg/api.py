@@ -26,6 +26,7 @@ from rdflib.term import Node
 from kg.dataset import DatasetLocation
 from kg.errors import InputError
 from kg.namespaces import GRAPH_DATA, GRAPH_INFERRED, PREFIXES
+from kg.explain import Source
 from kg.names import NameIndex, check_lang, with_labels
 
 __all__ = ["open_dataset", "KnowledgeGraph", "Answer", "Entity", "Statement"]
@@ -103,17 +104,6 @@ class Answer:
             elif kinds == {"int"}:
                 frame[v] = frame[v].astype("Int64")
         return frame
-
-
-@dataclass
-class Source:
-    passage: str
-    quote: str | None = None
-    translation: str | None = None
-    section: str | None = None
-    footnote: str | None = None
-    cited_work: str | None = None
-    reference_work: str | None = None
 
 
 @dataclass
@@ -284,9 +274,11 @@ class KnowledgeGraph:
         asserted = {(r["p"], r["o"]) for r in rows if r["g"] == GRAPH_DATA}
         srcs: dict[tuple, list[Source]] = {}
         for r in self.sources(str(iri)).rows:
+            quote = r.get("quote")
             srcs.setdefault((r["p"], r["o"]), []).append(Source(
-                passage=str(r["source"]), quote=_s(r.get("quote")), translation=_s(r.get("translation")),
-                section=_s(r.get("sectionNumber")), footnote=_s(r.get("footnoteNumber")),
+                passage=str(r["source"]), quote=_s(quote), quote_lang=getattr(quote, "language", None),
+                translation=_s(r.get("translation")), section=_s(r.get("sectionNumber")),
+                footnote=int(r["footnoteNumber"]) if r.get("footnoteNumber") is not None else None,
                 cited_work=_s(r.get("citedWork")), reference_work=_s(r.get("referenceWork"))))
         statements = []
         seen = set()

@@ -51,6 +51,7 @@ class Source:
     cited_work: str | None = None
     cited_work_label: str | None = None
     pages: str | None = None
+    reference_work: str | None = None   # a source that is a reference work (no quote), not a passage
 
 
 @dataclass
