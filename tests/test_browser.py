@@ -443,3 +443,25 @@ def test_map_of_agreements_by_partner_country_sizes_by_the_count(page, server):
     page.wait_for_selector("#results-map[data-rendered] svg")
     places = page.eval_on_selector_all("#map-places li", "ls => ls.map(l => l.textContent)")
     assert any(p.startswith(f"South Korea (partnerCountry, agreements {korea}):") for p in places), (korea, places)
+
+
+def test_own_query_has_a_shareable_link_too(browser, server):
+    pg, errors, offsite, context = open_page(browser, server)
+    try:
+        pg.wait_for_selector("#yasqe .CodeMirror")
+        type_query(pg, SCOTLAND_ID)
+        pg.click("#run-editor")
+        pg.wait_for_selector("#results-table tbody tr")
+        link = pg.get_attribute("#share-link", "href")
+        assert link.startswith("/?query=")
+        pg2, errors2, offsite2, context2 = open_page(browser, server, path=link)
+        try:
+            pg2.wait_for_selector("#results-table tbody tr")
+            assert pg2.inner_text("#results-table tbody").strip() == "Skotlandia"
+            assert editor_text(pg2) == SCOTLAND_ID
+            assert not errors2 and not offsite2, (errors2, offsite2)
+        finally:
+            context2.close()
+        assert not errors and not offsite, (errors, offsite)
+    finally:
+        context.close()

@@ -116,7 +116,7 @@ def test_void_counts_and_sizes_match_the_files(built_fixture):
     for d in void.objects(DATASET_IRI, DCAT.distribution):
         sizes[str(void.value(d, DCTERMS.title))] = int(void.value(d, DCAT.byteSize))
     assert sizes and all((dist / name).stat().st_size == n for name, n in sizes.items())
-    assert set(sizes) == CONTRACT_FILES - {"void.ttl"}
+    assert set(sizes) == {f for f in CONTRACT_FILES if "/" not in f} - {"void.ttl"}  # framed/ views are not dumps
 
 
 def test_void_class_partitions_count_instances(built_fixture):

@@ -353,7 +353,7 @@ def write_all(out: Path, cds: CanonicalDataset, ontology_graph: Graph, report: G
     context = json_ld_context(ontology_graph)
     put("context.jsonld", (json.dumps(context, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     put(FORMATS["jsonld"][0], _json_ld(cds, context))
-    sizes.update(write_framed(out, cds.ox_quads))  # framed/<view>.json: plain-JSON views (kg.build.framed)
+    write_framed(out, cds.ox_quads)  # framed/<view>.json: plain-JSON views (kg.build.framed), not dumps in VoID
     # pyoxigraph writes the triples in the order given (sorted), so the file is reproducible;
     # rdflib's RDF/XML writers follow hash order and are not
     put(FORMATS["rdf"][0], _sorted_xmlns(ox.serialize(triples, format=ox.RdfFormat.RDF_XML,

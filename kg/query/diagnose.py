@@ -50,7 +50,6 @@ _PNAME = re.compile(r"^([A-Za-z][\w.\-]*)?:")  # the prefix of a prefixed name (
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?)$")
 _OX_POSITION = re.compile(r"error at (\d+):(\d+)")
 _PYPARSING_POSITION = re.compile(r"\(line:(\d+), col:(\d+)\)")
-_UNKNOWN_PREFIX = re.compile(r"Unknown namespace prefix\s*:\s*(\S*)")
 
 
 @dataclass
@@ -71,7 +70,8 @@ class Diagnosis:
         if self.expected:
             out += f"; expected {_one_of(self.expected)}"
         if self.source_line is not None and self.column:
-            out += f"\n  {self.source_line}\n  {' ' * (self.column - 1)}^"
+            pad = "".join("\t" if c == "\t" else " " for c in self.source_line[:self.column - 1])
+            out += f"\n  {self.source_line}\n  {pad}^"
         if self.hint:
             out += f"\nhint: {self.hint}"
         return out

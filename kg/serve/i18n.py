@@ -37,6 +37,7 @@ INDONESIAN = {
     "the quote": "kutipan", "show the source": "tampilkan sumber", "kind": "jenis",
     "Ask the knowledge graph": "Tanya graf pengetahuan", "Run": "Jalankan", "Open in the editor": "Buka di editor",
     "Your own query": "Kueri sendiri", "Results": "Hasil", "Pick a question": "Pilih pertanyaan",
+    "Why is {name} a {character}?": "Mengapa {name} merupakan {character}?",
     "relation": "hubungan", "sources": "sumber", "ontology": "ontologi",
     "Why is this relation cooperative or conflictual?": "Mengapa hubungan ini kooperatif atau konfliktual?", "why it is": "mengapa", "and": "dan", "of": "dari",
 }
