@@ -252,3 +252,45 @@ def test_the_bounds_rule_knows_leap_years():
         out = engine.query(rule)
         latest = {str(o) for _, p, o in out if str(p) == pd + "latestDate"}
         assert latest == set(cases.values()), engine.name
+
+
+# --- uncited world facts and readings (review I6, I13, I14, I27, I28, I35) -----------------------
+def _ask(dist, q: str) -> list[bool]:
+    return [engine.query(BOUNDS + "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+                         "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n" + q) for engine in engines(dist)]
+
+
+@pytest.mark.parametrize("node, words", [("iasi", "Lasi City-Rumania"), ("kaluga", "Kalluga State-Rusia")])
+def test_a_reading_that_changes_the_place_is_flagged_with_its_source(real_dist, node, words):
+    """b4-06 lists "... Lasi City-Rumania, ... Kalluga State-Rusia ..."; the names Iași and Kaluga come
+    from the reference list of Wikidata ids, so the reading is a pd:SourceConflict with that list as
+    its pd:correctionSource."""
+    quoted(words)
+    assert _ask(real_dist, f"""ASK {{ ?c a pd:SourceConflict ; pd:concerns pdi:{node} ;
+                                    pd:correctionSource pdi:reference-wikidata-ids ;
+                                    pd:conflictingStatement pdi:passage-b4-06 }}""") == [True, True]
+
+
+@pytest.mark.parametrize("claim", ["Constitutional Court", "Université de Montréal", "9 November",
+                                   "New South Wales", "sovereign states", "first-level divisions",
+                                   "the usual one", "it is a regency"])
+def test_no_uncited_world_fact_in_a_comment_on_the_article_s_data(real_dist, claim):
+    """The comments on the article's nodes say what the article says and that it conflicts, without
+    an uncited outside fact (review I6, I7, I13, I14, I23, I35; pd:correctionSource is the way in)."""
+    q = f"""ASK {{ ?s rdfs:comment ?c . ?s prov:wasDerivedFrom ?p .
+                 FILTER(STRSTARTS(STR(?p), "https://w3id.org/paradiplomacy/id/passage-")
+                        && !STRSTARTS(STR(?p), "https://w3id.org/paradiplomacy/id/passage-beritajakarta")
+                        && CONTAINS(STR(?c), "{claim}")) }}"""
+    assert _ask(real_dist, "PREFIX prov: <http://www.w3.org/ns/prov#>\n" + q) == [False, False]
+
+
+def test_aebr_has_only_the_acronym_the_article_gives(real_dist):
+    """b2-10: "... seperti AEBR, CPM, dan CTP Working Group Pyrenees" -- no expansion (review I14)."""
+    quoted("AEBR, CPM, dan CTP")
+    assert _ask(real_dist, "ASK { pdi:aebr skos:altLabel ?l }") == [False, False]
+
+
+def test_ismailia_is_a_province_as_the_article_calls_it(real_dist):
+    """b5-14: "(1) Kerjasama dengan Provinsi Ismalia, Republik Arab Mesir ..." (review I35)."""
+    quoted("Provinsi Ismalia, Republik Arab Mesir")
+    assert _ask(real_dist, "ASK { pdi:ismailia-governorate a pd:Province ; skos:altLabel 'Provinsi Ismalia'@id }") == [True, True]
