@@ -23,7 +23,7 @@ file's name, and exit 2 (`describe_os_error`).
 """
 from __future__ import annotations
 
-__all__ = ["KgError", "InputError", "QueryCatalogueError", "ExplainError", "UnknownName", "AmbiguousName", "NonConforming", "BuildFailed",
+__all__ = ["KgError", "InputError", "QueryCatalogueError", "ExplainError", "UnknownName", "AmbiguousName", "QueryTooComplexError", "WorkbookInvalid", "NonConforming", "BuildFailed",
            "InconsistentError", "QueryError", "QuerySyntaxError", "QueryLimitError", "QueryTimeoutError",
            "UnsafeQueryError", "RemoteEndpointError", "RemoteLimitError", "EXIT_OK", "EXIT_NONCONFORMING",
            "EXIT_USAGE", "describe_os_error"]
@@ -90,6 +90,16 @@ class BuildFailed(NonConforming):
         self.failures = failures or []
 
 
+class WorkbookInvalid(NonConforming):
+    """A workbook (`kg import`) has cells that cannot be imported; nothing was written (exit 1).
+    `problems` are `kg.casebook.importer.Problem`s: sheet, row, column, value, what was expected."""
+
+    def __init__(self, source: str, problems: list):
+        self.problems = problems
+        head = f"{source}: {len(problems)} cell{'s' if len(problems) != 1 else ''} to fix; nothing was written"
+        super().__init__(head + "\n  " + "\n  ".join(str(p) for p in problems))
+
+
 class InconsistentError(NonConforming):
     """The ontology and the data contradict each other under OWL 2 RL."""
 
@@ -118,6 +128,10 @@ class QueryTimeoutError(QueryLimitError):
 class UnsafeQueryError(QueryError):
     """The query asks for something this program refuses to do (network or disk access)."""
 
+
+class QueryTooComplexError(UnsafeQueryError):
+    """The query is nested too deeply or is too long to be read safely (refused before the engine;
+    raised by `kg.query.guard`)."""
 
 class RemoteEndpointError(QueryError):
     """The endpoint is down, slow, refused the request or answered something unusable."""

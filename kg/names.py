@@ -27,7 +27,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Mapping
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS

@@ -11,10 +11,12 @@ from kg.dataset import NQUADS, DatasetLocation
 from kg.errors import InputError
 
 # the least each command needs on its command line
-REQUIRED = {"export": ["--format", "nq"], "explain": ["catalonia"]}
+REQUIRED = {"export": ["--format", "nq"], "explain": ["catalonia"], "template": ["case.xlsx"],
+            "import": ["case.xlsx"]}
 
 
-@pytest.mark.parametrize("command", [c for c in COMMANDS] + ["validate"])
+# COMMANDS names the modules; `import_` is the command `import`
+@pytest.mark.parametrize("command", [c.rstrip("_") for c in COMMANDS] + ["validate"])
 @pytest.mark.parametrize("where", ["before", "after"])
 def test_every_command_takes_its_dataset_from_root(command, where, tmp_path):
     tree = tmp_path / "tree"

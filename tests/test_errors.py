@@ -14,7 +14,10 @@ from kg.errors import EXIT_NONCONFORMING, EXIT_USAGE, BuildFailed, InputError, K
 
 # exceptions that never reach a person: they carry a state between two parts of the server
 # (kg.serve.protocol turns each into an HTTP answer)
-INTERNAL = {"HTTPProblem", "WorkerTimeout", "WorkerFailed", "PoolBusy"}
+# control flow inside one module or subpackage, turned into a KgError or an HTTP answer before
+# it leaves (docs/ARCHITECTURE.md): the server's, the guard's reader's, the compiled rules' fallback
+INTERNAL = {"HTTPProblem", "WorkerTimeout", "WorkerFailed", "PoolBusy", "PoolFull", "ClientGone",
+            "UnreadableQuery", "Unsupported"}
 
 
 def _modules():

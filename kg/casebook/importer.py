@@ -29,7 +29,7 @@ from kg.casebook import codebook as cb
 from kg.casebook.codebook import SHEETS, Column, Sheet, sheet_named
 from kg.casebook.vocab import Vocabulary, local
 from kg.casebook.workbook import Row, Table, read_workbook
-from kg.errors import InputError, NonConforming
+from kg.errors import InputError, WorkbookInvalid
 from kg.namespaces import DCTERMS, PD, PDI, PDV, PREFIXES, PROV, RDFS
 
 __all__ = ["Problem", "WorkbookInvalid", "ImportResult", "Conflict", "Corroboration", "import_tables",
@@ -54,15 +54,6 @@ class Problem:
         shown = self.value if len(self.value) <= 80 else self.value[:77] + "..."
         return (f"{where} [{self.column}] {shown!r}: expected {self.expected}\n"
                 f"      fix: {self.fix}")
-
-
-class WorkbookInvalid(NonConforming):
-    """The workbook has cells that cannot be imported; nothing was written (exit 1)."""
-
-    def __init__(self, source: str, problems: list[Problem]):
-        self.problems = problems
-        head = f"{source}: {len(problems)} cell{'s' if len(problems) != 1 else ''} to fix; nothing was written"
-        super().__init__(head + "\n  " + "\n  ".join(str(p) for p in problems))
 
 
 class Names(Protocol):

@@ -32,7 +32,8 @@ Start here:
   kg stats                      how many triples, instances per class
   kg query --list               the canned questions, in English and Indonesian
   kg query centre-region-relations
-  kg query agreements-of-actor --param actor=pdi:special-region-of-yogyakarta --format csv
+  kg query agreements-of-actor --param actor="DI Yogyakarta" --lang id
+  kg explain Catalonia          why its relation with Madrid is conflictual, with the sentences
   kg query --sparql 'SELECT ?s WHERE { ?s a pd:SubStateGovernment }'
   kg export --format jsonld -o paradiplomacy.jsonld
 

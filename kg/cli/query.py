@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from kg.cli import add_common, add_lang, dataset, progress
 from kg.cli.output import format_result

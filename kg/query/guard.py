@@ -40,7 +40,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from kg.errors import UnsafeQueryError
+from kg.errors import QueryTooComplexError, UnsafeQueryError
 
 __all__ = ["QueryTooComplexError", "GuardToken", "read", "inspect", "check", "MAX_DEPTH", "MAX_CHARS"]
 
@@ -49,10 +49,6 @@ MAX_CHARS = 1 << 20      # characters read at most (the server's request limit i
 MAX_CHAIN = 2000         # operators and joins in all; pyoxigraph survives 3,000 in one chain, not 10,000
 _CHAIN_PUNCT = frozenset(("||", "&&", "=", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "|", ".", ";", "{"))
 _CHAIN_WORDS = frozenset(("UNION", "OPTIONAL", "MINUS", "BIND", "FILTER"))
-
-
-class QueryTooComplexError(UnsafeQueryError):
-    """The query is nested too deeply or is too long to be read safely (refused before the engine)."""
 
 
 class UnreadableQuery(Exception):
