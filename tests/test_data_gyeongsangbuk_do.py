@@ -146,12 +146,16 @@ def test_follow_up_of_the_diy_cooperation():
     mengikuti kursus tentang 'spririt of Saemaul Undong' ..., demikian pula pengiriman PNS untuk belajar
     Bahasa Korea, serta pengiriman dokter untuk magang ... Provinsi Gyeongsangbuk-Do juga membantu
     pembangunan sebuah Pusat Pelatihan Saemaul di Desa Kampung, Kecamatan Playen, Gunungkidul ...
-    investasi ... juga meningkat dari tahun ke tahun di D.I. Yogyakarta." """
+    -- and "Sementara itu investasi ... juga meningkat" is set beside the follow-up ("meanwhile"), not
+    made part of it (review I21)."""
     rows = select("""SELECT ?a ?kind WHERE { ?a a pd:FollowUpActivity ;
                         pd:ofAgreement pdi:agreement-diy-gyeongsangbuk-do-2005 ; pd:activityKind ?kind }""")
     kinds = sorted(local(k) for _, k in rows)
-    assert kinds == ["activity-construction-aid", "activity-investment", "activity-training",
+    assert kinds == ["activity-construction-aid", "activity-training",
                      "activity-training", "activity-training", "activity-visit"]
+    assert ask("""ASK { pdi:activity-gyeongsangbuk-do-investment-in-diy a pd:Event ;
+                        prov:wasDerivedFrom pdi:passage-b3-21 }""")
+    assert not ask("ASK { pdi:activity-gyeongsangbuk-do-investment-in-diy pd:ofAgreement ?a }")
     # the source dates none of them
     assert not ask("""ASK { ?a pd:ofAgreement pdi:agreement-diy-gyeongsangbuk-do-2005 ;
                              a pd:FollowUpActivity . { ?a pd:date ?d } UNION { ?a pd:startDate ?d } }""")
