@@ -58,7 +58,7 @@ def test_micro_diplomacy_by_duchacek_new_york_1990():
     the term's coinage: kept in the history note, no dcterms:created (review I2)."""
     rows = select("""SELECT ?name ?note WHERE { ?c skos:prefLabel "micro-diplomacy"@en ; pd:coinedBy ?who ;
                      skos:historyNote ?note . ?who rdfs:label ?name FILTER(lang(?name) = "en") }""")
-    assert [str(n) for n, _ in rows] == ["Ivo Duchacek"] and all("1990" in str(h) for _, h in rows)
+    assert {str(n) for n, _ in rows} == {"Ivo Duchacek"} and all("1990" in str(h) for _, h in rows)
     assert not ask("""ASK { ?c skos:prefLabel "micro-diplomacy"@en ; dcterms:created ?y }""")
 
 

@@ -113,9 +113,11 @@ def test_trade_envoy_in_henan_is_on_top_of_the_99():
 
 def test_local_sister_governments_in_9_countries_without_invented_partners():
     """"Berikut ini adalah peta sebaran jalinan kerjasama ... dalam bentuk 'Local Sister Governments'
-    di 9 negara;" (the map is missing from our copy)"""
-    rows = select("""SELECT ?v WHERE { ?c a pd:AgreementCount ; pd:countOf pdi:gyeongsangbuk-do ; pd:value ?v }""")
+    di 9 negara;" (the map is missing from our copy) -- 9 countries, not 9 agreements (review I20)"""
+    rows = select("""SELECT ?v WHERE { ?c a pd:Count ; pd:countOf pdi:gyeongsangbuk-do ; pd:value ?v ;
+                                         prov:wasDerivedFrom pdi:passage-b3-22 }""")
     assert [r[0].toPython() for r in rows] == [9]
+    assert not ask("ASK { ?c a pd:AgreementCount ; pd:countOf pdi:gyeongsangbuk-do }")
     # the only agreement of the province in the data is the one with DI Yogyakarta
     agreements = {local(a) for (a,) in select("SELECT ?a WHERE { ?a pd:party pdi:gyeongsangbuk-do }")}
     assert agreements == {"agreement-diy-gyeongsangbuk-do-2005"}
