@@ -294,3 +294,13 @@ def test_ismailia_is_a_province_as_the_article_calls_it(real_dist):
     """b5-14: "(1) Kerjasama dengan Provinsi Ismalia, Republik Arab Mesir ..." (review I35)."""
     quoted("Provinsi Ismalia, Republik Arab Mesir")
     assert _ask(real_dist, "ASK { pdi:ismailia-governorate a pd:Province ; skos:altLabel 'Provinsi Ismalia'@id }") == [True, True]
+
+
+@pytest.mark.parametrize("node, words", [("flanders", ["Flansers sebagai front terdepan", "Flander-Belgia"]),
+                                         ("spain", ["Mahakamah Agung Spannyol", "pemerintah pusat Madrid-Spanyol"])])
+def test_one_entity_spelt_two_ways_by_the_article_is_flagged(real_dist, node, words):
+    """Spelling policy rule 2 (docs/FIDELITY.md, review U12)."""
+    for w in words:
+        quoted(w)
+    assert _ask(real_dist, f"""ASK {{ ?c a pd:SourceConflict ; pd:concerns pdi:{node} ;
+                                    pd:conflictKind <https://w3id.org/paradiplomacy/vocab/conflict-spelling> }}""") == [True, True]
