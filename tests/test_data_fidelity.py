@@ -304,3 +304,21 @@ def test_one_entity_spelt_two_ways_by_the_article_is_flagged(real_dist, node, wo
         quoted(w)
     assert _ask(real_dist, f"""ASK {{ ?c a pd:SourceConflict ; pd:concerns pdi:{node} ;
                                     pd:conflictKind <https://w3id.org/paradiplomacy/vocab/conflict-spelling> }}""") == [True, True]
+
+
+# --- derived classifications record their rule and evidence (review P9, item 3) -----------------
+def test_each_derived_class_records_its_rule_and_evidence(real_dist):
+    """Every relation derived cooperative or conflictual has one pd:Derivation naming the class, the
+    rule (the indicator class) and each piece of evidence of that kind; a relation whose evidence
+    holds no indicator (Gyeongsangbuk-do, Shaanxi: "provinsi-provinsi diberi kebebasan ...") has none."""
+    quoted("provinsi-provinsi diberi kebebasan untuk menjalin hubungan dan kerjasama luar negeri")
+    q = BOUNDS + """SELECT ?r ?c ?d ?rule ?e WHERE {
+        ?r a ?c . VALUES ?c { pd:CooperativeRelation pd:ConflictualRelation }
+        OPTIONAL { ?d pd:derivationOf ?r ; pd:derivedClass ?c ; pd:byRule ?rule ; pd:usedEvidence ?e .
+                   ?r pd:hasEvidence ?e . ?e a ?rule } }"""
+    for engine in engines(real_dist):
+        rows = engine.query(q).rows
+        assert rows and all(r.get("d") is not None for r in rows), rows
+        derived = {str(r["r"]).rsplit("/", 1)[1] for r in rows}
+        assert "relation-gyeongsangbuk-do-south-korea" not in derived and "relation-shaanxi-china" not in derived
+        assert "relation-catalonia-spain" in derived
