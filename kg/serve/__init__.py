@@ -7,6 +7,8 @@
     conneg.py       the formats offered and the choice among them
     cache.py        the result cache
     pool.py         the query worker processes; worker.py is the child process itself
+    graph_store.py  the Graph Store Protocol at /store
+    connections.py  HTTP connection limits (request-head time limit, connections per client)
     config.py       ServerConfig and the defaults of the limits
 
 `create_app`, `ServerConfig` and `HTTPProblem` are importable from here; they load on first use,
