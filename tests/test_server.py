@@ -140,8 +140,10 @@ def test_canned_query_binds_its_parameter(client):
     """provenance-of quotes the passages a resource comes from. Scotland comes from section A's
     sentence alone ("... sedangkan interaksi luar negeri yang dilaksanakan oleh Scotland dan Catalonia
     cenderung konfliktual."); the relation of Catalonia with Madrid, the default, from that sentence
-    and two of B.2 ("Hubungan Catalonia dengan pemerintah pusat Madrid-Spanyol, mengalami eskalasi yang
-    memanas sejak tahun 2010 ..."; "... keputusan itu di-veto oleh Mahakamah Agung Spannyol ...")."""
+    and four of B.2 ("Hubungan Catalonia dengan pemerintah pusat Madrid-Spanyol, mengalami eskalasi yang
+    memanas sejak tahun 2010 ..."; "... tidak dapat disetujui oleh Madrid ..." (the sharing of tax
+    income); Artur Mas's speech at the demonstration of 12 September 2012; "...
+    keputusan itu di-veto oleh Mahakamah Agung Spannyol ...")."""
     r = client.get("/queries/provenance-of", params={"resource": "pdi:scotland", "format": "json"})
     rows = r.json()["results"]["bindings"]
     assert [b["passage"]["value"].rsplit("/", 1)[1] for b in rows] == ["passage-a-08"]
@@ -149,7 +151,7 @@ def test_canned_query_binds_its_parameter(client):
     rows = client.get("/queries/provenance-of").json()["results"]["bindings"]
     assert {b["resource"]["value"] for b in rows} == {"https://w3id.org/paradiplomacy/id/relation-catalonia-spain"}
     assert sorted(b["passage"]["value"].rsplit("/", 1)[1] for b in rows) == \
-        ["passage-a-08", "passage-b2-16", "passage-b2-20"]
+        ["passage-a-08", "passage-b2-16", "passage-b2-17", "passage-b2-18", "passage-b2-20"]
     assert any("eskalasi yang memanas sejak tahun 2010" in b["quote"]["value"] for b in rows)
 
 
