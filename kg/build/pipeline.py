@@ -32,7 +32,7 @@ from kg.build.export import write_all
 from kg.build.provenance import provenance_quads
 from kg.build.reason import InconsistentError, Method, infer
 from kg.build.shacl import Finding, Inference, validate_shapes
-from kg.build.sources import SourceTree, load_tree, source_files
+from kg.build.sources import SourceTree, check_terms_defined, load_tree, source_files
 from kg.dataset import Progress, dist_dir
 from kg.errors import BuildFailed, InputError
 from kg.namespaces import GRAPH_ONTOLOGY, GRAPH_PROVENANCE, ONTOLOGY_IRI, project_root, version_iri
@@ -182,6 +182,7 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
            shacl_inference: Inference, parallel: bool = False) -> tuple[SourceTree, CanonicalDataset, Graph]:
     with clock.stage("parse"):
         tree = load_tree(root, parser=parser)  # type: ignore[arg-type]
+        check_terms_defined(tree, root)
         catalogue = load_catalogue(root)
     # SHACL and OWL RL reasoning read the same sources and do not depend on each other: on a
     # multi-core machine they run at once (SHACL in a forked child), which is what keeps the build

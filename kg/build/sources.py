@@ -323,5 +323,42 @@ def _check_literals(tree: SourceTree, root: Path) -> None:
                      + "\n  fix the value (e.g. a date as 2015-03-31) or its datatype")
 
 
+def check_terms_defined(tree: SourceTree, root: Path) -> None:
+    """An error for each term of the project's own vocabulary (pd:) that the data uses as a property
+    or a class and the ontology does not define: most often a typo (pd:popuation), and a term with
+    no definition means nothing to a reader, to SHACL or to the reasoner. (Terms of other
+    vocabularies are not checked: the project does not own them.)"""
+    from rdflib import URIRef
+    from rdflib.namespace import RDF
+
+    from kg.namespaces import PD
+
+    defined = set(tree.ontology.subjects())
+    ns = str(PD)
+    unknown = set()
+    for _s, p, o in tree.data:
+        if str(p).startswith(ns) and p not in defined:
+            unknown.add(p)
+        if p == RDF.type and isinstance(o, URIRef) and str(o).startswith(ns) and o not in defined:
+            unknown.add(o)
+    if not unknown:
+        return
+    texts = {p: p.read_text(encoding="utf-8").splitlines() for p in tree.files.get("data", [])}
+    lines = []
+    for term in sorted(unknown, key=str)[:10]:
+        local = str(term)[len(ns):]
+        where = "(not found in the files)"
+        for p, ls in texts.items():
+            hit = next((i for i, line in enumerate(ls, 1)
+                        if re.search(rf"pd:{re.escape(local)}(?![\w-])", line) or f"<{term}>" in line), None)
+            if hit:
+                where = f"{_display(p, root)}:{hit}"
+                break
+        lines.append(f"  {where}: pd:{local} is not defined in ontology/")
+    more = f"\n  ... and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+    raise InputError("terms of the project's vocabulary that the ontology does not define:\n" + "\n".join(lines)
+                     + more + "\n  fix the spelling, or define the term in ontology/ (label, definition, domain, range)")
+
+
 def short_xsd(iri) -> str:
     return "xsd:" + str(iri).rsplit("#", 1)[-1]

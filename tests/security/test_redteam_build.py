@@ -96,3 +96,19 @@ def test_defect_14_an_ill_typed_literal_is_an_error_with_file_and_line(tree):
         build(tree, parallel=False)
     assert f"data/{data.name}:{len(lines) + 2}" in str(exc.value) and "xsd:integer" in str(exc.value)
     assert _dist_files(tree) == before
+
+
+def test_defect_14_a_term_the_ontology_does_not_define_is_an_error(tree):
+    """`pd:population` (in no ontology file) was exported silently; it is an error naming the file
+    and line, because a term nobody defines is most often a typo and means nothing to a reader."""
+    before = _dist_files(tree)
+    data = sorted((tree / "data").glob("*.t*"))[0]
+    text = data.read_text(encoding="utf-8")
+    n = len(text.splitlines())
+    triple = "<http://example.org/test#x> <https://w3id.org/paradiplomacy/ontology#population> 5 ."
+    extra = f"\nGRAPH <http://example.org/test#g-bad> {{ {triple} }}\n" if data.suffix == ".trig" else f"\n{triple}\n"
+    data.write_text(text + extra, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        build(tree, parallel=False)
+    assert f"data/{data.name}:{n + 2}: pd:population is not defined" in str(exc.value)
+    assert _dist_files(tree) == before
