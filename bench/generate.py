@@ -9,7 +9,8 @@ instance IRI (`pdi:x`) renamed `pdi:x-rK` and every label told apart by a suffix
 seeded random generator (`"Flanders"@en` → `"Flanders ·3·k7q2"@en`), so that every shape, every
 reasoning rule and every canned query meets each case, its conflicts and its warnings once per
 replica, with no two replicas sharing an instance. Ontology terms, vocabulary concepts and the
-shapes and queries are shared, as they would be in a larger real dataset. Links to Wikidata
+shapes and queries are shared, as they would be in a larger real dataset (a violation query that
+lets named seed nodes pass, `NOT IN (pdi:x, ...)`, lets their replicas pass too). Links to Wikidata
 (`skos:exactMatch`) stay on replica 0 only: a Wikidata item names one real thing. This is bench
 data, not facts: nothing generated here may be committed to `data/`.
 
@@ -83,6 +84,30 @@ def replica(lines: list[str], k: int, rng: random.Random) -> list[str]:
     return out
 
 
+_NOT_IN = re.compile(r"NOT IN\s*\((.*?)\)", re.S)
+_PDI_NAME = re.compile(r"\bpdi:([\w.-]*\w)")
+
+
+def _replicate_exceptions(queries: Path, factor: int) -> None:
+    """A violation query may list by name the seed's nodes it lets pass for now (`FILTER(?s NOT IN
+    (pdi:x, ...))`); their replicas are the same nodes, so each name gets its replicas' names too."""
+    if not queries.is_dir() or factor < 2:
+        return
+    for q in sorted(queries.glob("*-violation.rq")):
+        text = q.read_text(encoding="utf-8")
+
+        def widen(m: re.Match) -> str:
+            names = _PDI_NAME.findall(m.group(1))
+            if not names:
+                return m.group(0)
+            extra = ", ".join(f"pdi:{n}-r{k}" for k in range(1, factor) for n in names)
+            return f"NOT IN ({m.group(1).rstrip()}, {extra})"
+
+        new = _NOT_IN.sub(widen, text)
+        if new != text:
+            q.write_text(new, encoding="utf-8")
+
+
 def generate(root: Path, out: Path, *, factor: int | None = None, triples: int | None = None,
              seed: int = 14) -> dict:
     """Write a source tree with `factor` replicas of the seed's data (or enough for `triples`
@@ -98,6 +123,7 @@ def generate(root: Path, out: Path, *, factor: int | None = None, triples: int |
         src = root / folder
         if src.is_dir():
             shutil.copytree(src, out / folder)
+    _replicate_exceptions(out / "queries", factor)
     (out / "data").mkdir(parents=True)
     total = 0
     for k in range(factor):
