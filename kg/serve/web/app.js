@@ -283,6 +283,7 @@ async function showView(view) {
                  timeline: window.KG.timeline, network: window.KG.network }[view];
   await draw(lastRun.result, holder);
   holder.dataset.drawn = view;
+  if (view !== "table") $("results-section").scrollIntoView({ block: "start" });  // the view, not the form
 }
 
 // A shared link: /?question=NAME&view=VIEW&PARAM=VALUE (or ?query=SPARQL&view=VIEW) runs it as it was.
@@ -294,10 +295,7 @@ async function openFromUrl() {
   if (q) {
     showForm(q, params);
     $("form-section").scrollIntoView({ block: "start" });
-    if (params.has("question")) {
-      await runCanned(null, view);
-      if (view !== "table") $("results-section").scrollIntoView({ block: "start" });
-    }
+    if (params.has("question")) await runCanned(null, view);
   } else if (params.has("query")) {
     editor.setValue(params.get("query"));
     await runEditor(null, view);

@@ -440,7 +440,8 @@ KG.network = function network(result, holder) {
                       targetX: "datum.target.x", targetY: "datum.target.y" }] },
       { type: "text", from: { data: "nodes" }, zindex: 2, interactive: false,
         encode: { update: { x: { field: "x" }, y: { field: "y", offset: -11 }, text: { field: "datum.name" },
-                            align: { value: "center" }, fontSize: { value: 10 }, fill: { value: "#222" } } } },
+                            limit: { value: 120 }, align: { value: "center" }, fontSize: { value: 10 },
+                            fill: { value: "#222" } } } },
     ],
   };
   const list = el("ul", { id: "network-nodes", class: "places" });
