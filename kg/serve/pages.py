@@ -60,10 +60,14 @@ def html(text: str, status_code: int = 200, headers: dict[str, str] | None = Non
 
 
 def local_href(iri: str) -> str:
-    """The server path of a dataset IRI (so links stay on this server); other IRIs unchanged."""
+    """The server path of a dataset IRI (so links stay on this server); other http(s) IRIs
+    unchanged; any other scheme (`javascript:`, `data:`, `file:` in a data file) is no link at all
+    (red-team defect 15: a data file must not be able to put script behind a link)."""
     if iri.startswith(BASE):
         return "/" + iri[len(BASE):]
-    return iri
+    if iri.lower().startswith(("http://", "https://")):
+        return iri
+    return "#"
 
 
 # --- reading labels --------------------------------------------------------------------------

@@ -9,6 +9,7 @@ wait), never as benchmarks."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 import socket
 import threading
 import time
@@ -319,3 +320,25 @@ def test_defect_4_a_long_operator_chain_is_400_and_kills_no_worker(client, serve
     assert r.status_code == 400 and "operators and pattern joins" in r.text
     assert server.endpoint.pool.restarts == restarts
     still_answers(client)
+
+
+def test_defect_15_a_javascript_iri_in_the_data_is_no_link(real_dist, tmp_path):
+    """A data file may hold any IRI; a page must never turn a `javascript:` (or `data:`) IRI into a
+    link a reader can click. Only http(s) IRIs are links (kg.serve.pages.local_href and the same
+    rule in kg/serve/web/views.js)."""
+    from kg.serve.pages import local_href
+
+    data = tmp_path / "paradiplomacy.nq"
+    shutil.copy(real_dist / "paradiplomacy.nq", data)
+    with data.open("a", encoding="utf-8") as f:
+        f.write("<https://w3id.org/paradiplomacy/id/flanders> <http://www.w3.org/2000/01/rdf-schema#seeAlso> "
+                "<javascript:alert(document.cookie)> <https://w3id.org/paradiplomacy/graph/data> .\n")
+    config = config_for(real_dist, workers=1)
+    config.nquads = data
+    with LiveServer(config) as s, httpx.Client(base_url=s.url, timeout=60) as c:
+        page = c.get("/id/flanders", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "javascript:alert" in page.text  # the IRI is shown ...
+    assert 'href="javascript:' not in page.text.lower()                  # ... but is no link
+    assert local_href("data:text/html,x") == "#" and local_href("https://example.org/x") == "https://example.org/x"
+    views = (Path(__file__).resolve().parents[2] / "kg" / "serve" / "web" / "views.js").read_text(encoding="utf-8")
+    assert "/^https?:\\/\\//i.test(iri)" in views

@@ -23,7 +23,9 @@ KG.el = function el(tag, attrs, ...children) {
 };
 const el = KG.el;
 
-KG.localHref = (iri) => iri.startsWith(BASE) ? "/" + iri.slice(BASE.length) : iri;
+// only http(s) IRIs become links: a javascript: or data: IRI in the data must not run (red-team defect 15)
+KG.localHref = (iri) => iri.startsWith(BASE) ? "/" + iri.slice(BASE.length)
+  : /^https?:\/\//i.test(iri) ? iri : "#";
 
 KG.shortIri = function shortIri(iri) {
   const prefixes = { "pdi:": BASE + "id/", "pdv:": BASE + "vocab/", "pd:": BASE + "ontology#",
