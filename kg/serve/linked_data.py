@@ -141,8 +141,12 @@ class LinkedData:
         the disk."""
         if not self.dist or not self.dist.is_dir():
             return {}
+        home = self.dist.resolve()
+        # a symlink (or a file reached through one) is never served: it may point anywhere on the
+        # disk, and kg build never makes one (red-team defect 15)
         return {p.relative_to(self.dist).as_posix(): p for p in sorted(self.dist.rglob("*"))
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(self.dist).parts)}
+                if p.is_file() and not p.is_symlink() and p.resolve().is_relative_to(home)
+                and not any(part.startswith(".") for part in p.relative_to(self.dist).parts)}
 
     def _void_downloads(self) -> dict[str, Path]:
         """Server paths of the download URLs in dist/void.ttl (void:dataDump, dcat:downloadURL).

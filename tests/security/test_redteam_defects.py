@@ -342,3 +342,21 @@ def test_defect_15_a_javascript_iri_in_the_data_is_no_link(real_dist, tmp_path):
     assert local_href("data:text/html,x") == "#" and local_href("https://example.org/x") == "https://example.org/x"
     views = (Path(__file__).resolve().parents[2] / "kg" / "serve" / "web" / "views.js").read_text(encoding="utf-8")
     assert "/^https?:\\/\\//i.test(iri)" in views
+
+
+def test_defect_15_a_symlink_put_into_dist_is_not_served(real_dist, tmp_path):
+    """kg build never makes a symlink in dist/; one put there by hand may point anywhere on the
+    disk, so it is neither listed nor served."""
+    dist = tmp_path / "dist"
+    shutil.copytree(real_dist, dist)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the web\n")
+    (dist / "secret.ttl").symlink_to(secret)
+    config = config_for(real_dist, workers=1)
+    config.dist, config.nquads = dist, dist / "paradiplomacy.nq"
+    with LiveServer(config) as s, httpx.Client(base_url=s.url, timeout=60) as c:
+        listed = c.get("/dumps", headers={"Accept": "application/json"}).json()
+        got = c.get("/dumps/secret.ttl")
+        real = c.get("/dumps/paradiplomacy.nq")
+    assert "secret.ttl" not in {d["name"] for d in listed} and got.status_code == 404
+    assert real.status_code == 200  # the control: a real file of dist/ is served
