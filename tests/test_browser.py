@@ -356,6 +356,7 @@ def test_english_indonesian_switch_follows_the_reader(browser, server):
         pg.click(".lang-switch a[data-lang=id]")
         pg.wait_for_selector("html[lang=id] body[data-ready=yes]")
         assert "Pilih pertanyaan" in pg.inner_text("aside")
+        assert pg.inner_text("#editor-help").startswith("Ctrl+Spasi melengkapi prefiks")
         first = pg.inner_text("button[data-query=honorary-advisors-by-continent]")
         assert first.startswith("Di benua mana saja aktor sub-negara memiliki penasihat kehormatan")
         pg.click("button[data-query=centre-region-relations]")

@@ -95,6 +95,41 @@ def test_entity_page_in_indonesian(client):
     assert "<h1>Katalonia</h1>" in r.text
 
 
+# queries/agreements-of-actor.rq, its header's two questions
+ACTOR_QUESTION_EN = "Which agreements has this actor signed, with whom, when, and what became of them?"
+ACTOR_QUESTION_ID = "Perjanjian apa saja yang telah dibuat aktor ini, dengan siapa, kapan, dan bagaimana nasibnya?"
+
+
+@pytest.mark.parametrize("how", ["query", "cookie"])
+def test_questions_downloads_and_ontology_pages_follow_the_language(server, client, how):
+    """Both languages throughout: with ?lang=id (or the kg_lang cookie) the list of questions puts each
+    question in Indonesian first and its headings, the downloads page and the ontology page's help
+    and links are in Indonesian; without it, English."""
+    def get(path: str, lang: str) -> str:
+        if how == "query":
+            return client.get(f"{path}?lang={lang}", headers={"Accept": "text/html"}).text
+        with httpx.Client(base_url=server.url, timeout=30, cookies={"kg_lang": lang}) as c:
+            return c.get(path, headers={"Accept": "text/html"}).text
+
+    html = get("/queries", "id")
+    assert '<html lang="id">' in html and "<h1>Pertanyaan</h1>" in html and "Tanyakan di halaman awal" in html
+    item = html.split('<a href="/?question=agreements-of-actor">agreements-of-actor</a>', 1)[1].split("</li>\n</ul>", 1)[0]
+    assert item.index(ACTOR_QUESTION_ID) < item.index(ACTOR_QUESTION_EN)
+    assert f'<p lang="id">{ACTOR_QUESTION_ID}</p>' in item and "bawaan" in item
+    english = get("/queries", "en")
+    assert "<h1>Questions</h1>" in english and "Pertanyaan</h1>" not in english
+    item = english.split('<a href="/?question=agreements-of-actor">agreements-of-actor</a>', 1)[1]
+    assert item.index(ACTOR_QUESTION_EN) < item.index(ACTOR_QUESTION_ID)
+
+    dumps = get("/dumps", "id")
+    assert "<h1>Unduhan</h1>" in dumps and "<th>berkas</th>" in dumps and "Dataset hasil build" in dumps
+    onto = get("/ontology", "id")
+    assert "Juga sebagai" in onto and "Build menurunkan setiap kelas" in onto and "The build derives" not in onto
+    home = get("/", "id")
+    assert 'aria-label="Kueri SPARQL"' in home and "<h2>Kueri sendiri (SPARQL)</h2>" in home
+    assert "<title>Tidak ditemukan" in get("/id/nowhere-at-all", "id")
+
+
 def test_explain_page_has_the_content_of_kg_explain(client, server):
     """Why Catalonia's relation with Madrid is conflictual: the same derivation, evidence and quotes as
     kg.explain.explain (B.2: "... mengalami eskalasi yang memanas sejak tahun 2010 ...")."""

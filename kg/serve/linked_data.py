@@ -225,7 +225,8 @@ class LinkedData:
         files = self.dist_files()
         if not name:
             if wants_html(request.headers.get("accept")):
-                return pages.html(pages.dumps_page(files))
+                return pages.html(pages.dumps_page(files, pages.chrome(request, page_lang(request))),
+                                  headers={"Vary": "Accept, Cookie"})
             return JSONResponse([{"name": n, "bytes": p.stat().st_size, "url": f"/dumps/{n}"}
                                  for n, p in files.items()])
         if name not in files:  # only files listed in dist/: no path ever reaches the disk

@@ -263,7 +263,8 @@ def resource_page(res: "Resources", iri: str, lang: str = "en", chrome: dict | N
 
 def not_found_page(iri: str, suggestions: list[dict] | None = None, chrome: dict | None = None,
                    reason: str | None = None) -> str:
-    return render("not_found.html", title="Not found", iri=iri, suggestions=suggestions or [], reason=reason,
+    t = (chrome or {}).get("t", translator("en"))
+    return render("not_found.html", title=t("Not found"), iri=iri, suggestions=suggestions or [], reason=reason,
                   **(chrome or {}))
 
 
@@ -422,17 +423,28 @@ def _ontology_page(res: "Resources", chrome: dict) -> str:
         **{**chrome, "path": "/ontology"})
 
 
-def queries_page(catalogue: dict[str, CannedQuery]) -> str:
-    return render("queries.html", title="Questions", queries=[
-        {"name": q.name, "question": q.question_en or q.summary, "question_id": q.question_id,
+def queries_page(catalogue: dict[str, CannedQuery], chrome: dict | None = None) -> str:
+    """The canned questions, each in the page's language first (the other below it when it has both)."""
+    chrome = chrome or {"lang": "en", "t": translator("en"), "path": "/queries"}
+    lang = chrome["lang"]
+
+    def texts(q: CannedQuery) -> list[tuple[str, str]]:
+        en, id_ = (q.question_en or q.summary, "en"), (q.question_id, "id")
+        ordered = [id_, en] if lang == "id" else [en, id_]
+        return [(text, code) for text, code in ordered if text]
+
+    return render("queries.html", title=chrome["t"]("Questions"), queries=[
+        {"name": q.name, "texts": texts(q),
          "params": [{"name": p.name, "type": p.type, "description": p.description, "default": p.default}
                     for p in q.params]}
-        for q in catalogue.values()])
+        for q in catalogue.values()], **{**chrome, "path": "/queries"})
 
 
-def dumps_page(files: dict[str, Path]) -> str:
-    return render("dumps.html", title="Downloads", files=[
-        {"name": n, "bytes": p.stat().st_size, "media_type": media_type_for(n)} for n, p in files.items()])
+def dumps_page(files: dict[str, Path], chrome: dict | None = None) -> str:
+    chrome = chrome or {"lang": "en", "t": translator("en"), "path": "/dumps"}
+    return render("dumps.html", title=chrome["t"]("Downloads"), files=[
+        {"name": n, "bytes": p.stat().st_size, "media_type": media_type_for(n)} for n, p in files.items()],
+        **{**chrome, "path": "/dumps"})
 
 
 # --- explain, search and index pages (kg.serve.workbench) --------------------------------------

@@ -28,6 +28,7 @@ from kg.query.guard import UnreadableQuery, read
 from kg.serve import pages
 from kg.serve.cache import ResultCache
 from kg.serve.config import ServerConfig
+from kg.serve.i18n import page_lang
 from kg.serve.conneg import (
     DOWNLOAD_EXTENSIONS,
     FORMAT_PARAM,
@@ -459,7 +460,8 @@ class SparqlEndpoint:
 
     async def queries_list(self, request: Request) -> Response:
         if wants_html(request.headers.get("accept")) and request.query_params.get("format") != "json":
-            return pages.html(pages.queries_page(self.catalogue))
+            return pages.html(pages.queries_page(self.catalogue, pages.chrome(request, page_lang(request))),
+                              headers={"Vary": "Accept, Cookie"})
         return JSONResponse([query_json(q) for q in self.catalogue.values()])
 
     async def canned_query(self, request: Request) -> Response:

@@ -24,6 +24,8 @@ const INDONESIAN = {
   "Could not load the questions": "Pertanyaan tidak dapat dimuat", "Error": "Galat",
   "the views' library did not load": "pustaka tampilan tidak termuat", "Why?": "Mengapa?",
   "copy": "salin", "copied": "tersalin", "type a name": "ketik nama",
+  "Ctrl+Space completes prefixes and variables; Ctrl+Enter runs.":
+    "Ctrl+Spasi melengkapi prefiks dan variabel; Ctrl+Enter menjalankan.",
 };
 window.KG.t = (text) => (window.KG.lang() === "id" && INDONESIAN[text]) || text;
 const t = window.KG.t;
@@ -61,7 +63,7 @@ function makeEditor() {
       extraKeys: { "Ctrl-Enter": () => $("run-editor").click(), "Cmd-Enter": () => $("run-editor").click() },
     });
     textarea.hidden = true;
-    $("editor-help").textContent = "Ctrl+Space completes prefixes and variables; Ctrl+Enter runs.";
+    $("editor-help").textContent = t("Ctrl+Space completes prefixes and variables; Ctrl+Enter runs.");
     return { kind: "yasqe", yasqe, getValue: () => yasqe.getValue(),
              setValue: (v) => yasqe.setValue(v), focus: () => yasqe.focus() };
   } catch (err) {  // a broken bundle must not take the page with it
