@@ -430,6 +430,50 @@ def test_entity_page_opens_its_agreements_on_a_map(browser, server):
         context.close()
 
 
+def test_entity_page_shows_its_partners_on_a_small_map_and_its_agreements_on_a_timeline(browser, server):
+    """DI Yogyakarta's own page (B.2) draws its partners' countries and its dated agreements: "Kyoto
+    Perfecture ... dibuat pada 16 Juli tahun 1985", "Provinsi Tyrol, Republik Austria ... pada 30 November
+    1999", "Provinsi Ismalia, Republik Arab Mesir". The map and the world's shapes come from this server."""
+    pg, errors, offsite, context = open_page(browser, server, path="/id/special-region-of-yogyakarta")
+    try:
+        pg.wait_for_selector("#entity-glance[data-ready=yes]")
+        assert pg.locator("#entity-map-view[data-rendered] svg").count() == 1
+        places = pg.eval_on_selector("#map-places", "e => e.textContent")
+        for country, partner in [("Japan", "Kyoto Prefecture"), ("Austria", "Tyrol"), ("Egypt", "Ismailia")]:
+            assert country in places and partner in places, (country, partner, places)
+        assert "Indonesia" not in places  # the page's own actor is not one of its partners
+        # one circle per partner country, each drawn on the map
+        assert pg.locator("#entity-map-view g.mark-symbol.role-mark path").count() == pg.locator("#map-places li").count()
+        assert pg.locator("#entity-map-view g.mark-shape.role-mark path").count() > 100  # the world's countries
+        points = pg.eval_on_selector_all("#entity-timeline-view g.mark-symbol.role-mark path",
+                                         "ps => ps.map(p => p.getAttribute('aria-label'))")
+        assert any("1985" in p and "Kyoto" in p for p in points), points
+        assert any("1999" in p and "Tyrol" in p for p in points), points
+        pg.locator("#entity-glance").scroll_into_view_if_needed()
+        screenshot(pg, "entity-yogyakarta")
+        assert not errors and not offsite, (errors, offsite)
+    finally:
+        context.close()
+
+
+def test_entity_page_draws_only_the_views_that_apply(browser, server):
+    """Bavaria (section A) is named for its cooperative relation with Berlin and is party to no
+    agreement: no map or timeline. Scotland is party to one undated agreement, with Catalonia (B.2:
+    "... pembuatan perjanjian kerjasama dengan ... antara lain denganScotland, California, ..."):
+    Catalonia on the map (in Spain), no timeline."""
+    pg, errors, offsite, context = open_page(browser, server, path="/id/bavaria")
+    try:
+        assert pg.inner_text("h1") == "Bavaria" and pg.locator("#entity-glance").count() == 0
+        pg.goto(server.url + "/id/scotland")
+        pg.wait_for_selector("#entity-glance[data-ready=yes]")
+        assert "Catalonia" in pg.eval_on_selector("#map-places", "e => e.textContent")
+        assert pg.locator("#entity-map-view[data-rendered] svg").count() == 1
+        assert pg.is_hidden("#entity-timeline-box")
+        assert not errors and not offsite, (errors, offsite)
+    finally:
+        context.close()
+
+
 def test_map_of_agreements_by_partner_country_sizes_by_the_count(page, server):
     """Agreements counted by partner country: each country's circle carries the count the question
     returns for it, summed over the actors."""

@@ -42,7 +42,8 @@ INDONESIAN = {
     "Why is this relation cooperative or conflictual?": "Mengapa hubungan ini kooperatif atau konfliktual?", "why it is": "mengapa", "and": "dan", "of": "dari",
     "Ask it on the start page": "Tanyakan di halaman awal", "default": "bawaan", "parameters": "parameter",
     "The built dataset, described in": "Dataset hasil build, dijelaskan dalam", "file": "berkas", "bytes": "bita",
-    "media type": "jenis media", "Not found": "Tidak ditemukan", "SPARQL query": "Kueri SPARQL",
+    "media type": "jenis media", "Partners on a map": "Mitra di peta",
+    "Agreements on a timeline": "Perjanjian di lini masa", "Not found": "Tidak ditemukan", "SPARQL query": "Kueri SPARQL",
     "OWL 2 RL: ⊓ and, ∃p.C some p of kind C, ∃p.{v} p with the value v, ⊑ is a kind of. The build derives each class "
     "on the right for whatever satisfies the left":
         "OWL 2 RL: ⊓ dan, ∃p.C suatu p berjenis C, ∃p.{v} p dengan nilai v, ⊑ adalah sejenis. Build menurunkan setiap "

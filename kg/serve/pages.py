@@ -194,6 +194,18 @@ def entity_views(iri: str, type_iris: set[str], t) -> list[dict]:
     return out
 
 
+def entity_glance(res: "Resources", iri: str, type_iris: set[str]) -> dict | None:
+    """A sub-state actor that is a party to agreements: the question its page draws small (its
+    partners' countries on a map, its dated agreements on a timeline, kg/serve/web/entity.js)."""
+    if str(PD.SubStateActor) not in type_iris:
+        return None
+    party = ox.NamedNode(str(PD.party))
+    for q in res.store.quads_for_pattern(None, party, ox.NamedNode(iri), None):
+        if any(True for _ in res.store.quads_for_pattern(q.subject, ox.NamedNode(RDF_TYPE), ox.NamedNode(str(PD.Agreement)), None)):
+            return {"question": "agreements-of-actor", "param": "actor", "value": short(iri, brackets=False)}
+    return None
+
+
 def _key(t) -> str:
     return str(t)
 
@@ -258,6 +270,7 @@ def resource_page(res: "Resources", iri: str, lang: str = "en", chrome: dict | N
                     [text(d) for d in res.objects(iri, str(SKOS.definition))],
         statements=statements, sources=sources, explain=explain, incoming=incoming_groups,
         views=entity_views(iri, type_iris, chrome["t"]),
+        glance=entity_glance(res, iri, type_iris),
         **{**chrome, "path": local_href(iri)})
 
 

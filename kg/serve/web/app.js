@@ -12,22 +12,6 @@ const VIEWS = ["table", "chart", "map", "timeline", "network"];
 let current = null;     // the canned query shown in the form
 let lastRun = null;     // {kind: "question"|"query", result, view}
 
-// The interface in Indonesian (English is the key); names come from the data in either language.
-const INDONESIAN = {
-  "table": "tabel", "chart": "grafik", "map": "peta", "timeline": "lini masa", "network": "jaringan",
-  "filter rows": "saring baris", "previous": "sebelumnya", "next": "berikutnya", "sort by": "urutkan menurut",
-  "rows": "baris", "rows match": "baris cocok", "page": "halaman", "by": "menurut", "of": "dari",
-  "column": "kolom", "date": "tanggal", "nodes": "simpul", "links": "tautan", "places on the map": "tempat di peta",
-  "nodes of the network": "simpul jaringan", "Download": "Unduh", "Link to this view": "Tautan ke tampilan ini",
-  "View": "Tampilan", "Run": "Jalankan", "Open in the editor": "Buka di editor", "row": "baris",
-  "Answer": "Jawaban", "yes": "ya", "no": "tidak", "A graph (Turtle):": "Sebuah graf (Turtle):",
-  "Could not load the questions": "Pertanyaan tidak dapat dimuat", "Error": "Galat",
-  "the views' library did not load": "pustaka tampilan tidak termuat", "Why?": "Mengapa?",
-  "copy": "salin", "copied": "tersalin", "type a name": "ketik nama",
-  "Ctrl+Space completes prefixes and variables; Ctrl+Enter runs.":
-    "Ctrl+Spasi melengkapi prefiks dan variabel; Ctrl+Enter menjalankan.",
-};
-window.KG.t = (text) => (window.KG.lang() === "id" && INDONESIAN[text]) || text;
 const t = window.KG.t;
 
 // The editor: YASQE when its bundle loaded and starts, else the textarea; both behind one interface.

@@ -43,6 +43,24 @@ KG.loadEntities = async function () {
 
 KG.lang = () => document.documentElement.lang === "id" ? "id" : "en";
 
+// The interface of the start page and the views in Indonesian (English is the key); names come
+// from the data in either language.
+const INDONESIAN = {
+  "table": "tabel", "chart": "grafik", "map": "peta", "timeline": "lini masa", "network": "jaringan",
+  "filter rows": "saring baris", "previous": "sebelumnya", "next": "berikutnya", "sort by": "urutkan menurut",
+  "rows": "baris", "rows match": "baris cocok", "page": "halaman", "by": "menurut", "of": "dari",
+  "column": "kolom", "date": "tanggal", "nodes": "simpul", "links": "tautan", "places on the map": "tempat di peta",
+  "nodes of the network": "simpul jaringan", "Download": "Unduh", "Link to this view": "Tautan ke tampilan ini",
+  "View": "Tampilan", "Run": "Jalankan", "Open in the editor": "Buka di editor", "row": "baris",
+  "Answer": "Jawaban", "yes": "ya", "no": "tidak", "A graph (Turtle):": "Sebuah graf (Turtle):",
+  "Could not load the questions": "Pertanyaan tidak dapat dimuat", "Error": "Galat",
+  "the views' library did not load": "pustaka tampilan tidak termuat", "Why?": "Mengapa?",
+  "copy": "salin", "copied": "tersalin", "type a name": "ketik nama",
+  "Ctrl+Space completes prefixes and variables; Ctrl+Enter runs.":
+    "Ctrl+Spasi melengkapi prefiks dan variabel; Ctrl+Enter menjalankan.",
+  "The agreements could not be loaded": "Perjanjian tidak dapat dimuat",
+};
+KG.t = (text) => (KG.lang() === "id" && INDONESIAN[text]) || text;
 // The name of an IRI in the page's language (else the other), else its short form.
 KG.name = function name(iri) {
   const e = KG.entities[iri];
@@ -260,7 +278,8 @@ async function loadAtlas() {
 
 // Map: the countries of the entities in the result's IRI columns, shaded, and a circle per country
 // and column (actor, partner, ...) sized by the number of distinct entities there.
-KG.map = async function map(result, holder) {
+KG.map = async function map(result, holder, opts = {}) {
+  const width = opts.width || 900, height = opts.height || 470;
   const { vars, rows } = result;
   const kinds = columnKinds(vars, rows);
   let cols = shownColumns(vars, kinds).filter((v) => kinds[v] === "iri" && rows.some((r) => r[v] && placeOf(r[v].value)));
@@ -292,9 +311,9 @@ KG.map = async function map(result, holder) {
   const shaded = distinct(points.map((p) => p.atlas));
   const spec = {
     $schema: "https://vega.github.io/schema/vega/v6.json",
-    width: 900, height: 470, autosize: "none",
+    width, height, autosize: "none",
     signals: [{ name: "tooltipFor", value: null }],
-    projections: [{ name: "projection", type: "equalEarth", fit: { signal: "data('countries')" }, size: [900, 470] }],
+    projections: [{ name: "projection", type: "equalEarth", fit: { signal: "data('countries')" }, size: [width, height] }],
     data: [
       { name: "countries", values: world, format: { type: "topojson", feature: "countries" },
         transform: [{ type: "formula", as: "placed", expr: "indexof(" + JSON.stringify(shaded) + ", datum.properties.name) >= 0" }] },
@@ -308,7 +327,7 @@ KG.map = async function map(result, holder) {
         ] },
     ],
     scales: [
-      { name: "size", type: "sqrt", domain: { data: "points", field: "count" }, zero: true, range: [60, 900] },
+      { name: "size", type: "sqrt", domain: { data: "points", field: "count" }, zero: true, range: width < 900 ? [40, 400] : [60, 900] },
       { name: "colour", type: "ordinal", domain: { data: "points", field: "column" }, range: "category" },
     ],
     legends: [{ fill: "colour", title: KG.t("column"), orient: "bottom-left" }],
@@ -331,14 +350,14 @@ KG.map = async function map(result, holder) {
   for (const p of points.sort((a, b) => a.country.localeCompare(b.country))) {
     list.append(el("li", {}, p.country + " (" + p.column + ", " + (number ? number + " " : "") + p.count + "): " + p.names));
   }
-  const res = await embed(holder, spec, "results-map");
+  const res = await embed(holder, spec, opts.id || "results-map");
   holder.append(el("details", {}, el("summary", {}, KG.t("places on the map")), list));
   return res;
 };
 
 // Timeline: each dated value of each row as a point (a bar from start to end where a row has both),
 // one line per thing (the column with the most distinct names), coloured by the date's column.
-KG.timeline = function timeline(result, holder) {
+KG.timeline = function timeline(result, holder, opts = {}) {
   const { vars, rows } = result;
   const kinds = columnKinds(vars, rows);
   const cols = shownColumns(vars, kinds);
@@ -362,7 +381,7 @@ KG.timeline = function timeline(result, holder) {
     { data: { values: points }, mark: { type: "point", filled: true, size: 90, tooltip: true },
       encoding: { x: { field: "when", type: "temporal", title: KG.t("date"),
                        axis: { format: "%Y", labelOverlap: true, tickCount: 8 } },
-                  y: { field: "thing", type: "nominal", title: null, sort: { field: "when", op: "min" }, axis: { labelLimit: 280 } },
+                  y: { field: "thing", type: "nominal", title: null, sort: { field: "when", op: "min" }, axis: { labelLimit: opts.labelLimit || 280 } },
                   color: { field: colourBy ? "detail" : "column", type: "nominal", title: colourBy || KG.t("date") },
                   tooltip: [{ field: "thing" }, { field: "when" }, { field: "column" }, { field: "detail" }] } },
   ];
@@ -370,12 +389,12 @@ KG.timeline = function timeline(result, holder) {
     layer.unshift({ data: { values: spans }, mark: { type: "rule", strokeWidth: 3, opacity: 0.5 },
       encoding: { x: { field: "from", type: "temporal" }, x2: { field: "to" }, y: { field: "thing", type: "nominal" } } });
   }
-  const spec = { $schema: "https://vega.github.io/schema/vega-lite/v6.json", width: 480,
+  const spec = { $schema: "https://vega.github.io/schema/vega-lite/v6.json", width: opts.width || 480,
                  height: { step: 22 }, autosize: { type: "pad" }, layer,
                  config: { legend: { orient: "bottom", columns: 3, labelLimit: 260 } } };
   holder.append(el("p", { class: "help", id: "timeline-caption" },
                    dates.join(", ") + " " + KG.t("of") + " " + (what || "")));
-  return embed(holder, spec, "results-timeline");
+  return embed(holder, spec, opts.id || "results-timeline");
 };
 
 // Conflictual red and cooperative green, whatever else the links are coloured by.
