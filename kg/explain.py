@@ -79,6 +79,9 @@ class Assertion:
     classified_by: str | None
     tendency: str | None
     sources: list[Source] = field(default_factory=list)
+    # whose words: "the article says" (the classifier wrote the work the passage belongs to) or
+    # "a scholar says, as the article reports" (the article reports another's classification)
+    voice: str = "a scholar says, as the article reports"
 
 
 @dataclass
@@ -314,13 +317,27 @@ def _explain_relation(engine, axioms: Graph, rel: URIRef, lang: str = "en") -> R
         out.assertions.append(Assertion(
             classification=_short(r["c"]), character=str(r["character"]) if r.get("character") else None,
             classified_by=_short(r["by"]) if r.get("by") else None,
-            tendency=str(r["tendency"]) if r.get("tendency") else None, sources=_sources(engine, r["c"])))
+            tendency=str(r["tendency"]) if r.get("tendency") else None, sources=_sources(engine, r["c"]),
+            voice=ARTICLE_SAYS if r.get("by") is not None and _wrote_the_source(engine, r["c"], r["by"])
+            else SCHOLAR_SAYS))
     for r in _english_first(_select(engine, """
             SELECT ?r ?f ?issue WHERE { ?r pd:hasFriction ?f . OPTIONAL { ?f pd:issue ?issue } } ORDER BY ?f""", r=rel),
             "f", prefer="issue"):
         out.frictions.append(Friction(item=_short(r["f"]), label=_label(engine, r["f"], lang),
                                       issue=str(r["issue"]) if r.get("issue") else None))
     return out
+
+
+ARTICLE_SAYS = "the article says"
+SCHOLAR_SAYS = "a scholar says, as the article reports"
+
+
+def _wrote_the_source(engine, classification: Node, by: Node) -> bool:
+    """Whether `by` wrote the work a passage of the classification belongs to (the article's own
+    author speaking), rather than being reported by it."""
+    return bool(_select(engine, """
+        SELECT ?c ?by WHERE { ?c prov:wasDerivedFrom ?passage . ?passage dcterms:isPartOf+ ?work .
+                              ?work dcterms:creator ?by } LIMIT 1""", c=classification, by=by))
 
 
 def _english_first(rows: list[dict], *keys: str, prefer: str) -> list[dict]:
@@ -413,8 +430,8 @@ def format_text(exp: Explanation) -> str:
         if not rel.derivations:
             out.append("  derived: nothing (no evidence of a conflict- or cooperation-indicating kind)")
         for d in rel.derivations:
-            out.append(f"  derived: {d.derived_class}")
-            out.append(f"    by the axiom  {d.axiom}")
+            out.append(f"  derived by rule from evidence: {d.derived_class}")
+            out.append(f"    the rule  {d.axiom}")
             for i, step in enumerate(sorted(d.evidence, key=lambda s: (s.date or "9999", s.item)), 1):
                 out.append(f"    evidence {i}: {step.item}" + (f" — {step.label}" if step.label else "")
                            + (f" ({step.date})" if step.date else ""))
@@ -424,8 +441,8 @@ def format_text(exp: Explanation) -> str:
                 out.extend(_source_lines(step.sources, "      "))
         for a in rel.assertions:
             who = a.classified_by or "(unattributed)"
-            out.append(f"  asserted: {a.character or '?'} by {who}" + (f" ('{a.tendency}')" if a.tendency else "")
-                       + f" [{a.classification}]")
+            out.append(f"  {a.voice}: {a.character or '?'} (classified by {who})"
+                       + (f" ('{a.tendency}')" if a.tendency else "") + f" [{a.classification}]")
             out.extend(_source_lines(a.sources, "    "))
         for f in rel.frictions:
             out.append(f"  friction (does not decide the character): {f.item}"

@@ -59,7 +59,7 @@ def test_relation_iri_gives_the_same_explanation_on_both_engines(real_dist):
 
 def test_text_output_shows_axiom_evidence_and_quotes(real_dist):
     text = format_text(explain(dataset(real_dist), "catalonia"))
-    assert "by the axiom  CentreRegionRelation ⊓ ∃hasEvidence.ConflictIndicator ⊑ ConflictualRelation" in text
+    assert "the rule  CentreRegionRelation ⊓ ∃hasEvidence.ConflictIndicator ⊑ ConflictualRelation" in text
     assert "source pdi:passage-" in text
     assert '"@id' in text      # the Indonesian quote, language-tagged
     assert '"@en' in text      # and its English rendering
@@ -100,3 +100,13 @@ def test_explain_from_a_real_triple_store_matches_the_embedded_engine(store, tar
     got, expected = explain(remote, target), explain(local, target)
     assert got.relations and got.relations[0].derivations
     assert got.to_json() == expected.to_json()
+
+
+def test_explain_says_whose_words_each_classification_is(real_dist):
+    """The author's own verdict on Flanders ("the article says") beside Criekemans's, which the
+    article reports ("a scholar says, as the article reports"); the derived character is "derived
+    by rule from evidence"."""
+    text = format_text(explain(dataset(real_dist), "flanders"))
+    assert "derived by rule from evidence: pd:CooperativeRelation" in text
+    assert "the article says: cooperative (classified by pdi:seed-article-author)" in text
+    assert "a scholar says, as the article reports: cooperative (classified by pdi:david-criekemans)" in text
