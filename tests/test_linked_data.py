@@ -117,6 +117,8 @@ def test_questions_downloads_and_ontology_pages_follow_the_language(server, clie
     item = html.split('<a href="/?question=agreements-of-actor">agreements-of-actor</a>', 1)[1].split("</li>\n</ul>", 1)[0]
     assert item.index(ACTOR_QUESTION_ID) < item.index(ACTOR_QUESTION_EN)
     assert f'<p lang="id">{ACTOR_QUESTION_ID}</p>' in item and "bawaan" in item
+    # the start page offers the reports only: a violation query is listed without a link to it
+    assert '<a href="/?question=agreement-structure-violation">' not in html and 'id="agreement-structure-violation"' in html
     english = get("/queries", "en")
     assert "<h1>Questions</h1>" in english and "Pertanyaan</h1>" not in english
     item = english.split('<a href="/?question=agreements-of-actor">agreements-of-actor</a>', 1)[1]

@@ -447,7 +447,7 @@ def queries_page(catalogue: dict[str, CannedQuery], chrome: dict | None = None) 
         return [(text, code) for text, code in ordered if text]
 
     return render("queries.html", title=chrome["t"]("Questions"), queries=[
-        {"name": q.name, "texts": texts(q),
+        {"name": q.name, "role": q.role, "texts": texts(q),
          "params": [{"name": p.name, "type": p.type, "description": p.description, "default": p.default}
                     for p in q.params]}
         for q in catalogue.values()], **{**chrome, "path": "/queries"})

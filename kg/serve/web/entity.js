@@ -35,7 +35,7 @@ async function glance() {
   }
   if (offered.includes("timeline")) {
     const width = Math.max(200, Math.min(360, timeHolder.clientWidth - 230));  // beside names cut at 200 px
-    drawn.push(KG.timeline(result, timeHolder, { width, labelLimit: 200, id: "entity-timeline-view" }));
+    drawn.push(KG.timeline(result, timeHolder, { width, labelLimit: 200, legendColumns: 2, id: "entity-timeline-view" }));
   } else {
     document.getElementById("entity-timeline-box").hidden = true;
   }

@@ -391,7 +391,7 @@ KG.timeline = function timeline(result, holder, opts = {}) {
   }
   const spec = { $schema: "https://vega.github.io/schema/vega-lite/v6.json", width: opts.width || 480,
                  height: { step: 22 }, autosize: { type: "pad" }, layer,
-                 config: { legend: { orient: "bottom", columns: 3, labelLimit: 260 } } };
+                 config: { legend: { orient: "bottom", columns: opts.legendColumns || 3, labelLimit: 260 } } };
   holder.append(el("p", { class: "help", id: "timeline-caption" },
                    dates.join(", ") + " " + KG.t("of") + " " + (what || "")));
   return embed(holder, spec, opts.id || "results-timeline");
