@@ -272,3 +272,18 @@ def test_parallel_and_sequential_builds_write_the_same_bytes(fixture_tree, tmp_p
     assert "shacl" in a.parallel_stages and not b.parallel_stages
     assert [str(w) for w in a.warnings] == [str(w) for w in b.warnings]
     assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
+
+
+def test_every_shacl_finding_names_the_file_and_line_of_its_focus_node(real_dist):
+    """`kg validate` points at the data: each warning starts with the file and line where its
+    focus node is described. Section B.1's staff count ("Pegawai ... ada 95 orang", while its parts
+    add up to 92) is the warning of pds:BreakdownSumShape."""
+    root = real_dist.parent
+    report = check(root)
+    assert report.warnings and all(w.location for w in report.warnings if not w.focus.startswith("_:"))
+    staff = next(w for w in report.warnings if w.focus == "pdi:count-flanders-staff-abroad")
+    path, line = staff.location.rsplit(":", 1)
+    assert path == "data/flanders.trig"
+    assert (root / path).read_text(encoding="utf-8").splitlines()[int(line) - 1].strip() == \
+        "pdi:count-flanders-staff-abroad"
+    assert str(staff).startswith(f"{staff.location}: [Warning] pdi:count-flanders-staff-abroad")

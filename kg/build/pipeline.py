@@ -12,6 +12,7 @@ conform (exit 1).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import os
 import shutil
@@ -31,7 +32,7 @@ from kg.build.checks import run_violation_queries
 from kg.build.export import write_all
 from kg.build.provenance import provenance_quads
 from kg.build.reason import InconsistentError, Method, infer
-from kg.build.shacl import Finding, Inference, validate_shapes
+from kg.build.shacl import Finding, Inference, locate_findings, validate_shapes
 from kg.build.sources import SourceTree, check_terms_defined, load_tree, source_files
 from kg.dataset import Progress, dist_dir
 from kg.errors import BuildFailed, InputError
@@ -209,6 +210,8 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
     else:
         with clock.stage("shacl"):
             shacl = validate_shapes(tree.ontology, tree.data, tree.shapes, inference=shacl_inference)
+    # each finding with the file and line where its focus node is described
+    shacl = dataclasses.replace(shacl, findings=locate_findings(shacl.findings, tree.root))
     report.warnings = shacl.warnings
     if not shacl.conforms:
         lines = [str(f) for f in shacl.violations]

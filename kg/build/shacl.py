@@ -17,8 +17,10 @@ seed and at ten times its size.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal as TypingLiteral
 
 from rdflib import Graph, Literal
@@ -48,13 +50,57 @@ class Finding:
     value: str = ""
     constraint: str = ""
     flagged_by: str = ""   # the pd:SourceConflict(s) that already record this finding, if any
+    location: str = ""     # file:line where the focus node is described first (locate_findings)
 
     def __str__(self) -> str:
         where = f"{self.focus}" + (f" {self.path}" if self.path else "")
         val = f" (value {self.value})" if self.value else ""
         # a disagreement of the source itself that the data already records needs no fix: say so
         known = f" [the source's own conflict, recorded as {self.flagged_by}]" if self.flagged_by else ""
-        return f"[{self.severity}] {where}{val}: {self.message}  — shape {self.shape}{known}"
+        at = f"{self.location}: " if self.location else ""
+        return f"{at}[{self.severity}] {where}{val}: {self.message}  — shape {self.shape}{known}"
+
+
+def subject_lines(root: Path) -> dict[str, str]:
+    """Where each subject is first described in the source tree's data files, as `file:line`, by
+    the term as the files write it at the start of a line (`pdi:x` or `<iri>`). One pass over the
+    files; the data files are written one subject a block, its term first on its line."""
+    from kg.build.sources import source_files
+
+    out: dict[str, str] = {}
+    start = re.compile(r"^\s*(<[^>\s]+>|[A-Za-z][\w.-]*:[^\s;,.]+(?:\.[^\s;,.]+)*)(?=\s|$)")
+    for path in source_files(root, "data"):
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue  # the parser has already refused an unreadable file with its own message
+        for n, line in enumerate(lines, 1):
+            m = start.match(line)
+            if m and not line.lstrip().upper().startswith(("GRAPH", "@PREFIX", "PREFIX", "@BASE", "BASE")):
+                out.setdefault(m.group(1), f"data/{path.name}:{n}")
+    return out
+
+
+def locate_findings(findings: list[Finding], root: Path) -> list[Finding]:
+    """The findings with the file and line of their focus node (where one can be found: a blank
+    node, or a node only the ontology describes, has none)."""
+    if not findings:
+        return findings
+    lines = subject_lines(root)
+    out = []
+    for f in findings:
+        full = f"<{expand_short(f.focus)}>" if f.focus and not f.focus.startswith("_:") else ""
+        where = lines.get(f.focus) or lines.get(full, "")
+        out.append(dataclasses.replace(f, location=where) if where else f)
+    return out
+
+
+def expand_short(term: str) -> str:
+    """`pdi:x` → its IRI (`<iri>` → iri); the text itself when it is neither."""
+    if term.startswith("<") and term.endswith(">"):
+        return term[1:-1]
+    prefix, _, local = term.partition(":")
+    return PREFIXES[prefix] + local if prefix in PREFIXES and local else term
 
 
 @dataclass
