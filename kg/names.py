@@ -117,8 +117,7 @@ _META_TYPES = {URIRef("http://www.w3.org/2002/07/owl#NamedIndividual")}
 class NameIndex:
     """Labels and kinds of everything in the dataset, for resolving names and printing them."""
 
-    def __init__(self, entries: dict[URIRef, _Entry], exists=None, linked=None, complete: bool = True):
-        self.complete = complete         # False: the index of some things only (`from_engine(iris=...)`)
+    def __init__(self, entries: dict[URIRef, _Entry], exists=None, linked=None):
         self._entries = entries
         self._exists = exists            # callable(URIRef) -> bool for IRIs without a label
         self._linked = linked            # callable(thing, class) -> instances of class linking to it in graph/data
@@ -172,7 +171,7 @@ class NameIndex:
                  f"?x a {sparql_term(cls_)} FILTER(isIRI(?x)) }}")
             return [r["x"] for r in engine.query(q).rows]
 
-        return cls(entries, exists, linked, complete=iris is None)
+        return cls(entries, exists, linked)
 
     @classmethod
     def from_graph(cls, graph) -> "NameIndex":
@@ -239,9 +238,6 @@ class NameIndex:
     def has_type(self, iri: URIRef, cls: URIRef) -> bool:
         e = self._entries.get(iri)
         return e is not None and cls in e.types
-
-    def instances(self, cls: URIRef) -> list[URIRef]:
-        return sorted(i for i, e in self._entries.items() if cls in e.types)
 
     def match(self, iri: URIRef, lang: str = "en", matched: str | None = None,
               matched_lang: str | None = None, score: float = 1.0) -> Match:

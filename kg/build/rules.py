@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.terms import from_oxigraph, to_oxigraph
@@ -321,7 +321,6 @@ def rl_closure(ontology: Graph, data: Graph) -> tuple[set, list[str]]:
     skolem: dict = {}
     rules = compile_rules(tb, skolem)
     store = ox.Store()
-    asserted = set()
     quads = []
     for g in (ontology, data):
         for s, p, o in g:

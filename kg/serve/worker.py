@@ -326,6 +326,4 @@ def worker_main(conn: MessageSocket, source: dict) -> None:
 
 
 if __name__ == "__main__":
-    import sys
-
     worker_main(MessageSocket(socket.socket(fileno=int(sys.argv[1]))), json.loads(sys.argv[2]))
