@@ -31,8 +31,10 @@ Loading the dataset into a store is `kg.store.push`.
 """
 from __future__ import annotations
 
+import http.client
 import json
 import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -57,7 +59,8 @@ from kg.query.lexer import FORMS, prefix_declarations, query_form
 from kg.query.safety import check_query
 from kg.terms import normalise_term
 
-__all__ = ["RemoteEngine", "RemoteEndpointError", "RemoteLimitError", "DEFAULT_MAX_RESPONSE_BYTES"]
+__all__ = ["RemoteEngine", "RemoteEndpointError", "RemoteLimitError", "DEFAULT_MAX_RESPONSE_BYTES", "Deadline",
+           "deadline_handlers"]
 
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 _JSON_TYPES = ("application/sparql-results+json", "application/json")
@@ -104,20 +107,95 @@ class _Wrapper(SPARQLWrapper):
         return self.opener.open(request, timeout=self.timeout), self.returnFormat
 
 
-def _opener(url: str, user: str | None, password: str | None, auth: str | None) -> urllib.request.OpenerDirector:
+class Deadline:
+    """One time limit for a sequence of requests (one query, or a whole `kg push`): every request
+    gets what is left of it, and a timer shuts each connection at the end, so a store that trickles
+    its status line or body a byte a second cannot stretch it. `message` may use `{timeout}`."""
+
+    def __init__(self, timeout_s: float, message: str = "the store did not answer within {timeout} s "
+                 "(the time limit)"):
+        self.timeout_s = timeout_s
+        self.message = message
+        self.end = time.monotonic() + timeout_s
+        self.timers: list[threading.Timer] = []
+
+    def cancel(self) -> None:
+        for t in self.timers:
+            t.cancel()
+        self.timers.clear()
+
+    def passed(self) -> bool:
+        return time.monotonic() >= self.end
+
+    def left(self) -> float:
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise RemoteLimitError(self.message.format(timeout=f"{self.timeout_s:g}"))
+        return left
+
+
+def _aborter(deadline: Deadline, make):
+    """A connection factory for urllib whose connections are shut at the deadline by a timer (a
+    store trickling its status line a byte a second would otherwise hold each read forever: the
+    socket timeout only bounds the wait for one byte)."""
+    def factory(host, **kwargs):
+        conn = make(host, **kwargs)
+
+        def abort():
+            sock = getattr(conn, "sock", None)
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+        timer = threading.Timer(max(0.0, deadline.end - time.monotonic()), abort)
+        timer.daemon = True
+        timer.start()
+        deadline.timers.append(timer)
+        return conn
+    return factory
+
+
+class _DeadlineHTTP(urllib.request.HTTPHandler):
+    def __init__(self, deadline: Deadline):
+        super().__init__()
+        self.deadline = deadline
+
+    def http_open(self, req):
+        return self.do_open(_aborter(self.deadline, http.client.HTTPConnection), req)
+
+
+class _DeadlineHTTPS(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: Deadline):
+        super().__init__()
+        self.deadline = deadline
+
+    def https_open(self, req):
+        return self.do_open(_aborter(self.deadline, http.client.HTTPSConnection), req,
+                            context=self._context)
+
+
+def deadline_handlers(deadline: Deadline) -> list[urllib.request.BaseHandler]:
+    """urllib handlers (plain and TLS) whose connections end at `deadline`."""
+    return [_DeadlineHTTP(deadline), _DeadlineHTTPS(deadline)]
+
+
+def _opener(url: str, user: str | None, password: str | None, auth: str | None,
+            deadline: Deadline) -> urllib.request.OpenerDirector:
+    timed = deadline_handlers(deadline)
     if not user:
-        return urllib.request.build_opener()
+        return urllib.request.build_opener(*timed)
     if auth == "basic":
         # sent up front: some stores answer 403 instead of asking
         mgr = urllib.request.HTTPPasswordMgrWithPriorAuth()
         mgr.add_password(None, url, user, password or "", is_authenticated=True)
-        return urllib.request.build_opener(urllib.request.HTTPBasicAuthHandler(mgr))
+        return urllib.request.build_opener(urllib.request.HTTPBasicAuthHandler(mgr), *timed)
     mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
     mgr.add_password(None, url, user, password or "")
     handlers: list = [urllib.request.HTTPDigestAuthHandler(mgr)]
     if auth is None:  # answer whichever scheme the server asks for
         handlers.append(urllib.request.HTTPBasicAuthHandler(mgr))
-    return urllib.request.build_opener(*handlers)
+    return urllib.request.build_opener(*handlers, *timed)
 
 
 def _read_limited(resp, max_bytes: int, deadline: float, url: str, timeout_s: float) -> bytes:
@@ -173,7 +251,7 @@ class RemoteEngine:
     def __init__(self, url: str, *, timeout_s: float = DEFAULT_TIMEOUT_S,
                  default_graphs: Sequence[str | URIRef] | None = DATASET_GRAPHS,
                  user: str | None = None, password: str | None = None, auth: str | None = None,
-                 max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES):
+                 max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES, deadline: Deadline | None = None):
         parts = urllib.parse.urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise RemoteEndpointError(f"{url!r} is not an http(s) URL of a SPARQL endpoint, "
@@ -185,14 +263,16 @@ class RemoteEngine:
         # None: leave the endpoint's own default dataset (whatever that is)
         self.default_graphs = [str(g) for g in default_graphs] if default_graphs is not None else None
         self.max_response_bytes = max_response_bytes
-        self._opener = _opener(url, user, password, auth)
+        self._auth = (user, password, auth)
+        # a deadline shared with the caller's other requests (`kg push`); else one per query
+        self.deadline = deadline
 
     def __repr__(self) -> str:
         return f"RemoteEngine({self.url!r})"
 
-    def _wrapper(self, sparql: str, timeout_s: float) -> _Wrapper:
+    def _wrapper(self, sparql: str, timeout_s: float, deadline: Deadline) -> _Wrapper:
         w = _Wrapper(self.url)
-        w.opener = self._opener
+        w.opener = _opener(self.url, *self._auth, deadline)
         w.setMethod(POST)                 # no URL length limit
         w.setRequestMethod(URLENCODED)    # the dataset parameters travel in the same form body
         w.setOnlyConneg(True)             # no format=/output= parameters: Virtuoso reads `format` itself
@@ -212,8 +292,23 @@ class RemoteEngine:
             sparql = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items() if p not in declared) + sparql
         check_query(sparql, self.default_graphs)
         timeout_s = self.timeout_s if timeout_s is None else timeout_s
+        own = self.deadline is None
+        deadline = self.deadline if not own else Deadline(
+            timeout_s, f"{self.url} did not answer within {{timeout}} s (the time limit)")
+        try:
+            timeout_s = min(timeout_s, deadline.left())
+            body, ctype, form = self._fetch(sparql, bindings, timeout_s, deadline)
+        finally:
+            if own:
+                deadline.cancel()
+        if form in ("SELECT", "ASK"):
+            return self._parse_json(body, ctype, form, row_limit)
+        return self._parse_graph(body, ctype, row_limit)
+
+    def _fetch(self, sparql: str, bindings: Mapping[str, Node] | None, timeout_s: float,
+               deadline: Deadline) -> tuple[bytes, str, str]:
         text = bind_with_values(sparql, bindings)
-        w = self._wrapper(text, timeout_s)
+        w = self._wrapper(text, timeout_s, deadline)
         form = w.queryType = query_form(text)
         if form not in FORMS:
             raise QueryError(f"only SELECT, ASK, CONSTRUCT and DESCRIBE queries are sent to {self.url} "
@@ -224,13 +319,12 @@ class RemoteEngine:
         else:
             w.setReturnFormat(TURTLE)
             w.addCustomHttpHeader("Accept", _RDF_ACCEPT)
-        started = time.monotonic()
-        deadline = started + timeout_s
         try:
             resp = w.query().response
         except urllib.error.HTTPError as exc:
             raise _http_error(self.url, exc) from None
-        except (urllib.error.URLError, OSError) as exc:
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+            deadline.left()  # past the deadline (the timer shut the socket): say so
             raise _network_error(self.url, exc, timeout_s) from None
         try:
             status = resp.status
@@ -247,14 +341,13 @@ class RemoteEngine:
                     "ResultSetMaxRows): the answer is incomplete; add LIMIT or raise ResultSetMaxRows")
             ctype = (resp.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             try:
-                body = _read_limited(resp, self.max_response_bytes, deadline, self.url, timeout_s)
-            except (socket.timeout, TimeoutError) as exc:
+                body = _read_limited(resp, self.max_response_bytes, deadline.end, self.url, timeout_s)
+            except (socket.timeout, TimeoutError, OSError, http.client.HTTPException) as exc:
+                deadline.left()
                 raise _network_error(self.url, exc, timeout_s) from None
         finally:
             resp.close()
-        if form in ("SELECT", "ASK"):
-            return self._parse_json(body, ctype, form, row_limit)
-        return self._parse_graph(body, ctype, row_limit)
+        return body, ctype, form
 
     def _parse_json(self, body: bytes, ctype: str, form: str, row_limit: int) -> SelectResult | bool:
         if ctype not in _JSON_TYPES:

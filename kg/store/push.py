@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from kg.errors import InputError, RemoteEndpointError, RemoteLimitError
-from kg.query.remote import RemoteEngine, _http_error, _network_error
+from kg.query.remote import Deadline, RemoteEngine, _http_error, _network_error, deadline_handlers
 
 __all__ = ["StoreUrls", "resolve_store_urls", "read_graphs", "push", "PushReport", "GraphPush"]
 
@@ -124,7 +124,7 @@ def read_graphs(nquads: Path, into: str | None = None) -> tuple[dict[str, bytes]
     return bodies, counts, shared
 
 
-def _digest_challenge(target: str, deadline: "Deadline") -> dict | None:
+def _digest_challenge(target: str, deadline: Deadline) -> dict | None:
     """The store's Digest challenge, asked for with a request that has no body, or None if the
     store does not want Digest authentication."""
     req = urllib.request.Request(target, method="HEAD")
@@ -140,7 +140,7 @@ def _digest_challenge(target: str, deadline: "Deadline") -> dict | None:
 
 
 def _authorize(req: urllib.request.Request, user: str | None, password: str | None,
-               auth: str | None, deadline: "Deadline") -> None:
+               auth: str | None, deadline: Deadline) -> None:
     if user and auth == "basic":
         token = base64.b64encode(f"{user}:{password or ''}".encode()).decode("ascii")
         req.add_unredirected_header("Authorization", f"Basic {token}")
@@ -154,72 +154,11 @@ def _authorize(req: urllib.request.Request, user: str | None, password: str | No
                 req.add_unredirected_header("Authorization", f"Digest {value}")
 
 
-class Deadline:
-    """One time limit for a whole push: every request gets what is left of it."""
-
-    def __init__(self, timeout_s: float):
-        self.timeout_s = timeout_s
-        self.end = time.monotonic() + timeout_s
-        self.timers: list[threading.Timer] = []
-
-    def cancel(self) -> None:
-        for t in self.timers:
-            t.cancel()
-
-    def left(self) -> float:
-        left = self.end - time.monotonic()
-        if left <= 0:
-            raise RemoteLimitError(f"the push did not finish within {self.timeout_s:g} s (--timeout, one "
-                                   "limit for the whole push): the store is slow or overloaded")
-        return left
+def _open(req: urllib.request.Request, deadline: Deadline):
+    return urllib.request.build_opener(*deadline_handlers(deadline)).open(req, timeout=deadline.left())
 
 
-def _aborter(deadline: "Deadline", make):
-    """A connection factory for urllib whose connections are shut at the deadline by a timer (a
-    store trickling its status line a byte a second would otherwise hold each read forever)."""
-    def factory(host, **kwargs):
-        conn = make(host, **kwargs)
-
-        def abort():
-            sock = getattr(conn, "sock", None)
-            if sock is not None:
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-        timer = threading.Timer(max(0.0, deadline.end - time.monotonic()), abort)
-        timer.daemon = True
-        timer.start()
-        deadline.timers.append(timer)
-        return conn
-    return factory
-
-
-class _DeadlineHTTP(urllib.request.HTTPHandler):
-    def __init__(self, deadline: "Deadline"):
-        super().__init__()
-        self.deadline = deadline
-
-    def http_open(self, req):
-        return self.do_open(_aborter(self.deadline, http.client.HTTPConnection), req)
-
-
-class _DeadlineHTTPS(urllib.request.HTTPSHandler):
-    def __init__(self, deadline: "Deadline"):
-        super().__init__()
-        self.deadline = deadline
-
-    def https_open(self, req):
-        return self.do_open(_aborter(self.deadline, http.client.HTTPSConnection), req,
-                            context=self._context)
-
-
-def _open(req: urllib.request.Request, deadline: "Deadline"):
-    return urllib.request.build_opener(_DeadlineHTTP(deadline), _DeadlineHTTPS(deadline)).open(
-        req, timeout=deadline.left())
-
-
-def _read_within(resp, deadline: "Deadline") -> bytes:
+def _read_within(resp, deadline: Deadline) -> bytes:
     """The response body, read in pieces as they come; stops at the deadline (a store that
     trickles its answer a byte a second cannot stretch the push)."""
     chunks = []
@@ -235,7 +174,7 @@ def _read_within(resp, deadline: "Deadline") -> bytes:
 
 
 def _put(target: str, body: bytes, user: str | None, password: str | None, auth: str | None,
-         deadline: "Deadline") -> int:
+         deadline: Deadline) -> int:
     """HTTP PUT of one graph; the status code. Credentials go with the PUT itself: a store that
     answers 401 to a large PUT closes the connection before reading the body (a broken pipe, seen
     with Virtuoso), so urllib's ask-then-retry handlers cannot be used for the body."""
@@ -271,7 +210,8 @@ def push(nquads: Path, urls: StoreUrls, *, graph: str | None = None, user: str |
     limit for the whole push (every PUT and count query gets what is left of it). Raises
     `RemoteEndpointError` if the store cannot be reached or refuses a graph, `RemoteLimitError` past
     the time limit."""
-    deadline = Deadline(timeout_s)
+    deadline = Deadline(timeout_s, "the push did not finish within {timeout} s (--timeout, one limit for "
+                        "the whole push): the store is slow or overloaded")
     try:
         return _push(nquads, urls, graph, user, password, auth, timeout_s, log, deadline)
     finally:
@@ -306,7 +246,7 @@ def _push(nquads: Path, urls: StoreUrls, graph: str | None, user: str | None, pa
         report.graphs.append(GraphPush(g, counts[g], None, status, secs))
     for gp in report.graphs:
         engine = RemoteEngine(urls.query, timeout_s=deadline.left(), default_graphs=[gp.graph],
-                              user=user, password=password, auth=auth)
+                              user=user, password=password, auth=auth, deadline=deadline)
         res = engine.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         try:
             gp.remote = int(str(res.rows[0]["n"]))  # type: ignore[union-attr]

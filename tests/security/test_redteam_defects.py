@@ -221,7 +221,8 @@ def test_defect_15_the_base_iri_does_not_come_from_the_host_header(client, serve
 
 class _TricklingStore:
     """A fake Graph Store on loopback that answers every request one byte a second: its status line
-    and headers (`where="head"`) or its body (`where="body"`)."""
+    and headers (`where="head"`) or its body (`where="body"`); or (`where="count"`) that takes every
+    PUT at once and trickles the status line of the count queries that follow."""
 
     def __init__(self, where: str):
         self.where = where
@@ -244,16 +245,21 @@ class _TricklingStore:
     def _answer(self, conn):
         try:
             conn.settimeout(2)
+            request = b""
             try:
-                while conn.recv(65536):
+                while chunk := conn.recv(65536):
+                    request += chunk
                     conn.settimeout(0.3)
             except OSError:
                 pass
             head, body = b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n", b""
+            if self.where == "count" and request.startswith(b"PUT"):
+                conn.sendall(head)
+                return
             if self.where == "body":
                 head, body = b"HTTP/1.1 200 OK\r\nContent-Length: 30\r\n\r\n", b"x" * 30
-            slow = head if self.where == "head" else body
-            fast = body if self.where == "head" else head
+            slow = head if self.where in ("head", "count") else body
+            fast = body if self.where in ("head", "count") else head
             if self.where == "body":
                 conn.sendall(fast)
             for b in slow:
@@ -271,9 +277,10 @@ class _TricklingStore:
         self.sock.close()
 
 
-@pytest.mark.parametrize("where", ["body", "head"])
+@pytest.mark.parametrize("where", ["body", "head", "count"])
 def test_defect_11_push_timeout_is_one_deadline_for_the_whole_push(real_dist, where):
-    """`kg push --timeout 3` took 72.5 s against a store trickling its answers (3 graphs x 25 s)."""
+    """`kg push --timeout 3` took 72.5 s against a store trickling its answers (3 graphs x 25 s);
+    the count queries after the PUTs are held to the same deadline (`count`)."""
     from kg.errors import RemoteEndpointError
     from kg.store.push import push, resolve_store_urls
 
@@ -288,6 +295,25 @@ def test_defect_11_push_timeout_is_one_deadline_for_the_whole_push(real_dist, wh
         store.close()
     assert took < 3 + 2.5, took
     assert "3 s" in str(exc.value)
+
+
+def test_defect_11_a_remote_query_is_held_to_its_time_limit_however_the_store_trickles():
+    """`kg query --endpoint` against a store that sends its status line a byte a second: each byte
+    came within the socket timeout, so the query ran for as long as the store liked; now the time
+    limit shuts the connection."""
+    from kg.errors import RemoteLimitError
+    from kg.query.remote import RemoteEngine
+
+    store = _TricklingStore("head")
+    try:
+        started = time.monotonic()
+        with pytest.raises(RemoteLimitError) as exc:
+            RemoteEngine(f"http://127.0.0.1:{store.port}/query", timeout_s=2).query("ASK { ?s ?p ?o }")
+        took = time.monotonic() - started
+    finally:
+        store.close()
+    assert took < 2 + 2.5, took
+    assert "within 2 s" in str(exc.value)
 
 
 def test_defect_5_one_client_cannot_take_every_worker(client, server):
