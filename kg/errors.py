@@ -150,6 +150,9 @@ def describe_os_error(exc: OSError) -> str:
         "EACCES": "check the file's permissions",
         "EROFS": "the file system is read-only; choose another place",
         "ENOSPC": "the disk is full; free some space",
+        "EFBIG": "a file grew past the size limit of this process (ulimit -f) or of the file system; "
+                 "raise the limit or write elsewhere",
+        "EDQUOT": "the disk quota is used up; free some space",
         "EISDIR": "a folder was given where a file is needed",
         "ENOTDIR": "a part of the path is not a folder",
     }.get(errno.errorcode.get(exc.errno or 0, ""))

@@ -370,6 +370,12 @@ def _build(root: Path, dist: Path, report: BuildReport, progress: Progress | Non
         raise InputError(f"{root / 'data'}: no data files (*.trig, *.ttl): nothing to build. An empty or "
                          "missing data/ is refused so that it cannot replace the last good dist/ (kept "
                          "as it is); is --root the project folder?")
+    # a read-only or forbidden folder is said before the work, not after it
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=f".{dist.name}.tmp-", dir=dist.parent))
+    except OSError as exc:
+        raise OSError(exc.errno, f"{exc.strerror}: the new {dist.name}/ cannot be written in this folder "
+                      "(nothing was built or changed)", str(dist.parent)) from exc
     clock = _Clock(report, progress)
     _tree, cds, shacl_report = _check(root, report, clock, method=method, parser=parser,
                                       shacl_inference=shacl_inference,
@@ -380,6 +386,10 @@ def _build(root: Path, dist: Path, report: BuildReport, progress: Progress | Non
             report.files = write_all(tmp, cds, cds.graph(GRAPH_ONTOLOGY), shacl_report, report.version)
             os.chmod(tmp, 0o755)
             old = _swap_in(tmp, dist)
+        except OSError as exc:  # a full disk, a file-size limit, a read-only folder: say which dist/
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise OSError(exc.errno, f"{exc.strerror} while writing the new build; the last good "
+                          f"{dist.name}/ is kept as it was", str(dist)) from exc
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise

@@ -5,7 +5,11 @@ a link to a system file printed its first line in the error)."""
 from __future__ import annotations
 
 import os
+import resource
+import shlex
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -111,4 +115,82 @@ def test_defect_14_a_term_the_ontology_does_not_define_is_an_error(tree):
     with pytest.raises(InputError) as exc:
         build(tree, parallel=False)
     assert f"data/{data.name}:{n + 2}: pd:population is not defined" in str(exc.value)
+    assert _dist_files(tree) == before
+
+
+# --- Defect 14's last point: a full disk or a read-only tree gives a clear message and exit 2, and
+# the last good dist/ stays. Each case is a real `kg build` process meeting the real error: a tmpfs
+# that is full, the review's `ulimit -f`, a read-only mount. The mounts live in a private mount
+# namespace (`unshare -rm`), so the test needs no privileges beyond what the query workers' network
+# wall uses, and nothing outside the test sees them.
+
+CHECKOUT = Path(__file__).resolve().parents[2]
+
+
+def _run_kg_build(root: Path, *, preexec=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kg", "--root", str(root), "build", "-q"], capture_output=True,
+                          text=True, timeout=600, preexec_fn=preexec, env={**os.environ, "PYTHONPATH": str(CHECKOUT)})
+
+
+def _assert_clear_failure(proc: subprocess.CompletedProcess, says: str) -> None:
+    assert proc.returncode == 2, (proc.returncode, proc.stderr)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert says in proc.stderr, proc.stderr
+
+
+def _namespace(script: str) -> list[str]:
+    if not shutil.which("unshare"):
+        pytest.fail("unshare (util-linux) is needed to mount a small file system for this test")
+    return ["unshare", "-rm", "sh", "-euc", script, "sh"]
+
+
+def test_defect_14_a_full_disk_is_exit_2_with_a_clear_message_and_dist_stays(tree, tmp_path):
+    before = _dist_files(tree)
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    kg = f"{shlex.quote(sys.executable)} -m kg"
+    # in the namespace: a 2 MiB tmpfs holding the tree and its good dist/, filled up; then the build
+    script = f"""
+        mount -t tmpfs -o size=2m tmpfs {disk}
+        cp -a {tree} {disk}/tree
+        dd if=/dev/zero of={disk}/filler bs=4k 2>/dev/null || true
+        set +e
+        PYTHONPATH={shlex.quote(str(CHECKOUT))} {kg} --root {disk}/tree build -q 2>{out}/stderr
+        echo $? > {out}/rc
+        set -e
+        cp -a {disk}/tree/dist {out}/dist
+        ls -a {disk}/tree > {out}/listing
+    """
+    proc = subprocess.run(_namespace(script), capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    stderr = (out / "stderr").read_text()
+    assert (out / "rc").read_text().strip() == "2", stderr
+    assert "Traceback" not in stderr and "No space left on device" in stderr and "the disk is full" in stderr, stderr
+    assert {p.name: p.read_bytes() for p in sorted((out / "dist").iterdir()) if p.is_file()} == before
+    assert not [n for n in (out / "listing").read_text().split() if n.startswith(".dist.tmp")]
+
+
+def test_defect_14_a_file_size_limit_is_exit_2_with_a_clear_message_and_dist_stays(tree):
+    """The review's own form: `ulimit -f 1024` (EFBIG, 'File too large') ended in a traceback, exit 1."""
+    before = _dist_files(tree)
+    biggest = max(p.stat().st_size for p in (tree / "dist").iterdir() if p.is_file())
+    proc = _run_kg_build(tree, preexec=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (biggest // 2, biggest // 2)))
+    _assert_clear_failure(proc, "File too large")
+    assert _dist_files(tree) == before
+    assert not [p for p in tree.iterdir() if p.name.startswith(".dist.tmp")]
+
+
+def test_defect_14_a_read_only_tree_is_exit_2_with_a_clear_message_and_dist_stays(tree):
+    before = _dist_files(tree)
+    root = shlex.quote(str(tree))
+    kg = f"{shlex.quote(sys.executable)} -m kg"
+    script = f"""
+        mount --bind {root} {root}
+        mount -o remount,bind,ro {root}
+        PYTHONPATH={shlex.quote(str(CHECKOUT))} exec {kg} --root {root} build -q
+    """
+    proc = subprocess.run(_namespace(script), capture_output=True, text=True, timeout=600)
+    _assert_clear_failure(proc, "read-only")
     assert _dist_files(tree) == before
