@@ -228,3 +228,48 @@ def test_views_read_as_json_ld_state_only_the_datasets_links(real_dist, views, v
     # the reverse keys mean the dataset's own properties: `events` is pd:ofAgreement read backwards
     reverse = {"agreements": "ofAgreement", "actors": "party", "relations": "classifies"}[view]
     assert any(t.predicate.value.endswith("#" + reverse) for t in parsed)
+
+
+# --- kg.build.framer: PyLD's framing without PyLD, for the views' frames ----------------------------
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_each_view_is_framed_without_pyld_to_pylds_own_bytes(real_dist, view):
+    """The build frames the views with `kg.build.framer`; PyLD, on the same nodes, frame and context,
+    gives the same document byte for byte (on whatever the committed data holds now)."""
+    from kg.build import framer
+
+    quads = list(ox.parse(path=real_dist / "paradiplomacy.nq", format=ox.RdfFormat.N_QUADS))
+    nodes = framing_input(quads)
+    ctx = readable_context(nodes)
+    calls = []
+    original = framer.frame
+
+    def spy(*args, **kwargs):
+        calls.append(original(*args, **kwargs))
+        return calls[-1]
+
+    framer.frame = spy
+    try:
+        ours = frame(nodes, load_frame(view), ctx)
+    finally:
+        framer.frame = original
+    assert calls and calls[0] is not None, "the view fell back to PyLD: framer does not cover it any more"
+    pylds = frame(nodes, load_frame(view), ctx, engine="pyld")
+    assert ours["@graph"], "nothing was framed: nothing was compared"
+    assert json.dumps(ours, indent=2, ensure_ascii=False) == json.dumps(pylds, indent=2, ensure_ascii=False)
+
+
+def test_a_frame_outside_the_framers_subset_is_framed_by_pyld(real_dist):
+    """`@requireAll` (and any other framing keyword the framer does not follow) goes to PyLD: the
+    same document as PyLD alone, not a guess."""
+    from kg.build import framer
+
+    quads = list(ox.parse(path=real_dist / "paradiplomacy.nq", format=ox.RdfFormat.N_QUADS))
+    nodes = framing_input(quads)
+    ctx = readable_context(nodes)
+    odd = {"@type": "https://w3id.org/paradiplomacy/ontology#Agreement", "@requireAll": True,
+           "status": {"@embed": "@always", "@explicit": True, "rdfs:label": {}}}
+    assert framer.frame(nodes, dict(odd, **{"@context": [ctx]}), [ctx]) is None
+    out = frame(nodes, odd, ctx)
+    assert out["@graph"]
+    assert out == frame(nodes, odd, ctx, engine="pyld")

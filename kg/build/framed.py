@@ -1,7 +1,9 @@
 """Framed JSON-LD: the dataset as plain JSON a reader can use without knowing RDF.
 
 Three views, one frame file each in `kg/build/frames/` (`agreements`, `actors`, `relations`), framed
-with PyLD over the asserted and inferred graphs. In every view:
+over the asserted and inferred graphs by `kg.build.framer` (PyLD's framing and compaction for the
+subset these frames use, linear; the same bytes as PyLD, which frames anything outside it). In
+every view:
 
 - keys are words, never prefixes: `id`, `type`, `label`, and each property by its local name
   (`party`, `status`, `inState`; `wasDerivedFrom` for PROV's); a name two namespaces share goes to
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from json.encoder import encode_basestring as _encode_str  # json.dumps's own (ensure_ascii=False)
 from pathlib import Path
 from typing import Iterable
 
@@ -102,21 +105,23 @@ def framing_input(quads: Iterable[ox.Quad]) -> list[dict]:
     inferred: dict[str, dict[str, set]] = {}
     ontology_labels: dict[str, dict[str, set]] = {}
     objects: set[str] = set()
+    ontology, targets = str(GRAPH_ONTOLOGY), {str(GRAPH_DATA): asserted, str(GRAPH_INFERRED): inferred}
     for q in quads:
         g = q.graph_name
         if not isinstance(g, ox.NamedNode):
             continue
-        s, p = _term(q.subject), q.predicate.value
-        if g.value == str(GRAPH_ONTOLOGY):
-            if p in _LABELS:
-                ontology_labels.setdefault(s, {}).setdefault(p, set()).add(q.object)
-            continue
-        if g.value not in (str(GRAPH_DATA), str(GRAPH_INFERRED)):
-            continue
-        target = asserted if g.value == str(GRAPH_DATA) else inferred
-        target.setdefault(s, {}).setdefault(p, set()).add(q.object)
-        if not isinstance(q.object, ox.Literal):
-            objects.add(_term(q.object))
+        g = g.value
+        target = targets.get(g)
+        if target is None:
+            if g == ontology:
+                p = q.predicate.value
+                if p in _LABELS:
+                    ontology_labels.setdefault(_term(q.subject), {}).setdefault(p, set()).add(q.object)
+            continue  # the provenance graph, most of the quads
+        o = q.object
+        target.setdefault(_term(q.subject), {}).setdefault(q.predicate.value, set()).add(o)
+        if not isinstance(o, ox.Literal):
+            objects.add(_term(o))
     nodes = []
     for s in sorted(set(asserted) | set(inferred) | (objects & set(ontology_labels))):
         props: dict[str, set] = {}
@@ -140,7 +145,20 @@ def framing_input(quads: Iterable[ox.Quad]) -> list[dict]:
 
 
 def _sorted_values(values: set) -> list[dict]:
-    return sorted((_value(o) for o in values), key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    """The values sorted by their JSON text (`json.dumps(v, sort_keys=True, ensure_ascii=False)`)."""
+    return sorted((_value(o) for o in values), key=_json_key)
+
+
+def _json_key(v: dict) -> str:
+    """`json.dumps(v, sort_keys=True, ensure_ascii=False)`, the same text, written directly for
+    the three shapes `_value` makes of strings (the standard library's call is most of the cost)."""
+    if len(v) == 1:
+        ((k, x),) = v.items()
+        if type(x) is str:
+            return f'{{"{k}": {_encode_str(x)}}}'
+    elif len(v) == 2 and type(v.get("@value")) is str and type(v.get("@language")) is str:
+        return f'{{"@language": {_encode_str(v["@language"])}, "@value": {_encode_str(v["@value"])}}}'
+    return json.dumps(v, sort_keys=True, ensure_ascii=False)
 
 
 # --- the context ---------------------------------------------------------------------------------
@@ -212,9 +230,13 @@ def readable_context(nodes: list[dict]) -> dict:
 
 # --- framing -------------------------------------------------------------------------------------
 
-def frame(nodes: list[dict], frame_doc: dict, context: dict) -> dict:
+def frame(nodes: list[dict], frame_doc: dict, context: dict, *, engine: str = "auto") -> dict:
     """`nodes` (from `framing_input`) framed by `frame_doc`, whose own `@context` (it may be a dict
-    or a list of dicts, never a URL) is applied after `context`. Remote documents are refused."""
+    or a list of dicts, never a URL) is applied after `context`. Remote documents are refused.
+
+    `engine="auto"` frames with `kg.build.framer` (PyLD's algorithms for the subset these frames
+    use, linear) and falls back to PyLD for anything outside it; `engine="pyld"` is PyLD alone,
+    the reference the tests compare with."""
     from pyld import jsonld
 
     declared = frame_doc.get("@context", [])
@@ -232,8 +254,16 @@ def frame(nodes: list[dict], frame_doc: dict, context: dict) -> dict:
         full_frame["inferred"] = {"@embed": "@always", **{p: {"@embed": "@never"} for p in derived}}
     options = {"documentLoader": _refuse_remote, "embed": "@never", "omitGraph": False, "omitDefault": True,
                "processingMode": "json-ld-1.1"}
+    out = None
+    if engine == "auto":
+        from kg.build import framer
+
+        out = framer.frame(nodes, full_frame, full_frame["@context"], embed="@never")
+    elif engine != "pyld":
+        raise ValueError(f"engine must be 'auto' or 'pyld', not {engine!r}")
     try:
-        out = jsonld.frame(nodes, full_frame, options)
+        if out is None:
+            out = jsonld.frame(nodes, full_frame, options)
     except jsonld.JsonLdError as exc:
         refusal = _refusal_in(exc)
         if refusal is not None:
@@ -339,14 +369,17 @@ def _forward_reverse_terms(contexts: list, nodes: list[dict]) -> tuple[list, lis
     return rewritten, [copies[n["@id"]] for n in nodes]
 
 
-def framed_json(quads: Iterable[ox.Quad], views: Iterable[str] = VIEWS) -> dict[str, bytes]:
-    """The framed views of the dataset (its quads), as the bytes of `dist/framed/<view>.json`."""
+def framed_json(quads: Iterable[ox.Quad], views: Iterable[str] = VIEWS, *, engine: str = "auto") -> dict[str, bytes]:
+    """The framed views of the dataset (its quads), as the bytes of `dist/framed/<view>.json`
+    (`engine` as for `frame`)."""
+    from kg.build.export import dumps_indented  # here: kg.build.export imports this module
+
     nodes = framing_input(quads)
     context = readable_context(nodes)
     out = {}
     for view in views:
-        doc = frame(nodes, load_frame(view), context)
-        out[view] = (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        doc = frame(nodes, load_frame(view), context, engine=engine)
+        out[view] = (dumps_indented(doc) + "\n").encode("utf-8")
     return out
 
 

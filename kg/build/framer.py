@@ -1,0 +1,418 @@
+"""JSON-LD framing and compaction for the views' frames, without PyLD: the same document PyLD 3.3's
+`jsonld.frame` makes, in one linear pass.
+
+PyLD expands its (already expanded) input again, then compacts every IRI by trying every term of
+the context: at the seed that was about 0.6 s of the build's export, and it grows faster than the
+data. The views' frames use a small part of JSON-LD framing (a class at the top; under it,
+properties with sub-frames, `@embed` `@always`/`@never`, `@explicit`, `type` as a wildcard), and
+their input is flat (one node object a subject, references `{"@id": ...}`, values with at most a
+language, one nested blank node per subject for what the reasoner added). For exactly that, this
+module follows PyLD's algorithms step by step: the node map (values deduplicated as PyLD compares
+them), `_match_frame` (matching, embedding, the circular-reference rule), the pruning of blank node
+identifiers used once, and compaction (keyword aliases, term selection, `@vocab`, compact IRIs,
+language maps, `@set`).
+
+Anything outside that subset (another framing keyword, a blank node in the data, a value a
+language map cannot take, an IRI that PyLD would refuse) makes `frame` return None, and the caller
+frames with PyLD instead. `tests/test_framed.py` compares the bytes with PyLD's on the committed
+data, view by view.
+"""
+from __future__ import annotations
+
+import re
+
+__all__ = ["frame"]
+
+
+class _Unsupported(Exception):
+    """Outside the subset: PyLD frames this one."""
+
+
+_KEYWORD = re.compile(r"^@[a-zA-Z]+$")
+_PREFIX_END = re.compile(r".*[:/?#\[\]@]$")
+_FRAME_KEYWORDS = {"@context", "@type", "@embed", "@explicit"}
+_EMBEDS = {"@always", "@never"}
+
+
+def frame(nodes: list[dict], frame_doc: dict, contexts: list, *, embed: str = "@never",
+          explicit: bool = False) -> dict | None:
+    """`jsonld.frame(nodes, frame_doc, {"embed": embed, "omitGraph": False, "omitDefault": True,
+    "processingMode": "json-ld-1.1"})` where `frame_doc["@context"]` is `contexts` (a list of dicts),
+    or None when the frame or the data is outside what this module does."""
+    try:
+        return _Framer(contexts).run(nodes, frame_doc, embed, explicit)
+    except _Unsupported:
+        return None
+
+
+class _Framer:
+    def __init__(self, contexts: list):
+        if not isinstance(contexts, list) or not all(isinstance(c, dict) for c in contexts):
+            raise _Unsupported
+        merged: dict = {}
+        for c in contexts:
+            merged.update(c)
+        self.vocab = None
+        self.terms: dict[str, tuple] = {}   # term -> (iri, type, container tuple)
+        self.prefixes: list[tuple[str, str]] = []  # simple terms usable as prefixes (term, iri)
+        for key, d in merged.items():
+            if key == "@vocab":
+                if not isinstance(d, str) or not d.startswith("http"):
+                    raise _Unsupported
+                self.vocab = d
+                continue
+            if key == "@version":
+                continue
+            if key.startswith("@") or ":" in key:
+                raise _Unsupported  # @language, @base, @propagate, ...; or a term with a colon
+            if isinstance(d, str):
+                iri, typ, container = d, None, ()
+                if not d.startswith("@") and _PREFIX_END.match(d):
+                    self.prefixes.append((key, d))
+            elif isinstance(d, dict) and set(d) <= {"@id", "@type", "@container"} and isinstance(d.get("@id"), str):
+                iri, typ = d["@id"], d.get("@type")
+                c = d.get("@container")
+                container = tuple(sorted(c)) if isinstance(c, list) else ((c,) if c else ())
+                if typ not in (None, "@id", "@vocab") or not set(container) <= {"@set", "@language"}:
+                    raise _Unsupported
+            else:
+                raise _Unsupported
+            if not iri.startswith("@") and ":" not in iri:
+                raise _Unsupported  # a term relative to @vocab or another term
+            if iri.startswith("@") and iri not in ("@id", "@type"):
+                raise _Unsupported
+            self.terms[key] = (iri, typ, container)
+        # expand compact IRIs in the term definitions (pd:x), as PyLD does
+        for key, (iri, typ, container) in list(self.terms.items()):
+            full = self._expand_prefixed(iri)
+            self.terms[key] = (full, typ, container)
+        self.prefixes = [(t, self.terms[t][0]) for t, _ in self.prefixes]
+        by_iri: dict[str, list[str]] = {}
+        for key, (iri, _t, _c) in self.terms.items():
+            by_iri.setdefault(iri, []).append(key)
+        self.by_iri = by_iri
+        self.alias_id = self._alias("@id", allow_set=False)
+        self.alias_type = self._alias("@type", allow_set=True)
+        self._compacted: dict[tuple[str, bool], str] = {}
+
+    # --- the context --------------------------------------------------------------------------
+
+    def _expand_prefixed(self, iri: str) -> str:
+        if iri.startswith("@") or "://" in iri:
+            return iri
+        prefix, _, rest = iri.partition(":")
+        d = self.terms.get(prefix)
+        if d is not None and not d[0].startswith("@") and not d[2] and d[1] is None:
+            return d[0] + rest
+        return iri
+
+    def _alias(self, keyword: str, allow_set: bool):
+        names = self.by_iri.get(keyword, [])
+        if not names:
+            return keyword, False
+        if len(names) > 1:
+            raise _Unsupported
+        _iri, typ, container = self.terms[names[0]]
+        if typ is not None or container not in ((), ("@set",)) or (container and not allow_set):
+            raise _Unsupported
+        return names[0], bool(container)
+
+    def expand_key(self, key: str) -> str:
+        """A frame's key or @type value as PyLD expands it (vocabulary-relative)."""
+        if key.startswith("@"):
+            return key
+        if key in self.terms:
+            return self.terms[key][0]
+        if ":" in key:
+            prefix, _, rest = key.partition(":")
+            if rest.startswith("//"):
+                return key
+            ns = dict(self.prefixes).get(prefix)
+            if ns is None:
+                raise _Unsupported
+            return ns + rest
+        if self.vocab is None:
+            raise _Unsupported
+        return self.vocab + key
+
+    def compact_iri(self, iri: str, vocab: bool) -> str:
+        key = (iri, vocab)
+        out = self._compacted.get(key)
+        if out is None:
+            out = self._compacted[key] = self._compact_iri(iri, vocab)
+        return out
+
+    def _compact_iri(self, iri: str, vocab: bool) -> str:
+        if vocab and iri in self.by_iri:
+            raise _Unsupported  # an IRI that is a term's: PyLD's term selection
+        if vocab and self.vocab and iri.startswith(self.vocab) and iri != self.vocab:
+            suffix = iri[len(self.vocab):]
+            if suffix not in self.terms:
+                return suffix
+        candidate = None
+        for term, ns in self.prefixes:
+            if ns == iri or not iri.startswith(ns):
+                continue
+            curie = f"{term}:{iri[len(ns):]}"
+            if curie in self.terms:
+                continue
+            if candidate is None or (len(curie), curie) < (len(candidate), candidate):
+                candidate = curie
+        if candidate is not None:
+            return candidate
+        for term, _ns in self.prefixes:
+            if iri.startswith(term + ":"):
+                raise _Unsupported  # PyLD: "Absolute IRI confused with prefix"
+        return iri  # PyLD would make it relative to the base, which is empty here
+
+    def select_term(self, iri: str, value: dict) -> tuple[str, str | None, tuple]:
+        """The term PyLD's term selection picks for a property and one of its values; only a
+        property with one term, of a kind that takes the value, is handled here."""
+        names = self.by_iri.get(iri)
+        if not names or len(names) > 1:
+            raise _Unsupported
+        _iri, typ, container = self.terms[names[0]]
+        if "@value" in value:
+            if typ is not None:
+                raise _Unsupported
+            if "@language" not in value and "@language" in container:
+                raise _Unsupported
+        elif "@language" in container:
+            raise _Unsupported
+        return names[0], typ, container
+
+    # --- the node map ---------------------------------------------------------------------------
+
+    def node_map(self, nodes: list[dict]) -> dict[str, dict]:
+        nm: dict[str, dict] = {}
+        self._issued = 0
+
+        def node(id_: str) -> dict:
+            n = nm.get(id_)
+            if n is None:
+                n = nm[id_] = {"@id": id_}
+            return n
+
+        def fill(n: dict, src: dict, seen: dict) -> None:
+            for prop in sorted(src):
+                vals = src[prop]
+                if prop == "@id":
+                    continue
+                if not isinstance(vals, list):
+                    raise _Unsupported
+                if prop == "@type":
+                    types = n.setdefault("@type", [])
+                    for t in vals:
+                        if not isinstance(t, str) or t.startswith("_:") or ":" not in t:
+                            raise _Unsupported
+                        if t not in types:
+                            types.append(t)
+                    continue
+                if prop.startswith("@") or prop.startswith("_:") or ":" not in prop:
+                    raise _Unsupported
+                out = n.setdefault(prop, [])
+                keys = seen.setdefault(prop, set())
+                for o in vals:
+                    if not isinstance(o, dict):
+                        raise _Unsupported
+                    if "@value" in o:
+                        if not set(o) <= {"@value", "@language"}:
+                            raise _Unsupported
+                        v = o["@value"]
+                        if v is None or isinstance(v, (dict, list)) or v == "@null":
+                            raise _Unsupported
+                        lang = o.get("@language")
+                        if lang is not None:
+                            if not isinstance(lang, str) or not isinstance(v, str):
+                                raise _Unsupported
+                            lang = lang.lower()
+                        key = ("v", isinstance(v, bool), v, lang)
+                        if key not in keys:
+                            keys.add(key)
+                            out.append({"@value": v, "@language": lang} if lang is not None else {"@value": v})
+                    elif "@id" in o:
+                        ref = o["@id"]
+                        if len(o) != 1 or not isinstance(ref, str) or ref.startswith("_:") or ":" not in ref \
+                                or ref == "@null":
+                            raise _Unsupported
+                        node(ref)
+                        if ("id", ref) not in keys:
+                            keys.add(("id", ref))
+                            out.append({"@id": ref})
+                    else:  # a nested node without an id: a blank node of its own
+                        if not o or any(k.startswith("@") for k in o):
+                            raise _Unsupported
+                        bid = f"_:b{self._issued}"
+                        self._issued += 1
+                        keys.add(("id", bid))
+                        out.append({"@id": bid})
+                        fill(node(bid), o, {})
+
+        per_node_seen: dict[str, dict] = {}
+        for src in nodes:
+            id_ = src.get("@id")
+            if not isinstance(id_, str) or id_.startswith("_:") or ":" not in id_ or id_ == "@null":
+                raise _Unsupported
+            fill(node(id_), src, per_node_seen.setdefault(id_, {}))
+        return nm
+
+    # --- the frame ------------------------------------------------------------------------------
+
+    def expand_frame(self, fr: dict) -> dict:
+        """{"embed", "explicit", "type": None | "any" | [iris], "props": {iri: subframe}}."""
+        if not isinstance(fr, dict):
+            raise _Unsupported
+        out = {"embed": None, "explicit": None, "type": None, "props": {}}
+        for key, value in fr.items():
+            if key == "@context":
+                continue
+            k = self.expand_key(key)
+            if k == "@type":
+                if value == {}:
+                    out["type"] = "any"
+                elif isinstance(value, str):
+                    out["type"] = [self.expand_key(value)]
+                elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+                    out["type"] = [self.expand_key(v) for v in value]
+                else:
+                    raise _Unsupported
+            elif k == "@embed":
+                if value not in _EMBEDS:
+                    raise _Unsupported
+                out["embed"] = value
+            elif k == "@explicit":
+                if not isinstance(value, bool):
+                    raise _Unsupported
+                out["explicit"] = value
+            elif k.startswith("@") or k in out["props"]:
+                raise _Unsupported
+            else:
+                out["props"][k] = self.expand_frame(value)
+        return out
+
+    def matches(self, node: dict, fr: dict) -> bool:
+        """PyLD's `_filter_subject` for these frames (requireAll off, no defaults)."""
+        if fr["type"] is not None:  # '@type' sorts before every IRI and decides at once
+            types = node.get("@type", ())
+            if fr["type"] == "any":
+                return len(types) > 0
+            return any(t in types for t in fr["type"])
+        if not fr["props"]:
+            return True  # a wildcard
+        return any(node.get(p) for p in fr["props"])
+
+    # --- framing --------------------------------------------------------------------------------
+
+    def run(self, nodes: list[dict], frame_doc: dict, embed: str, explicit: bool) -> dict:
+        if embed not in _EMBEDS:
+            raise _Unsupported
+        top = self.expand_frame(frame_doc)
+        if top["type"] is None or top["type"] == "any":
+            raise _Unsupported
+        nm = self.node_map(nodes)
+        self.nm, self.default_embed, self.default_explicit = nm, embed, explicit
+        self.stack: list[str] = []
+        self.bnode_outputs: dict[str, int] = {}
+        framed: list[dict] = []
+        for id_ in sorted(nm):
+            if self.matches(nm[id_], top):
+                self._output(id_, top, framed.append, embedded=False)
+        pruned = {b for b, n in self.bnode_outputs.items() if n == 1}
+        if len(pruned) != len(self.bnode_outputs):
+            raise _Unsupported  # a blank node output twice keeps an identifier PyLD issues
+        graph = [self.compact_node(n, pruned) for n in framed]
+        contexts = [c for c in frame_doc.get("@context", []) if c]
+        return {"@context": contexts[0] if len(contexts) == 1 else contexts, "@graph": graph}
+
+    def _flags(self, fr: dict) -> tuple[str, bool]:
+        embed = fr["embed"] if fr["embed"] is not None else self.default_embed
+        explicit = fr["explicit"] if fr["explicit"] is not None else self.default_explicit
+        return embed, explicit
+
+    def _output(self, id_: str, fr: dict, add, embedded: bool) -> None:
+        """PyLD's `_match_frame` for one matched subject."""
+        embed, explicit = self._flags(fr)
+        node = self.nm[id_]
+        output: dict = {"@id": id_}
+        if id_.startswith("_:"):
+            self.bnode_outputs[id_] = self.bnode_outputs.get(id_, 0) + 1
+        # the stack's last entry is the parent, which PyLD's circular check leaves out
+        if embedded and (embed == "@never" or id_ in self.stack[:-1]):
+            add(output)
+            return
+        self.stack.append(id_)
+        implicit = {"embed": embed, "explicit": explicit, "type": None, "props": {}}
+        for prop in sorted(node):
+            objects = node[prop]
+            if prop.startswith("@"):
+                output[prop] = objects
+                continue
+            sub = fr["props"].get(prop)
+            if sub is None:
+                if explicit:
+                    continue
+                sub = implicit
+            for o in objects:
+                if "@id" in o:
+                    ref = o["@id"]
+                    if self.matches(self.nm[ref], sub):
+                        self._output(ref, sub, lambda out, p=prop: output.setdefault(p, []).append(out),
+                                     embedded=True)
+                elif sub["type"] is None:  # PyLD's _value_match: a frame with @type takes no value
+                    output.setdefault(prop, []).append(o)
+        add(output)
+        self.stack.pop()
+
+    # --- compaction -----------------------------------------------------------------------------
+
+    def compact_node(self, obj: dict, pruned: set) -> dict:
+        rval: dict = {}
+        for key in sorted(obj):
+            value = obj[key]
+            if key == "@id":
+                if value in pruned:
+                    continue
+                rval[self.alias_id[0]] = self.compact_iri(value, vocab=False)
+            elif key == "@type":
+                types = [self.compact_iri(t, vocab=True) for t in value]
+                alias, as_set = self.alias_type
+                _add(rval, alias, types if as_set or len(types) != 1 else types[0], as_set)
+            else:
+                for item in value:
+                    term, typ, container = self.select_term(key, item)
+                    if "@value" in item:
+                        if "@language" in container:
+                            lang_map = rval.setdefault(term, {})
+                            _add(lang_map, item["@language"], item["@value"], "@set" in container)
+                            continue
+                        compacted = item["@value"] if "@language" not in item else \
+                            {"@language": item["@language"], "@value": item["@value"]}
+                    elif set(item) == {"@id"}:  # a reference
+                        ref = item["@id"]
+                        if ref in pruned:
+                            compacted = {}
+                        elif typ == "@id":
+                            compacted = self.compact_iri(ref, vocab=False)
+                        elif typ == "@vocab":
+                            compacted = self.compact_iri(ref, vocab=True)
+                        else:
+                            compacted = {self.alias_id[0]: self.compact_iri(ref, vocab=False)}
+                    else:
+                        compacted = self.compact_node(item, pruned)
+                    _add(rval, term, compacted, "@set" in container)
+        return rval
+
+
+def _add(obj: dict, key: str, value, as_array: bool) -> None:
+    """PyLD's `add_value` (duplicates allowed)."""
+    if isinstance(value, list):
+        if not value and as_array and key not in obj:
+            obj[key] = []
+        for v in value:
+            _add(obj, key, v, as_array)
+    elif key in obj:
+        if not isinstance(obj[key], list):
+            obj[key] = [obj[key]]
+        obj[key].append(value)
+    else:
+        obj[key] = [value] if as_array else value
