@@ -137,3 +137,85 @@ def test_a_status_cites_the_sentence_that_gives_it(real_dist):
     rows = sources(real_dist, "pdi:agreement-diy-kyoto-prefecture-1985", "pd:status", "pdv:status-followed-up")
     assert [r["source"] for r in rows] == [PDI["passage-b5-12"]]
     assert "Kyoto Perfecture yang cukup produktif" in normalise(str(rows[0]["quote"]))
+
+
+# The last copied blocks, split passage by passage: each triple below now cites the one sentence that
+# says it (it used to cite every passage of its node).
+
+def test_soldatos_coined_paradiplomacy_says_a_02_only(real_dist):
+    """A: "Istilah 'paradiplomacy' pertama kali diluncurkan dalam perdebatan akademik oleh ilmuwan asal
+    Basque, Panayotis Soldatos tahun 1980-an ..." (a-02); a-01, the definition, names no one."""
+    rows = sources(real_dist, "pdi:concept-paradiplomacy", "pd:coinedBy", "pdi:panayotis-soldatos")
+    assert [r["source"] for r in rows] == [PDI["passage-a-02"]]
+    quote = normalise(str(rows[0]["quote"]))
+    assert "pertama kali diluncurkan dalam perdebatan akademik oleh ilmuwan asal Basque, Panayotis Soldatos" in quote
+    assert quote in article_body()
+
+
+def test_micro_diplomacy_as_another_term_says_a_03_only(real_dist):
+    """A: "Istilah lain yang pernah dilontarkan oleh Ivo Duchacek (New York, tahun 1990) untuk konsep ini
+    adalah 'micro-diplomacy'." (a-03)"""
+    rows = sources(real_dist, "pdi:concept-paradiplomacy", "skos:related", "pdi:concept-micro-diplomacy")
+    assert [r["source"] for r in rows] == [PDI["passage-a-03"]]
+    quote = normalise(str(rows[0]["quote"]))
+    assert "Istilah lain yang pernah dilontarkan oleh Ivo Duchacek" in quote and quote in article_body()
+
+
+def test_the_secretariat_is_catalonia_s_in_b2_11_only(real_dist):
+    """B.2: "... Catalan Generalitat tidak memiliki personal yang banyak di Sekretariat Kerjasama
+    Externalnya ..." (b2-11); b2-12 and b2-13 say only "Sekretariat External"."""
+    rows = sources(real_dist, "pdi:catalonia-external-cooperation-secretariat",
+                   "http://www.w3.org/ns/org#subOrganizationOf", "pdi:catalonia")
+    assert [r["source"] for r in rows] == [PDI["passage-b2-11"]]
+    quote = normalise(str(rows[0]["quote"]))
+    assert "Catalan Generalitat tidak memiliki personal yang banyak di Sekretariat Kerjasama Externalnya" in quote
+    assert quote in article_body()
+
+
+def test_who_holds_the_catalan_presidency_says_b2_18_and_b2_19_not_b2_02(real_dist):
+    """B.2: b2-02 describes the post ("'Minister President' yang memiliki susunan cabinet parlementer")
+    and names no one; b2-18 ("... 'Minister President of Catalan', Arthur Mas ...") and b2-19 ("The
+    Catalan president, Artur Mas ...") name him."""
+    held = sources(real_dist, "pdi:post-catalonia-minister-president",
+                   "http://www.w3.org/ns/org#heldBy", "pdi:artur-mas")
+    assert sorted(str(r["source"]) for r in held) == [str(PDI["passage-b2-18"]), str(PDI["passage-b2-19"])]
+    for r in held:
+        assert "Mas" in str(r["quote"]) and normalise(str(r["quote"])) in article_body()
+    post = sources(real_dist, "pdi:post-catalonia-minister-president",
+                   "http://www.w3.org/ns/org#postIn", "pdi:catalonia")
+    assert [r["source"] for r in post] == [PDI["passage-b2-02"]]
+    assert "yang memiliki susunan cabinet parlementer" in normalise(str(post[0]["quote"]))
+
+
+def test_diy_in_indonesia_says_b3_16_only(real_dist):
+    """B.3: "Di Indonesia, Provinsi Gyeongsangbuk-Do menjalin kerjasama dengan Provinsi Daerah Istimewa
+    Yogyakarta sejak 2 Februari 2005." b5-04 and b5-05 name DIY but not Indonesia."""
+    rows = sources(real_dist, "pdi:special-region-of-yogyakarta", "pd:inState", "pdi:indonesia")
+    assert [r["source"] for r in rows] == [PDI["passage-b3-16"]]
+    quote = normalise(str(rows[0]["quote"]))
+    assert quote.startswith("Di Indonesia, Provinsi Gyeongsangbuk-Do menjalin kerjasama dengan Provinsi Daerah Istimewa Yogyakarta")
+    assert quote in article_body()
+
+
+def test_the_courtesy_only_status_inside_the_six_says_b5_12_only(real_dist):
+    """B.5: b5-05 counts "hanya 6 kerjasama saja" with real follow-up; b5-12 then says "... sedangkan
+    kerjasama dengan Chiang Mai baru sebatas pemenuhan etika diplomatic ...": only b5-12 puts the
+    courtesy-only status inside the six."""
+    rows = sources(real_dist, "pdi:count-diy-agreements-followed-up", "pd:countsStatus", "pdv:status-courtesy-only")
+    assert [r["source"] for r in rows] == [PDI["passage-b5-12"]]
+    assert "Chiang Mai baru sebatas pemenuhan etika diplomatic" in normalise(str(rows[0]["quote"]))
+    value = sources(real_dist, "pdi:count-diy-agreements-followed-up", "pd:partOfTotal",
+                    "pdi:count-diy-agreements-2003-2012")
+    assert [r["source"] for r in value] == [PDI["passage-b5-05"]]
+    assert "berjumlah 11 kerjasama, namun yang secara riil ada tindak lanjut kegiatannya hanya 6 kerjasama saja" \
+        in normalise(str(value[0]["quote"]))
+
+
+def test_catalonia_s_foreign_affairs_competence_is_not_cited_to_its_list_of_agreements(real_dist):
+    """B.2: b2-05 ("... memberikan tawaran kepada pemerintah regional untuk melakukan kewenangan melakukan
+    hubungan luar negeri ...") and b2-07 ("... memiliki kewenangan di bidang urusan luar negeri yang
+    paling luas ...") state the competence; b2-08 lists Catalonia's agreements and does not."""
+    rows = sources(real_dist, "pdi:competence-catalonia-foreign-policy", "pd:holder", "pdi:catalonia")
+    assert sorted(str(r["source"]) for r in rows) == [str(PDI["passage-b2-05"]), str(PDI["passage-b2-07"])]
+    for r in rows:
+        assert "kewenangan" in str(r["quote"]) and normalise(str(r["quote"])) in article_body()
