@@ -30,9 +30,9 @@ from kg.casebook.codebook import SHEETS, Column, Sheet, sheet_named
 from kg.casebook.vocab import Vocabulary, local
 from kg.casebook.workbook import Row, Table, read_workbook
 from kg.errors import InputError, WorkbookInvalid
-from kg.namespaces import DCTERMS, PD, PDI, PDV, PREFIXES, PROV, RDFS
+from kg.namespaces import DCTERMS, PD, PDI, PDV, PREFIXES, PROV, RDFS, SKOS
 
-__all__ = ["Problem", "WorkbookInvalid", "ImportResult", "Conflict", "Corroboration", "import_tables",
+__all__ = ["Problem", "WorkbookInvalid", "ImportResult", "Conflict", "Corroboration", "CopiedBlock", "import_tables",
            "import_workbook", "to_trig", "slug"]
 
 
@@ -81,12 +81,30 @@ class Corroboration:
     passages: tuple[URIRef, ...]
 
 
+@dataclass(frozen=True)
+class CopiedBlock:
+    """Two passages that give one node the same whole description (two or more statements beyond
+    housekeeping): at least one of them is cited for what it does not say. The build's
+    statement-copied-block-violation check fails on it; the importer says so first, with the rows."""
+    node: URIRef
+    passages: tuple[URIRef, URIRef]
+    statements: tuple[str, ...]                 # "pd:party jakarta", ...
+    rows: tuple[str, ...]                       # the workbook rows that describe the node
+
+    def __str__(self) -> str:
+        return (f"{local(self.node)}: {local(self.passages[0])} and {local(self.passages[1])} state the same "
+                f"{len(self.statements)} facts ({'; '.join(self.statements)}) [{', '.join(self.rows)}]\n"
+                "      fix: keep in each row only what its own quote says (docs/PROVENANCE.md, "
+                "'What states means'); the build's statement-copied-block-violation check fails on it")
+
+
 @dataclass
 class ImportResult:
     quads: list[tuple]                          # (s, p, o, g), sorted
     origins: dict[URIRef, list[str]]            # node -> ["agreements!7", ...]
     conflicts: list[Conflict] = field(default_factory=list)
     corroborations: list[Corroboration] = field(default_factory=list)
+    copies: list[CopiedBlock] = field(default_factory=list)
     source: str = ""
 
     def trig(self) -> str:
@@ -488,6 +506,32 @@ class _Importer:
             self.origins[sec].append(f"{row.sheet}!{row.number}")
         return sec
 
+    # -- copied blocks ----------------------------------------------------------------------------
+    def copied_blocks(self) -> list[CopiedBlock]:
+        """The rule of queries/statement-copied-block-violation.rq, for the nodes the workbook
+        describes: two passage graphs (one of them the workbook's) giving a node the same whole
+        description of two or more statements beyond housekeeping."""
+        new_graphs = {q[3] for q in self.quads}
+        touched = {q[0] for q in self.quads}
+        allq = list(self.quads) + [q for q in self.existing if q[3] not in new_graphs or q[0] not in self.replaced]
+        conflicts = {s for s, p, o, g in allq if p == RDF.type and o == PD.SourceConflict}
+        desc: dict[URIRef, dict[URIRef, set]] = defaultdict(lambda: defaultdict(set))
+        for s, p, o, g in allq:
+            if s in touched and s not in conflicts and p not in _HOUSEKEEPING \
+                    and str(g).startswith(str(PDI["passage-"])):
+                desc[s][g].add((p, o))
+        out = []
+        for s in sorted(desc, key=str):
+            by_g = desc[s]
+            gs = sorted(by_g, key=str)
+            for i, g1 in enumerate(gs):
+                for g2 in gs[i + 1:]:
+                    if (g1 in new_graphs or g2 in new_graphs) and len(by_g[g1]) >= 2 and by_g[g1] == by_g[g2]:
+                        said = tuple(sorted(f"{_short(p)} {local(o) if isinstance(o, URIRef) else o}"
+                                            for p, o in by_g[g1]))
+                        out.append(CopiedBlock(s, (g1, g2), said, tuple(self.origins.get(s, []))))
+        return out
+
     # -- comparing sources ------------------------------------------------------------------------
     def compare(self) -> tuple[list[Conflict], list[Corroboration]]:
         """Signing dates, statuses and partners' states of every agreement the workbook touches, as
@@ -499,6 +543,9 @@ class _Importer:
             if p == RDF.type:
                 types[s].add(o)
         signing = self.vocab.classes_under(PD.Signing)
+        # the kinds a passage gives an agreement (sister province, sister city, MoU ...); pd:Cooperation
+        # and pd:Agreement say only that it is one, and conflict with no kind
+        kinds = set(self.vocab.classes_under(PD.Cooperation)) - {PD.Cooperation, PD.Agreement}
         facts: dict[tuple[URIRef, str], dict[str, set]] = defaultdict(lambda: defaultdict(set))
         events_of: dict[URIRef, set[URIRef]] = defaultdict(set)
         dates: dict[URIRef, dict[URIRef, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -514,6 +561,8 @@ class _Importer:
                 parties[s].add(o)
             elif p == PD.inState:
                 facts[(s, "state")][local(o)].add(g)
+            elif p == RDF.type and o in kinds:
+                facts[(s, "kind")][local(o)].add(g)
         for a, evs in events_of.items():
             for e in evs:
                 for g, vals in dates[e].items():
@@ -535,7 +584,8 @@ class _Importer:
                 concerned[o].add(s)
         conflicts, corroborations = [], []
         for (node, what), by_value in sorted(facts.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
-            if node not in checked or (what == "state" and node in agreements):
+            if node not in checked or (what == "state" and node in agreements) \
+                    or (what == "kind" and node not in agreements):
                 continue
             involved = {g for gs in by_value.values() for g in gs}
             if not involved & new_graphs:
@@ -583,14 +633,33 @@ class _Importer:
         self.origins[c].append("found by comparing the sources")
 
 
-_ID_WHAT = {"signing date": "tanggal penandatanganan", "status": "status", "state": "negara"}
+_HOUSEKEEPING = {RDF.type, RDFS.label, SKOS.altLabel, SKOS.prefLabel, PROV.wasDerivedFrom}
+
+
+def _short(p: URIRef) -> str:
+    for prefix, ns in (("pd", str(PD)), ("dcterms", str(DCTERMS)), ("rdfs", str(RDFS)), ("skos", str(SKOS))):
+        if str(p).startswith(ns):
+            return f"{prefix}:{str(p)[len(ns):]}"
+    return str(p)
+
+
+_ID_WHAT = {"signing date": "tanggal penandatanganan", "status": "status", "state": "negara", "kind": "jenis"}
+
+# An MoU is a form an agreement of any kind may take ("MoU Sister Province", Republika 2023); a sister
+# relation is what a sister-city or a sister-province agreement makes. Any other two kinds differ:
+# a sister province is not a cooperation agreement, a sister city not a sister province.
+_KIND_OF_ANY = {"MemorandumOfUnderstanding"}
+_SISTER_KINDS = {"SisterCityAgreement", "SisterProvinceAgreement"}
 
 
 def _compatible(a: str, b: str, what: str) -> bool:
     """Two values can both be true: equal, or for dates one is the other at a coarser precision
-    (1985 and 1985-07-16)."""
+    (1985 and 1985-07-16), or for kinds one is a form the other may take."""
     if what == "signing date":
         return a.startswith(b) or b.startswith(a)
+    if what == "kind":
+        return (a == b or bool({a, b} & _KIND_OF_ANY)
+                or ("SisterRelation" in (a, b) and bool({a, b} & _SISTER_KINDS)))
     return a == b
 
 
@@ -606,8 +675,9 @@ def import_tables(tables: dict[str, Table], vocab: Vocabulary, *, names: Names |
     if imp.problems:
         raise WorkbookInvalid(source, imp.problems)
     conflicts, corroborations = imp.compare()
+    copies = imp.copied_blocks()
     quads = sorted(imp.quads, key=lambda q: (str(q[3]), str(q[0]), _pkey(q[1]), q[2].n3()))
-    return ImportResult(quads, dict(imp.origins), conflicts, corroborations, source)
+    return ImportResult(quads, dict(imp.origins), conflicts, corroborations, source=source, copies=copies)
 
 
 def _pkey(p: URIRef) -> tuple:
