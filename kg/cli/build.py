@@ -50,6 +50,33 @@ def print_warnings(report, quiet: bool) -> None:
                 print(f"  {w}", file=sys.stderr)
 
 
+def print_split_warnings(report, loc, quiet: bool) -> None:
+    """A new or changed file's findings first, under their own heading; the warnings of unchanged
+    files, as at the last good `kg build`, summed up per file (kg.feedback)."""
+    from kg.feedback import split_findings
+
+    split = split_findings(report.warnings, loc.root, loc.dist) if loc.dist is not None else None
+    if split is None or not split.has_record:
+        print_warnings(report, quiet)
+        if report.warnings and not quiet:
+            print("  (no record of the last good build: after `kg build`, kg validate shows a new or changed "
+                  "file's findings apart from the existing ones)", file=sys.stderr)
+        return
+    if split.new:
+        files = [f for f in split.changed_files if f.startswith("data/")]
+        where = f" ({', '.join(files)})" if files else ""
+        print(f"{len(split.new)} finding(s) in new or changed files{where} or new since the last build:",
+              file=sys.stderr)
+        if not quiet:
+            for w in split.new:
+                print(f"  {w}", file=sys.stderr)
+    if split.existing:
+        per_file = split.existing_by_file()
+        print(f"{len(split.existing)} existing warning(s) (unchanged files, as at the last kg build; "
+              f"listed in dist/validation-report.ttl)" + ("" if quiet else ": " + ", ".join(
+                  f"{k} {n}" for k, n in per_file.items())), file=sys.stderr)
+
+
 def run_build(args) -> int:
     from kg.build import build
 
@@ -58,6 +85,10 @@ def run_build(args) -> int:
         print(f"building {loc.root} (version {__version__})", file=sys.stderr)
     report = build(loc.root, loc.dist, progress=progress(args), method=args.method)
     print_warnings(report, args.quiet)
+    if report.dist is not None:
+        from kg.feedback import save_findings
+
+        save_findings(report.warnings, loc.root, report.dist)     # what kg validate calls existing
     t = report.triples
     print(f"built {report.dist}: {t.get('ontology', 0)} ontology + {t.get('data', 0)} data + "
           f"{t.get('inferred', 0)} inferred triples, {len(report.files)} files, "
@@ -68,8 +99,9 @@ def run_build(args) -> int:
 def run_validate(args) -> int:
     from kg.build import check
 
-    report = check(dataset(args).root, progress=progress(args), method=args.method)
-    print_warnings(report, args.quiet)
+    loc = dataset(args)
+    report = check(loc.root, progress=progress(args), method=args.method)
+    print_split_warnings(report, loc, args.quiet)
     print(f"conforms: SHACL shapes pass, OWL 2 RL finds no inconsistency, "
           f"{len(report.violation_queries)} violation queries return no rows "
           f"({len(report.warnings)} warning(s))")
