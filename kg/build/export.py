@@ -11,6 +11,7 @@ twice with different hash seeds and compares the bytes.
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring as _enc  # json.dumps's own string encoder (ensure_ascii=False)
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -161,32 +162,65 @@ def _json_ld(cds: "CanonicalDataset", context: dict) -> bytes:
                 key = term[0] if term and term[1] is None else compact(p.value)
                 value = {"@id": ref}
         node.setdefault(key, []).append(value)
-    named = []
-    for gname, _local in _GRAPHS:  # each named graph as a graph object, in the TriG's order
+    # written as text, graph by graph and node by node, with the characters dumps_indented would
+    # give the same document (every value is a string or a flat object of strings)
+    head = dumps_indented({"@context": ctx})
+    out = [head[:-2], ',\n  "@graph": [']  # the document so far, without its closing "\n}"
+    for i, (gname, _local) in enumerate(_GRAPHS):  # each named graph a graph object, in the TriG's order
         nodes = graphs.get(str(gname), {})
-        graph = []
+        out.append(("" if i == 0 else ",") + '\n    {\n      "@id": ' + _enc(compact(str(gname)))
+                   + ',\n      "@graph": ' + ("[" if nodes else "[]"))
+        first = True
         for node_id in sorted(nodes):
-            obj: dict[str, object] = {"@id": node_id}
-            for key in sorted(nodes[node_id]):
-                vals = nodes[node_id][key]
-                if len(vals) > 1:
-                    vals = sorted(vals, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-                obj[key] = vals[0] if len(vals) == 1 else vals
-            graph.append(obj)
-        named.append({"@id": compact(str(gname)), "@graph": graph})
-    doc = {"@context": ctx, "@graph": named}
-    return (dumps_indented(doc) + "\n").encode("utf-8")
+            props = nodes[node_id]
+            out.append(("\n" if first else ",\n") + "        {\n          \"@id\": " + _enc(node_id))
+            first = False
+            for key in sorted(props):
+                vals = props[key]
+                if len(vals) == 1:
+                    text = _value_text(vals[0], 10)
+                else:
+                    vals = sorted(vals, key=_sort_key)
+                    text = "[\n            " + ",\n            ".join(_value_text(v, 12) for v in vals) + "\n          ]"
+                out.append(",\n          " + _enc(key) + ": " + text)
+            out.append("\n        }")
+        out.append("\n      ]\n    }" if nodes else "\n    }")
+    out.append("\n  ]\n}\n")
+    return "".join(out).encode("utf-8")
+
+
+def _value_text(v, indent: int) -> str:
+    """A value of `_json_ld` (a string, or a flat object of strings) as dumps_indented writes it at
+    `indent` spaces."""
+    if type(v) is str:
+        return _enc(v)
+    pad = "\n" + " " * (indent + 2)
+    return "{" + ",".join(pad + _enc(k) + ": " + _enc(x) for k, x in v.items()) + "\n" + " " * indent + "}"
+
+
+def _sort_key(v) -> str:
+    """`json.dumps(v, sort_keys=True, ensure_ascii=False)` of a string or a flat object of strings."""
+    if type(v) is str:
+        return _enc(v)
+    return "{" + ", ".join(_enc(k) + ": " + _enc(v[k]) for k in sorted(v)) + "}"
 
 
 def dumps_indented(value) -> str:
     """`json.dumps(value, indent=2, ensure_ascii=False)`, the same characters, for the JSON this
     module writes (dicts with string keys, lists, strings, numbers, booleans, null). The standard
     library drops to its pure-Python encoder whenever `indent` is given (CPython 3.11); this one
-    builds the text in a list with the C string encoder, several times faster on the dataset."""
+    builds the text in a list with the C string encoder, strings inside a container written in
+    place (most values are), several times faster on the dataset."""
     from json.encoder import encode_basestring
 
     out: list[str] = []
     put = out.append
+    indents: list[str] = []
+
+    def nl(level: int) -> str:
+        while len(indents) <= level:
+            indents.append("\n" + "  " * len(indents))
+        return indents[level]
 
     def enc(v, level: int) -> None:
         if isinstance(v, str):
@@ -195,26 +229,32 @@ def dumps_indented(value) -> str:
             if not v:
                 put("{}")
                 return
-            inner = "\n" + "  " * (level + 1)
-            put("{")
-            first = True
+            inner = nl(level + 1)
+            sep = "{" + inner
             for k, item in v.items():
-                put(inner if first else "," + inner)
-                first = False
+                put(sep)
+                sep = "," + inner
                 put(encode_basestring(k))
-                put(": ")
-                enc(item, level + 1)
-            put("\n" + "  " * level + "}")
+                if type(item) is str:
+                    put(": " + encode_basestring(item))
+                else:
+                    put(": ")
+                    enc(item, level + 1)
+            put(nl(level) + "}")
         elif isinstance(v, list):
             if not v:
                 put("[]")
                 return
-            inner = "\n" + "  " * (level + 1)
-            put("[")
-            for i, item in enumerate(v):
-                put(inner if i == 0 else "," + inner)
-                enc(item, level + 1)
-            put("\n" + "  " * level + "]")
+            inner = nl(level + 1)
+            sep = "[" + inner
+            for item in v:
+                if type(item) is str:
+                    put(sep + encode_basestring(item))
+                else:
+                    put(sep)
+                    enc(item, level + 1)
+                sep = "," + inner
+            put(nl(level) + "]")
         else:  # numbers, booleans, null: as the standard library writes them
             put(json.dumps(v))
 
@@ -233,30 +273,49 @@ def _expand(compact_iri: str, ctx: dict) -> str:
 
 # --- VoID / DCAT ---------------------------------------------------------------------------
 
-def void_graph(cds: CanonicalDataset, version: str, sizes: dict[str, int]) -> Graph:
-    """VoID + DCAT description: the dataset, one distribution a file, triples per graph, partitions.
+def void_triples(cds: CanonicalDataset, version: str, sizes: dict[str, int]) -> list:
+    """VoID + DCAT description: the dataset, one distribution a file, triples per graph, partitions;
+    pyoxigraph triples, sorted as `_ox_turtle` sorts them.
 
     Partitions get hash IRIs under the dataset IRI (not blank nodes), so each has a stable name.
     """
-    g = Graph()
-    bind_prefixes(g)
-    ds = DATASET_IRI
-    g.add((ds, RDF.type, VOID.Dataset))
-    g.add((ds, RDF.type, DCAT.Dataset))
-    g.add((ds, DCTERMS.title, Literal("Paradiplomacy knowledge graph", lang="en")))
-    g.add((ds, DCTERMS.title, Literal("Graf pengetahuan paradiplomasi", lang="id")))
-    g.add((ds, DCTERMS.description, Literal(
+    N, L = ox.NamedNode, ox.Literal
+    xsd_integer, xsd_nni = N(str(XSD.integer)), N(str(XSD.nonNegativeInteger))
+    a = N(str(RDF.type))
+
+    def v(name: str):
+        return N(str(VOID) + name)
+
+    def dcat(name: str):
+        return N(str(DCAT) + name)
+
+    def dct(name: str):
+        return N(str(DCTERMS) + name)
+
+    def integer(n: int):
+        return L(str(n), datatype=xsd_integer)
+
+    out: set = set()
+
+    def add(s, p, o) -> None:
+        out.add(ox.Triple(s, p, o))
+
+    ds, license_ = N(str(DATASET_IRI)), N(str(LICENSE))
+    add(ds, a, v("Dataset"))
+    add(ds, a, dcat("Dataset"))
+    add(ds, dct("title"), L("Paradiplomacy knowledge graph", language="en"))
+    add(ds, dct("title"), L("Graf pengetahuan paradiplomasi", language="id"))
+    add(ds, dct("description"), L(
         "How sub-state governments conduct foreign relations and how their central governments "
-        "respond: an OWL ontology, instance data with provenance, and OWL 2 RL inferences.", lang="en")))
-    g.add((ds, DCTERMS.license, LICENSE))
-    g.add((ds, OWL.versionInfo, Literal(version)))
-    g.add((ds, DCAT.version, Literal(version)))
-    g.add((ds, VOID.vocabulary, URIRef(str(PD))))
-    g.add((ds, VOID.uriSpace, Literal(PREFIXES["pdi"])))
-    g.add((ds, DCTERMS.conformsTo, URIRef(BASE + "ontology")))
-    # counted on pyoxigraph terms in one pass over the sorted quads, where a triple held in several
-    # graphs comes in a run (no rdflib term is made for the whole dataset)
-    rdf_type = ox.NamedNode(str(RDF.type))
+        "respond: an OWL ontology, instance data with provenance, and OWL 2 RL inferences.", language="en"))
+    add(ds, dct("license"), license_)
+    add(ds, N(str(OWL.versionInfo)), L(version))
+    add(ds, dcat("version"), L(version))
+    add(ds, v("vocabulary"), N(str(PD)))
+    add(ds, v("uriSpace"), L(PREFIXES["pdi"]))
+    add(ds, dct("conformsTo"), N(BASE + "ontology"))
+    # counted in one pass over the sorted quads, where a triple held in several graphs comes in a run
+    rdf_type = a
     n_triples, last = 0, None
     subjects: set = set()
     classes: dict = {}
@@ -273,46 +332,44 @@ def void_graph(cds: CanonicalDataset, version: str, sizes: dict[str, int]) -> Gr
         props[q.predicate] = props.get(q.predicate, 0) + 1
         if q.predicate == rdf_type and isinstance(q.object, ox.NamedNode):
             classes.setdefault(q.object, set()).add(q.subject)
-    g.add((ds, VOID.triples, Literal(n_triples)))
+    add(ds, v("triples"), integer(n_triples))
     # VoID's entities are the resources whose IRI starts with void:uriSpace (VoID 4.6)
-    g.add((ds, VOID.entities, Literal(len({s for s in subjects if isinstance(s, ox.NamedNode)
-                                           and s.value.startswith(PREFIXES["pdi"])}))))
-    g.add((ds, VOID.sparqlEndpoint, URIRef(BASE + "sparql")))
-    g.add((ds, VOID.distinctSubjects, Literal(len(subjects))))
-    g.add((ds, VOID.properties, Literal(len(props))))
+    add(ds, v("entities"), integer(len({s for s in subjects if isinstance(s, ox.NamedNode)
+                                        and s.value.startswith(PREFIXES["pdi"])})))
+    add(ds, v("sparqlEndpoint"), N(BASE + "sparql"))
+    add(ds, v("distinctSubjects"), integer(len(subjects)))
+    add(ds, v("properties"), integer(len(props)))
     for gname, local in _GRAPHS:
-        part = URIRef(f"{ds}#graph-{local}")
-        g.add((ds, VOID.subset, part))
-        g.add((part, RDF.type, VOID.Dataset))
-        g.add((part, DCTERMS.title, Literal(f"{local} graph", lang="en")))
-        g.add((part, URIRef("http://www.w3.org/ns/sparql-service-description#name"), gname))
-        g.add((part, VOID.triples, Literal(per_graph.get(str(gname), 0))))
+        part = N(f"{ds.value}#graph-{local}")
+        add(ds, v("subset"), part)
+        add(part, a, v("Dataset"))
+        add(part, dct("title"), L(f"{local} graph", language="en"))
+        add(part, N("http://www.w3.org/ns/sparql-service-description#name"), N(str(gname)))
+        add(part, v("triples"), integer(per_graph.get(str(gname), 0)))
     for cls in sorted(classes, key=lambda c: c.value):
-        iri = URIRef(cls.value)
-        part = URIRef(f"{ds}#class-{_slug(iri)}")
-        g.add((ds, VOID.classPartition, part))
-        g.add((part, VOID["class"], iri))
-        g.add((part, VOID.entities, Literal(len(classes[cls]))))
+        part = N(f"{ds.value}#class-{_slug(URIRef(cls.value))}")
+        add(ds, v("classPartition"), part)
+        add(part, v("class"), cls)
+        add(part, v("entities"), integer(len(classes[cls])))
     for p in sorted(props, key=lambda x: x.value):
-        iri = URIRef(p.value)
-        part = URIRef(f"{ds}#property-{_slug(iri)}")
-        g.add((ds, VOID.propertyPartition, part))
-        g.add((part, VOID.property, iri))
-        g.add((part, VOID.triples, Literal(props[p])))
+        part = N(f"{ds.value}#property-{_slug(URIRef(p.value))}")
+        add(ds, v("propertyPartition"), part)
+        add(part, v("property"), p)
+        add(part, v("triples"), integer(props[p]))
     for fname in sorted(sizes):
-        dist = URIRef(f"{ds}/{version}/{fname}")
+        dist = N(f"{ds.value}/{version}/{fname}")
         media = next((m for (f, m, _n) in FORMATS.values() if f == fname), OTHER_FILES.get(fname))
-        g.add((ds, DCAT.distribution, dist))
-        g.add((dist, RDF.type, DCAT.Distribution))
-        g.add((dist, DCAT.downloadURL, URIRef(f"{ds}/{version}/{fname}")))
+        add(ds, dcat("distribution"), dist)
+        add(dist, a, dcat("Distribution"))
+        add(dist, dcat("downloadURL"), N(f"{ds.value}/{version}/{fname}"))
         if media:
-            g.add((dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media}")))
-        g.add((dist, DCAT.byteSize, Literal(sizes[fname], datatype=XSD.nonNegativeInteger)))
-        g.add((dist, DCTERMS.license, LICENSE))
-        g.add((dist, DCTERMS.title, Literal(fname)))
+            add(dist, dcat("mediaType"), N(f"https://www.iana.org/assignments/media-types/{media}"))
+        add(dist, dcat("byteSize"), L(str(sizes[fname]), datatype=xsd_nni))
+        add(dist, dct("license"), license_)
+        add(dist, dct("title"), L(fname))
         if fname == FORMATS["nq"][0]:
-            g.add((ds, VOID.dataDump, dist))
-    return g
+            add(ds, v("dataDump"), dist)
+    return sorted(out, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
 def _slug(iri: URIRef) -> str:
@@ -341,27 +398,31 @@ def write_all(out: Path, cds: CanonicalDataset, ontology_graph: Graph, report: G
         (out / name).write_bytes(content)
         sizes[name] = len(content)
 
-    put(FORMATS["nq"][0], ("\n".join(cds.nquads_lines) + "\n").encode("utf-8") if cds.nquads_lines else b"")
+    text = "\n".join(cds.nquads_lines)
+    put(FORMATS["nq"][0], (text + "\n").encode("utf-8") if cds.nquads_lines else b"")
+    used = _used_prefixes(text)  # the prefixes of the quads (TriG, RDF/XML)
+    del text
     # N-Triples: the N-Quads lines without their graph name (an IRI, the last term), deduplicated
     nt_lines = sorted({line.rsplit(" ", 2)[0] + " ." for line in cds.nquads_lines})
-    put(FORMATS["nt"][0], ("\n".join(nt_lines) + "\n").encode("utf-8") if nt_lines else b"")
-    put(FORMATS["trig"][0], _trig(cds))
+    text = "\n".join(nt_lines)
+    put(FORMATS["nt"][0], (text + "\n").encode("utf-8") if nt_lines else b"")
+    used_by_triples = _used_prefixes(text)  # the same IRIs as the triples below, in the same syntax
+    del text, nt_lines
+    put(FORMATS["trig"][0], _trig(cds, used))
     # the whole dataset by pyoxigraph (fast on thousands of triples); the ontology, which people
     # read, by rdflib's longturtle (one statement a line, nested restrictions)
     triples = _ox_triples(cds)
-    put(FORMATS["ttl"][0], _ox_turtle_triples(triples))
+    put(FORMATS["ttl"][0], _ox_turtle_triples(triples, used_by_triples))
     context = json_ld_context(ontology_graph)
     put("context.jsonld", (json.dumps(context, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     put(FORMATS["jsonld"][0], _json_ld(cds, context))
     write_framed(out, cds.ox_quads)  # framed/<view>.json: plain-JSON views (kg.build.framed), not dumps in VoID
     # pyoxigraph writes the triples in the order given (sorted), so the file is reproducible;
     # rdflib's RDF/XML writers follow hash order and are not
-    put(FORMATS["rdf"][0], _sorted_xmlns(ox.serialize(triples, format=ox.RdfFormat.RDF_XML,
-                                                      prefixes=_used_prefixes(cds))))
+    put(FORMATS["rdf"][0], _sorted_xmlns(ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=used)))
     put("ontology.ttl", _turtle(ontology_graph))
     put("validation-report.ttl", _canonical_turtle(report))
-    void = void_graph(cds, version, dict(sizes))
-    put("void.ttl", _ox_turtle(void))
+    put("void.ttl", _ox_turtle_triples(void_triples(cds, version, dict(sizes))))
     return sizes
 
 
@@ -389,12 +450,12 @@ def _sorted_xmlns(xml: bytes) -> bytes:
     return xml[:m.start(1)] + b" " + b" ".join(decls) + xml[m.end(1):]
 
 
-def _used_prefixes(cds: CanonicalDataset) -> dict[str, str]:
-    text = "\n".join(cds.nquads_lines)
+def _used_prefixes(text: str) -> dict[str, str]:
+    """The project's prefixes whose namespace starts an IRI in `text` (N-Triples or N-Quads)."""
     return {p: ns for p, ns in sorted(PREFIXES.items()) if f"<{ns}" in text}
 
 
-def _trig(cds: CanonicalDataset) -> bytes:
+def _trig(cds: CanonicalDataset, used: dict[str, str]) -> bytes:
     """TriG written by pyoxigraph from the sorted quads, graph by graph in a fixed order.
 
     pyoxigraph groups consecutive triples of one subject, so sorted input gives a compact, stable
@@ -405,7 +466,7 @@ def _trig(cds: CanonicalDataset) -> bytes:
     # the quads are in N-Quads line order, i.e. by subject, predicate, object within a graph; the
     # sort is stable, so ordering by graph alone keeps that order inside each graph
     quads.sort(key=lambda q: order[q.graph_name.value])
-    return _sorted_prefix_lines(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_used_prefixes(cds)))
+    return _sorted_prefix_lines(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=used))
 
 
 def _ox_turtle(g: Graph) -> bytes:
@@ -415,9 +476,9 @@ def _ox_turtle(g: Graph) -> bytes:
     return _ox_turtle_triples(triples)
 
 
-def _ox_turtle_triples(triples: list) -> bytes:
-    text = "\n".join(str(t) for t in triples)
-    used = {p: ns for p, ns in sorted(PREFIXES.items()) if f"<{ns}" in text}
+def _ox_turtle_triples(triples: list, used: dict[str, str] | None = None) -> bytes:
+    if used is None:
+        used = _used_prefixes("\n".join(str(t) for t in triples))
     return _sorted_prefix_lines(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used))
 
 
