@@ -219,3 +219,35 @@ def test_catalonia_s_foreign_affairs_competence_is_not_cited_to_its_list_of_agre
     assert sorted(str(r["source"]) for r in rows) == [str(PDI["passage-b2-05"]), str(PDI["passage-b2-07"])]
     for r in rows:
         assert "kewenangan" in str(r["quote"]) and normalise(str(r["quote"])) in article_body()
+
+
+def test_criekemans_s_sentence_names_no_central_government_the_reference_list_does(real_dist):
+    """Review N4. A: "Paradiplomasi yang dipraktekkan oleh Flanders, Wallonia, dan Bavaria cenderung
+    kooperatif dengan pemerintah pusat, ... sedangkan interaksi luar negeri yang dilaksanakan oleh
+    Scotland dan Catalonia cenderung konfliktual." names "pemerintah pusat" and no state. Which central
+    government each of the three bare names has comes from the reference list's notes ("Belgian
+    region", "German state", "UK country"), never from a-08."""
+    notes = {row["entity"]: row["note"] for row in _reference_rows()}
+    assert notes["Walloon Region (Wallonia)"] == "Belgian region"
+    assert notes["Bavaria"] == "German state"
+    assert notes["Scotland"] == "UK country"
+    for relation, centre in (("relation-wallonia-belgium", "belgium-central-government"),
+                             ("relation-bavaria-germany", "germany-central-government"),
+                             ("relation-scotland-united-kingdom", "united-kingdom-central-government")):
+        rows = sources(real_dist, f"pdi:{relation}", "pd:centralGovernment", f"pdi:{centre}")
+        assert [r["source"] for r in rows] == [PDI["reference-wikidata-ids"]], relation
+    # Flanders's centre is named by B.1 ("pemerintah federal pusat (Brussel)"), not by a-08
+    rows = sources(real_dist, "pdi:relation-flanders-belgium", "pd:centralGovernment", "pdi:belgium-central-government")
+    assert [r["source"] for r in rows] == [PDI["passage-b1-15"]]
+    assert "pemerintah federal pusat (Brussel)" in normalise(str(rows[0]["quote"]))
+    # a-08 holds no pd:centralGovernment at all
+    quads = [q for f in sorted((ROOT / "data").glob("*.trig")) for q in parse_trig(f)]
+    assert not [q for q in quads if q[1] == PD.centralGovernment and q[3] == PDI["passage-a-08"]]
+    assert [q for q in quads if q[1] == PD.centralGovernment]  # the check reads the right predicate
+
+
+def _reference_rows():
+    import csv
+    from conftest import shared_dir
+    with open(shared_dir() / "reference" / "wikidata-ids.csv", newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
