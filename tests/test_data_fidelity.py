@@ -322,3 +322,72 @@ def test_each_derived_class_records_its_rule_and_evidence(real_dist):
         derived = {str(r["r"]).rsplit("/", 1)[1] for r in rows}
         assert "relation-gyeongsangbuk-do-south-korea" not in derived and "relation-shaanxi-china" not in derived
         assert "relation-catalonia-spain" in derived
+
+
+# --- continents: the data against a stored copy of the UN M49 regions (issue 20) ---------------
+M49_EXCERPT = ROOT / "tests" / "fixtures" / "reference" / "un-m49-excerpt.csv"
+M49_COPY_COMMIT = "77401fdca90647bd99832c3bafdbc64ea025e3d9"
+# the dataset's states and their name in M49's "Country or Area" column
+M49_NAME = {
+    "australia": "Australia", "austria": "Austria", "belgium": "Belgium", "brazil": "Brazil",
+    "canada": "Canada", "china": "China", "egypt": "Egypt", "france": "France", "germany": "Germany",
+    "greece": "Greece", "indonesia": "Indonesia", "iran": "Iran (Islamic Republic of)", "italy": "Italy",
+    "japan": "Japan", "malaysia": "Malaysia", "mali": "Mali", "mongolia": "Mongolia",
+    "netherlands": "Netherlands", "north-korea": "Democratic People's Republic of Korea",
+    "pakistan": "Pakistan", "poland": "Poland", "romania": "Romania", "russia": "Russian Federation",
+    "senegal": "Senegal", "south-korea": "Republic of Korea", "spain": "Spain", "thailand": "Thailand",
+    "tunisia": "Tunisia", "united-kingdom": "United Kingdom of Great Britain and Northern Ireland",
+    "united-states": "United States of America", "vietnam": "Viet Nam",
+}
+
+
+def _m49_rows() -> dict[str, dict[str, str]]:
+    import csv
+    text = M49_EXCERPT.read_text(encoding="utf-8")
+    header = [line for line in text.splitlines() if line.startswith("#")]
+    assert any("https://unstats.un.org/unsd/methodology/m49/overview" in line for line in header)
+    assert any(M49_COPY_COMMIT in line for line in header)
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    return {r["Country or Area"]: r for r in rows}
+
+
+def _m49_continent(row: dict[str, str]) -> str:
+    """The dataset's continent for an M49 row: the region, except that the Americas are split into
+    the sub-region Northern America and the intermediate region South America."""
+    if row["Region Name"] != "Americas":
+        return row["Region Name"].lower()
+    if row["Sub-region Name"] == "Northern America":
+        return "north-america"
+    if row["Intermediate Region Name"] == "South America":
+        return "south-america"
+    raise AssertionError(f"no continent of the dataset for {row['Country or Area']}")
+
+
+def test_every_state_s_continent_is_its_m49_region_in_the_stored_copy(real_dist):
+    """Each continent of a state is the region the UN M49 list gives it (the stored copy's rows are
+    in tests/fixtures/reference/un-m49-excerpt.csv): one a state, Russia in Europe ("Eastern
+    Europe,,,Russian Federation"); and the article's own "negara bagian di Afrika seperti Mali,
+    Senegal dan Tunisia" (b-07) agrees with it."""
+    quoted("negara bagian di Afrika seperti Mali, Senegal dan Tunisia")
+    m49 = _m49_rows()
+    expected = {state: _m49_continent(m49[name]) for state, name in M49_NAME.items()}
+    assert expected["russia"] == "europe" and expected["mali"] == "africa"
+    for engine in engines(real_dist):
+        rows = engine.query("""PREFIX pd: <https://w3id.org/paradiplomacy/ontology#>
+            SELECT ?state ?continent WHERE { ?state a pd:SovereignState ; pd:onContinent ?continent }""").rows
+        got: dict[str, set[str]] = {}
+        for r in rows:
+            got.setdefault(str(r["state"]).removeprefix(PDI), set()).add(str(r["continent"]).rsplit("/", 1)[1])
+        assert got == {state: {continent} for state, continent in expected.items()}, engine.name
+
+
+def test_the_m49_reference_work_cites_the_stored_copy(real_dist):
+    for engine in engines(real_dist):
+        rows = engine.query("""PREFIX pd: <https://w3id.org/paradiplomacy/ontology#>
+            PREFIX dcterms: <http://purl.org/dc/terms/>
+            SELECT ?url ?citation WHERE { <https://w3id.org/paradiplomacy/id/reference-un-m49>
+              a pd:SourceWork ; pd:url ?url ; dcterms:bibliographicCitation ?citation }""").rows
+        assert [str(r["url"]) for r in rows] == ["https://unstats.un.org/unsd/methodology/m49/overview"]
+        citation = str(rows[0]["citation"])
+        assert "odsti/datasets" in citation and "un_countries/un_countries.csv" in citation
+        assert M49_COPY_COMMIT in citation
