@@ -151,6 +151,34 @@ def test_lecours_cases_named_where_the_abstract_names_them_and_only_there(citati
         "flanders", "catalonia", "quebec", "basque-country"}
 
 
+def test_wolffs_definition_is_reported_faithfully(citation_rows, real_dist):
+    """Footnote 1 cites Wolff, 'Paradiplomacy: Scope, Opportunities and Challenges', hal. 1-2, for the
+    article's opening sentence (a-01): 'Paradiplomasi sebagai kajian yang relative baru dalam ilmu
+    hubungan internasional, mengacu pada perilaku dan kapasitas dalam melakukan hubungan luar negeri
+    yang dilakukan oleh entitas ‘sub-state’, dalam rangka kepentingan mereka secara spesifik.' The
+    paper's page 1: 'Paradiplomacy is a relatively new phenomenon and subject in the study of
+    international relations. It refers to ... a “foreign policy capacity” of sub-state entities ... in
+    pursuit of their own specific international interests.' Each part of the claim is in both."""
+    rows = [r for r in citation_rows if str(r["work"]).endswith("work-wolff-2009")]
+    assert rows and {str(r["claim"]).rsplit("/", 1)[-1] for r in rows} == {"concept-paradiplomacy"}
+    (quote,) = {str(r["workQuote"]) for r in rows}
+    assert quote == _quote("wolff-2009-citation-check", "passage-wolff-2009-introduction-01")
+    assert {r["verdict"].value for r in rows} == {"the cited work gives this definition, in its own words"}
+    assert {str(r["articlePassage"]).rsplit("/", 1)[-1] for r in rows} == {"passage-a-01"}
+    from tests.cq.kgdata import dataset
+    from kg.namespaces import PD
+
+    article = str(next(dataset(real_dist).objects(PDI["passage-a-01"], PD.quote)))
+    for in_article, in_wolff in (("relative baru", "relatively new"),
+                                 ("ilmu hubungan internasional", "study of international relations"),
+                                 ("kapasitas dalam melakukan hubungan luar negeri", "foreign policy capacity"),
+                                 ("entitas ‘sub-state’", "sub-state entities"),
+                                 ("kepentingan mereka secara spesifik", "their own specific international interests")):
+        assert in_article in article and in_wolff in quote, (in_article, in_wolff)
+    works = _rows("wolff-2009-citation-check", "works")
+    assert works[0]["url"].startswith("https://docslib.org/") and "University of Nottingham" in works[0]["comment_en"]
+
+
 def test_works_without_a_copy_are_said_to_be_unread(citation_rows):
     criekemans = {r["verdict"].value for r in citation_rows if str(r["work"]).endswith("work-criekemans-2008")}
     assert criekemans == {"no copy of the work read"}

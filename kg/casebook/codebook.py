@@ -244,6 +244,23 @@ SHEETS: tuple[Sheet, ...] = (
               Column("description_id", TEXTS, predicate=PD.description, lang="id"),
               _LABEL_EN, _LABEL_ID, _COMMENT, _PASSAGE,
           )),
+    Sheet("concepts", PD.Concept, "a term of the field (paradiplomacy, micro-diplomacy ...) as a passage defines it",
+          "istilah bidang kajian (paradiplomasi, mikro-diplomasi ...) sebagaimana didefinisikan kutipan",
+          id_prefix="concept-", columns=(
+              _id("id of the concept (blank: concept-<English name>)", "id konsep", "concept-paradiplomacy"),
+              _NEW,
+              Column("kind", KIND, expect=PD.Concept, required_new=True, example="Concept"),
+              _LABEL_EN, _LABEL_ID,
+              Column("definition_en", TEXT, predicate=SKOS.definition, lang="en",
+                     en="the definition the passage gives, in English, in the passage's own words (no more)",
+                     id="definisi yang diberikan kutipan, dalam bahasa Inggris, dengan kata-kata kutipan itu",
+                     example="a 'foreign policy capacity' of sub-state entities ..."),
+              Column("definition_id", TEXT, predicate=SKOS.definition, lang="id",
+                     en="the definition the passage gives, in Indonesian", id="definisi dalam bahasa Indonesia"),
+              Column("coined_by", NAMES, predicate=PD.coinedBy, expect=PD.Actor,
+                     en="who introduced the term, where the passage says so", id="pencetus istilah, bila kutipan menyebutnya"),
+              _COMMENT, _PASSAGE,
+          )),
 )
 
 
