@@ -126,41 +126,62 @@ def _json_ld(cds: "CanonicalDataset", context: dict) -> bytes:
                 return f"{p}:{iri[len(ns):]}"
         return iri
 
+    ids: dict[str, str] = {}  # IRI -> its compacted form as a node reference (not vocabulary)
+
     def node_ref(t) -> str:
-        return f"_:{t.value}" if isinstance(t, ox.BlankNode) else compact(t.value)
+        if isinstance(t, ox.BlankNode):
+            return f"_:{t.value}"
+        v = t.value
+        out = ids.get(v)
+        if out is None:
+            out = ids[v] = compact(v)
+        return out
+
+    # what a predicate becomes, decided once per predicate: (term, its coercion, compacted IRI)
+    predicates: dict[str, tuple] = {}
+
+    def predicate(pv: str) -> tuple:
+        info = predicates.get(pv)
+        if info is None:
+            term = terms_by_iri.get(pv)
+            plain = term[0] if term and term[1] is None else None  # the term, if it takes any value
+            coercion = term[1] if term else None
+            info = predicates[pv] = (term, plain, coercion, compact(pv),
+                                     _expand(coercion, ctx) if coercion and coercion != "@id" else None)
+        return info
 
     rdf_type, xsd_string = str(RDF.type), str(XSD.string)
     graphs: dict[str, dict[str, dict[str, list]]] = {}
+    last_s = last_g = node = None
     for q in cds.ox_quads:  # pyoxigraph terms: no rdflib term is made for the whole dataset
-        s, p, o = q.subject, q.predicate, q.object
-        node = graphs.setdefault(q.graph_name.value, {}).setdefault(node_ref(s), {})
+        s, o, g = q.subject, q.object, q.graph_name
+        if s != last_s or g != last_g:  # the quads come sorted by subject: most share the last one's
+            node = graphs.setdefault(g.value, {}).setdefault(node_ref(s), {})
+            last_s, last_g = s, g
+        pv = q.predicate.value
         is_literal = isinstance(o, ox.Literal)
-        if p.value == rdf_type and not is_literal:
+        if pv == rdf_type and not is_literal:
             node.setdefault("@type", []).append(
                 compact(o.value, vocab=True) if not isinstance(o, ox.BlankNode) else f"_:{o.value}")
             continue
-        term = terms_by_iri.get(p.value)
+        term, plain, coercion, compacted_p, coerced_dt = predicate(pv)
         if is_literal:
             if o.language:
-                key, value = compact(p.value), {"@value": o.value, "@language": o.language}
-                if term and term[1] is None:
-                    key = term[0]
-            elif o.datatype.value == xsd_string:
-                key, value = (term[0], o.value) if term and term[1] is None else (compact(p.value), o.value)
+                key, value = plain or compacted_p, {"@value": o.value, "@language": o.language}
             else:
                 dt = o.datatype.value
-                if term and term[1] is not None and term[1] != "@id" and _expand(term[1], ctx) == dt:
+                if dt == xsd_string:
+                    key, value = plain or compacted_p, o.value
+                elif coerced_dt == dt:
                     key, value = term[0], o.value
                 else:
-                    key = term[0] if term and term[1] is None else compact(p.value)
-                    value = {"@value": o.value, "@type": compact(dt)}
+                    key, value = plain or compacted_p, {"@value": o.value, "@type": compact(dt)}
         else:
             ref = node_ref(o)
-            if term and term[1] == "@id":
+            if coercion == "@id":
                 key, value = term[0], ref
             else:
-                key = term[0] if term and term[1] is None else compact(p.value)
-                value = {"@id": ref}
+                key, value = plain or compacted_p, {"@id": ref}
         node.setdefault(key, []).append(value)
     # written as text, graph by graph and node by node, with the characters dumps_indented would
     # give the same document (every value is a string or a flat object of strings)
@@ -273,9 +294,10 @@ def _expand(compact_iri: str, ctx: dict) -> str:
 
 # --- VoID / DCAT ---------------------------------------------------------------------------
 
-def void_triples(cds: CanonicalDataset, version: str, sizes: dict[str, int]) -> list:
+def void_triples(cds: CanonicalDataset, triples: list, version: str, sizes: dict[str, int]) -> list:
     """VoID + DCAT description: the dataset, one distribution a file, triples per graph, partitions;
-    pyoxigraph triples, sorted as `_ox_turtle` sorts them.
+    pyoxigraph triples, sorted as `_ox_turtle` sorts them. `triples` are the union's distinct
+    triples (`_ox_triples(cds)`).
 
     Partitions get hash IRIs under the dataset IRI (not blank nodes), so each has a stable name.
     """
@@ -314,24 +336,22 @@ def void_triples(cds: CanonicalDataset, version: str, sizes: dict[str, int]) -> 
     add(ds, v("vocabulary"), N(str(PD)))
     add(ds, v("uriSpace"), L(PREFIXES["pdi"]))
     add(ds, dct("conformsTo"), N(BASE + "ontology"))
-    # counted in one pass over the sorted quads, where a triple held in several graphs comes in a run
+    # counted on the distinct triples of the union (`_ox_triples`) and the quads' graph names
     rdf_type = a
-    n_triples, last = 0, None
     subjects: set = set()
     classes: dict = {}
     props: dict = {}
     per_graph: dict[str, int] = {}
     for q in cds.ox_quads:
-        per_graph[q.graph_name.value] = per_graph.get(q.graph_name.value, 0) + 1
-        t = (q.subject, q.predicate, q.object)
-        if t == last:
-            continue
-        last = t
-        n_triples += 1
-        subjects.add(q.subject)
-        props[q.predicate] = props.get(q.predicate, 0) + 1
-        if q.predicate == rdf_type and isinstance(q.object, ox.NamedNode):
-            classes.setdefault(q.object, set()).add(q.subject)
+        g = q.graph_name.value
+        per_graph[g] = per_graph.get(g, 0) + 1
+    for t in triples:
+        s, p = t.subject, t.predicate
+        subjects.add(s)
+        props[p] = props.get(p, 0) + 1
+        if p == rdf_type and isinstance(t.object, ox.NamedNode):
+            classes.setdefault(t.object, set()).add(s)
+    n_triples = len(triples)
     add(ds, v("triples"), integer(n_triples))
     # VoID's entities are the resources whose IRI starts with void:uriSpace (VoID 4.6)
     add(ds, v("entities"), integer(len({s for s in subjects if isinstance(s, ox.NamedNode)
@@ -422,7 +442,7 @@ def write_all(out: Path, cds: CanonicalDataset, ontology_graph: Graph, report: G
     put(FORMATS["rdf"][0], _sorted_xmlns(ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=used)))
     put("ontology.ttl", _turtle(ontology_graph))
     put("validation-report.ttl", _canonical_turtle(report))
-    put("void.ttl", _ox_turtle_triples(void_triples(cds, version, dict(sizes))))
+    put("void.ttl", _ox_turtle_triples(void_triples(cds, triples, version, dict(sizes))))
     return sizes
 
 
