@@ -251,3 +251,12 @@ def _reference_rows():
     from conftest import shared_dir
     with open(shared_dir() / "reference" / "wikidata-ids.csv", newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
+
+
+def test_given_only_a_subject_statement_sources_gives_all_its_triples(real_dist):
+    """`--param s=…` alone once kept the header's example predicate and object (pd:seatedIn,
+    pdi:madrid) and answered nothing for any other subject; p and o now default to every one."""
+    q = CATALOGUE["statement-sources"]
+    rows = engines(real_dist)[0].query(q.text, q.bind({"s": "pdi:belgium-central-government"})).rows
+    # B.1: "Hubungan Flanders dengan pemerintah federal pusat (Brussel) ..."
+    assert (PD["seatedIn"], PDI["brussels"], PDI["passage-b1-15"]) in {(r["p"], r["o"], r["source"]) for r in rows}
