@@ -257,6 +257,9 @@ def test_each_view_is_framed_without_pyld_to_pylds_own_bytes(real_dist, view):
     pylds = frame(nodes, load_frame(view), ctx, engine="pyld")
     assert ours["@graph"], "nothing was framed: nothing was compared"
     assert json.dumps(ours, indent=2, ensure_ascii=False) == json.dumps(pylds, indent=2, ensure_ascii=False)
+    # and the file the build writes holds those characters
+    written = (json.dumps(pylds, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    assert framed_json(quads, [view]) == {view: written}
 
 
 def test_a_frame_outside_the_framers_subset_is_framed_by_pyld(real_dist):

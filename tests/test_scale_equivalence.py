@@ -155,7 +155,10 @@ def test_fast_indented_json_is_the_standard_librarys(seed_tree):
 
     src = load_tree(seed_tree)
     cds = canonical_dataset(src.ontology, src.data, Graph(), provenance_quads(src.sourced_quads))
-    doc = json.loads(_json_ld(cds, json_ld_context(cds.graph(GRAPH_ONTOLOGY))))
+    text = _json_ld(cds, json_ld_context(cds.graph(GRAPH_ONTOLOGY))).decode("utf-8")
+    doc = json.loads(text)
+    # the dump is written as text, node by node: the same characters as the standard library's
+    assert text == json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     odd = {"empty list": [], "empty object": {}, "scalars": [1, 2.5, True, None, 'é"\\ \n\t\u2028'],
            "nested": {"x": [{}, [[]]]}}
     for value in (doc, odd):

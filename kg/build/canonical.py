@@ -23,14 +23,24 @@ __all__ = ["CanonicalDataset", "canonical_dataset", "bind_prefixes"]
 
 @dataclass
 class CanonicalDataset:
-    """The dataset after RDFC-1.0: sorted N-Quads lines and the same quads as pyoxigraph terms."""
+    """The dataset after RDFC-1.0: its quads as pyoxigraph terms, in the order of their N-Quads
+    lines (only the quads are kept: the lines cost as much memory again, and pyoxigraph writes
+    them back from the quads in a moment, `nquads`)."""
 
-    nquads_lines: list[str]
-    ox_quads: list = field(default_factory=list)  # pyoxigraph quads, in the order of `nquads_lines`
+    ox_quads: list = field(default_factory=list)  # pyoxigraph quads, sorted by their N-Quads line
+
+    def nquads(self) -> bytes:
+        """The N-Quads file: one line a quad, sorted, each ending with a newline."""
+        return ox.serialize(self.ox_quads, format=ox.RdfFormat.N_QUADS) if self.ox_quads else b""
+
+    @property
+    def nquads_lines(self) -> list[str]:
+        """The sorted N-Quads lines, without their newline (made on each use)."""
+        return self.nquads().decode("utf-8").splitlines()
 
     @cached_property
     def quads(self) -> list[tuple]:
-        """(s, p, o, graph IRI) as rdflib terms, in the order of `nquads_lines` (made on first use)."""
+        """(s, p, o, graph IRI) as rdflib terms, in the order of `ox_quads` (made on first use)."""
         return [(from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object),
                  URIRef(q.graph_name.value)) for q in self.ox_quads]
 
@@ -90,4 +100,5 @@ def canonical_dataset(ontology: Graph, data: Graph, inferred: Graph, provenance)
     order = sorted(range(len(plain)), key=lines.__getitem__)
     # a quad given twice (a triple in one passage's graph in two files) is one quad
     order = [i for k, i in enumerate(order) if k == 0 or lines[i] != lines[order[k - 1]]]
-    return CanonicalDataset([lines[i] for i in order], [plain[i] for i in order])
+    del lines
+    return CanonicalDataset([plain[i] for i in order])

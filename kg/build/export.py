@@ -418,20 +418,19 @@ def write_all(out: Path, cds: CanonicalDataset, ontology_graph: Graph, report: G
         (out / name).write_bytes(content)
         sizes[name] = len(content)
 
-    text = "\n".join(cds.nquads_lines)
-    put(FORMATS["nq"][0], (text + "\n").encode("utf-8") if cds.nquads_lines else b"")
+    text = cds.nquads()
+    put(FORMATS["nq"][0], text)
     used = _used_prefixes(text)  # the prefixes of the quads (TriG, RDF/XML)
+    # N-Triples: the distinct triples of the union, in the quads' order, which is the order of
+    # their lines (a quad's line is its triple's line with the graph name before the final dot)
+    triples = _ox_triples(cds)
+    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
+    put(FORMATS["nt"][0], text)
+    used_by_triples = _used_prefixes(text)
     del text
-    # N-Triples: the N-Quads lines without their graph name (an IRI, the last term), deduplicated
-    nt_lines = sorted({line.rsplit(" ", 2)[0] + " ." for line in cds.nquads_lines})
-    text = "\n".join(nt_lines)
-    put(FORMATS["nt"][0], (text + "\n").encode("utf-8") if nt_lines else b"")
-    used_by_triples = _used_prefixes(text)  # the same IRIs as the triples below, in the same syntax
-    del text, nt_lines
     put(FORMATS["trig"][0], _trig(cds, used))
     # the whole dataset by pyoxigraph (fast on thousands of triples); the ontology, which people
     # read, by rdflib's longturtle (one statement a line, nested restrictions)
-    triples = _ox_triples(cds)
     put(FORMATS["ttl"][0], _ox_turtle_triples(triples, used_by_triples))
     context = json_ld_context(ontology_graph)
     put("context.jsonld", (json.dumps(context, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
@@ -470,8 +469,10 @@ def _sorted_xmlns(xml: bytes) -> bytes:
     return xml[:m.start(1)] + b" " + b" ".join(decls) + xml[m.end(1):]
 
 
-def _used_prefixes(text: str) -> dict[str, str]:
+def _used_prefixes(text: str | bytes) -> dict[str, str]:
     """The project's prefixes whose namespace starts an IRI in `text` (N-Triples or N-Quads)."""
+    if isinstance(text, bytes):
+        return {p: ns for p, ns in sorted(PREFIXES.items()) if f"<{ns}".encode("utf-8") in text}
     return {p: ns for p, ns in sorted(PREFIXES.items()) if f"<{ns}" in text}
 
 
