@@ -4,6 +4,7 @@ files. Not a test: it prints figures for people.
 
     .venv/bin/python bench/bench_scale.py                       # 1x 10x 50x
     .venv/bin/python bench/bench_scale.py --factors 1 10 --million --no-shacl-above 50
+    .venv/bin/python bench/bench_scale.py --factors --million --no-checks-above 50 --memory-gb 6
     .venv/bin/python bench/bench_scale.py --factors 10 --queries # also every canned query, timed
     .venv/bin/python bench/bench_scale.py --factors 1 10 --peers  # also owlrl and pySHACL alone
 
@@ -59,7 +60,13 @@ def child_peers(tree: Path) -> list:
     return out
 
 
-def child_build(tree: Path, shacl: bool, queries: bool, peers: bool = False) -> dict:
+def _emit(kind: str, row) -> None:
+    """A line for the parent as soon as a stage or a check ends, so that a child stopped by the
+    time or memory limit still reports how far it got."""
+    print(json.dumps({kind: row}), flush=True)
+
+
+def child_build(tree: Path, shacl: bool, queries: bool, peers: bool = False, checks_on: bool = True) -> dict:
     """Build `tree` in this process; per stage (name, wall s, CPU s, peak MB)."""
     import kg.build.pipeline as pipeline
     from kg.build import build
@@ -78,6 +85,10 @@ def child_build(tree: Path, shacl: bool, queries: bool, peers: bool = False) -> 
         from kg.errors import QueryTimeoutError
 
         failures = []
+        if not checks_on:
+            checks.append(("(every violation query)", 0.0, "skipped: --no-checks-above"))
+            _emit("check", checks[-1])
+            return failures
         for q in queries:
             t0 = time.perf_counter()
             try:
@@ -87,6 +98,7 @@ def child_build(tree: Path, shacl: bool, queries: bool, peers: bool = False) -> 
             except QueryTimeoutError:
                 outcome = "PAST THE TIME LIMIT: the build stops here"
             checks.append((q[0], time.perf_counter() - t0, outcome))
+            _emit("check", checks[-1])
         return failures
 
     pipeline.run_violation_queries = timed_checks
@@ -96,6 +108,7 @@ def child_build(tree: Path, shacl: bool, queries: bool, peers: bool = False) -> 
     def progress(name: str, seconds: float) -> None:
         now = time.process_time()
         stages.append((name, seconds, now - last[0], _peak_mb()))
+        _emit("stage", stages[-1])
         last[0] = now
 
     t0, c0 = time.perf_counter(), time.process_time()
@@ -139,6 +152,8 @@ def child_raw(tree: Path) -> dict:
 
 
 def _run_child(args: list[str], timeout: float, memory_gb: float) -> dict | str:
+    """The child's result, or a string saying why it stopped; then the stages and checks it
+    reported before stopping (`partial`) are in the string's companion dict."""
     def limits() -> None:
         cap = int(memory_gb * 2**30)
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
@@ -146,12 +161,18 @@ def _run_child(args: list[str], timeout: float, memory_gb: float) -> dict | str:
     try:
         proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True,
                               timeout=timeout, preexec_fn=limits)
-    except subprocess.TimeoutExpired:
-        return f"stopped after {timeout:.0f} s"
-    if proc.returncode != 0:
-        tail = (proc.stderr.strip().splitlines() or ["?"])[-1]
-        return f"failed (exit {proc.returncode}): {tail[:200]}"
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+        out, why = proc.stdout, None
+        if proc.returncode != 0:
+            tail = (proc.stderr.strip().splitlines() or ["?"])[-1]
+            why = f"failed (exit {proc.returncode}): {tail[:200]}"
+    except subprocess.TimeoutExpired as exc:
+        out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+        why = f"stopped after {timeout:.0f} s"
+    rows = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    if why is None:
+        return rows[-1]
+    return {"stopped": why, "stages": [r["stage"] for r in rows if "stage" in r],
+            "checks": [r["check"] for r in rows if "check" in r]}
 
 
 def main(argv=None) -> int:
@@ -160,17 +181,21 @@ def main(argv=None) -> int:
     ap.add_argument("--million", action="store_true", help="also about 1M asserted data triples")
     ap.add_argument("--no-shacl-above", type=int, default=10**9, metavar="FACTOR",
                     help="skip the SHACL stage above this factor")
+    ap.add_argument("--no-checks-above", type=int, default=10**9, metavar="FACTOR",
+                    help="skip the violation queries above this factor (the stages after them are still measured)")
     ap.add_argument("--queries", action="store_true", help="also time every canned query on each build")
     ap.add_argument("--peers", action="store_true", help="also owlrl and pySHACL alone, in the same child")
     ap.add_argument("--timeout", type=float, default=900, help="seconds per child (default 900)")
     ap.add_argument("--memory-gb", type=float, default=8, help="address space per child (default 8)")
     ap.add_argument("--child", nargs=2, metavar=("KIND", "TREE"), help=argparse.SUPPRESS)
     ap.add_argument("--shacl", default="1", help=argparse.SUPPRESS)
+    ap.add_argument("--checks", default="1", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
     if args.child:
         kind, tree = args.child
-        res = child_raw(Path(tree)) if kind == "raw" else child_build(Path(tree), args.shacl == "1", args.queries, args.peers)
+        res = child_raw(Path(tree)) if kind == "raw" else child_build(Path(tree), args.shacl == "1", args.queries,
+                                                                      args.peers, args.checks == "1")
         print(json.dumps(res))
         return 0
 
@@ -185,20 +210,25 @@ def main(argv=None) -> int:
             info = generate(REPO, tree, factor=factor)
             shacl = factor <= args.no_shacl_above
             raw = _run_child(["--child", "raw", str(tree)], args.timeout, args.memory_gb)
-            res = _run_child(["--child", "build", str(tree), "--shacl", "1" if shacl else "0"]
+            checks_on = factor <= args.no_checks_above
+            res = _run_child(["--child", "build", str(tree), "--shacl", "1" if shacl else "0",
+                              "--checks", "1" if checks_on else "0"]
                              + (["--queries"] if args.queries else []) + (["--peers"] if args.peers else []),
                              args.timeout, args.memory_gb)
-            print(f"\n{factor}x: {info['data_triples']} asserted data triples" + ("" if shacl else ", SHACL off"))
+            print(f"\n{factor}x: {info['data_triples']} asserted data triples" + ("" if shacl else ", SHACL off")
+                  + ("" if checks_on else ", violation queries off"))
             if isinstance(raw, dict):
                 print(f"  {'raw pyoxigraph load':<22} {raw['wall']:8.2f} s wall {raw['cpu']:8.2f} s CPU "
                       f"{raw['peak']:8.0f} MB peak   ({raw['quads']} quads)")
             else:
                 print(f"  raw pyoxigraph load: {raw}")
-            if not isinstance(res, dict):
-                print(f"  build: {res}")
-                continue
             for name, wall, cpu, peak in res["stages"]:
                 print(f"  {name:<22} {wall:8.2f} s wall {cpu:8.2f} s CPU {peak:8.0f} MB peak")
+            if "stopped" in res:
+                for name, seconds, outcome in res["checks"]:
+                    print(f"    check {name:<40} {seconds * 1000:9.1f} ms   {outcome}")
+                print(f"  build {res['stopped']}, after the stages above")
+                continue
             ratio = f"   {res['wall'] / raw['wall']:.1f}x the raw load" if isinstance(raw, dict) else ""
             print(f"  {'build, total':<22} {res['wall']:8.2f} s wall {res['cpu']:8.2f} s CPU "
                   f"{res['peak']:8.0f} MB peak{ratio}   {res['triples']}")
