@@ -24,8 +24,9 @@ import re
 __all__ = ["frame"]
 
 
-class _Unsupported(Exception):
-    """Outside the subset: PyLD frames this one."""
+class Unsupported(Exception):
+    """Outside the subset: PyLD frames this one (caught in `frame`, never raised to a caller;
+    internal, as `kg.build.rules.Unsupported`)."""
 
 
 _KEYWORD = re.compile(r"^@[a-zA-Z]+$")
@@ -41,14 +42,14 @@ def frame(nodes: list[dict], frame_doc: dict, contexts: list, *, embed: str = "@
     or None when the frame or the data is outside what this module does."""
     try:
         return _Framer(contexts).run(nodes, frame_doc, embed, explicit)
-    except _Unsupported:
+    except Unsupported:
         return None
 
 
 class _Framer:
     def __init__(self, contexts: list):
         if not isinstance(contexts, list) or not all(isinstance(c, dict) for c in contexts):
-            raise _Unsupported
+            raise Unsupported
         merged: dict = {}
         for c in contexts:
             merged.update(c)
@@ -58,13 +59,13 @@ class _Framer:
         for key, d in merged.items():
             if key == "@vocab":
                 if not isinstance(d, str) or not d.startswith("http"):
-                    raise _Unsupported
+                    raise Unsupported
                 self.vocab = d
                 continue
             if key == "@version":
                 continue
             if key.startswith("@") or ":" in key:
-                raise _Unsupported  # @language, @base, @propagate, ...; or a term with a colon
+                raise Unsupported  # @language, @base, @propagate, ...; or a term with a colon
             if isinstance(d, str):
                 iri, typ, container = d, None, ()
                 if not d.startswith("@") and _PREFIX_END.match(d):
@@ -74,13 +75,13 @@ class _Framer:
                 c = d.get("@container")
                 container = tuple(sorted(c)) if isinstance(c, list) else ((c,) if c else ())
                 if typ not in (None, "@id", "@vocab") or not set(container) <= {"@set", "@language"}:
-                    raise _Unsupported
+                    raise Unsupported
             else:
-                raise _Unsupported
+                raise Unsupported
             if not iri.startswith("@") and ":" not in iri:
-                raise _Unsupported  # a term relative to @vocab or another term
+                raise Unsupported  # a term relative to @vocab or another term
             if iri.startswith("@") and iri not in ("@id", "@type"):
-                raise _Unsupported
+                raise Unsupported
             self.terms[key] = (iri, typ, container)
         # expand compact IRIs in the term definitions (pd:x), as PyLD does
         for key, (iri, typ, container) in list(self.terms.items()):
@@ -111,10 +112,10 @@ class _Framer:
         if not names:
             return keyword, False
         if len(names) > 1:
-            raise _Unsupported
+            raise Unsupported
         _iri, typ, container = self.terms[names[0]]
         if typ is not None or container not in ((), ("@set",)) or (container and not allow_set):
-            raise _Unsupported
+            raise Unsupported
         return names[0], bool(container)
 
     def expand_key(self, key: str) -> str:
@@ -129,10 +130,10 @@ class _Framer:
                 return key
             ns = dict(self.prefixes).get(prefix)
             if ns is None:
-                raise _Unsupported
+                raise Unsupported
             return ns + rest
         if self.vocab is None:
-            raise _Unsupported
+            raise Unsupported
         return self.vocab + key
 
     def compact_iri(self, iri: str, vocab: bool) -> str:
@@ -144,7 +145,7 @@ class _Framer:
 
     def _compact_iri(self, iri: str, vocab: bool) -> str:
         if vocab and iri in self.by_iri:
-            raise _Unsupported  # an IRI that is a term's: PyLD's term selection
+            raise Unsupported  # an IRI that is a term's: PyLD's term selection
         if vocab and self.vocab and iri.startswith(self.vocab) and iri != self.vocab:
             suffix = iri[len(self.vocab):]
             if suffix not in self.terms:
@@ -162,7 +163,7 @@ class _Framer:
             return candidate
         for term, _ns in self.prefixes:
             if iri.startswith(term + ":"):
-                raise _Unsupported  # PyLD: "Absolute IRI confused with prefix"
+                raise Unsupported  # PyLD: "Absolute IRI confused with prefix"
         return iri  # PyLD would make it relative to the base, which is empty here
 
     def select_term(self, iri: str, value: dict) -> tuple[str, str | None, tuple]:
@@ -170,15 +171,15 @@ class _Framer:
         property with one term, of a kind that takes the value, is handled here."""
         names = self.by_iri.get(iri)
         if not names or len(names) > 1:
-            raise _Unsupported
+            raise Unsupported
         _iri, typ, container = self.terms[names[0]]
         if "@value" in value:
             if typ is not None:
-                raise _Unsupported
+                raise Unsupported
             if "@language" not in value and "@language" in container:
-                raise _Unsupported
+                raise Unsupported
         elif "@language" in container:
-            raise _Unsupported
+            raise Unsupported
         return names[0], typ, container
 
     # --- the node map ---------------------------------------------------------------------------
@@ -199,32 +200,32 @@ class _Framer:
                 if prop == "@id":
                     continue
                 if not isinstance(vals, list):
-                    raise _Unsupported
+                    raise Unsupported
                 if prop == "@type":
                     types = n.setdefault("@type", [])
                     for t in vals:
                         if not isinstance(t, str) or t.startswith("_:") or ":" not in t:
-                            raise _Unsupported
+                            raise Unsupported
                         if t not in types:
                             types.append(t)
                     continue
                 if prop.startswith("@") or prop.startswith("_:") or ":" not in prop:
-                    raise _Unsupported
+                    raise Unsupported
                 out = n.setdefault(prop, [])
                 keys = seen.setdefault(prop, set())
                 for o in vals:
                     if not isinstance(o, dict):
-                        raise _Unsupported
+                        raise Unsupported
                     if "@value" in o:
                         if not set(o) <= {"@value", "@language"}:
-                            raise _Unsupported
+                            raise Unsupported
                         v = o["@value"]
                         if v is None or isinstance(v, (dict, list)) or v == "@null":
-                            raise _Unsupported
+                            raise Unsupported
                         lang = o.get("@language")
                         if lang is not None:
                             if not isinstance(lang, str) or not isinstance(v, str):
-                                raise _Unsupported
+                                raise Unsupported
                             lang = lang.lower()
                         key = ("v", isinstance(v, bool), v, lang)
                         if key not in keys:
@@ -234,14 +235,14 @@ class _Framer:
                         ref = o["@id"]
                         if len(o) != 1 or not isinstance(ref, str) or ref.startswith("_:") or ":" not in ref \
                                 or ref == "@null":
-                            raise _Unsupported
+                            raise Unsupported
                         node(ref)
                         if ("id", ref) not in keys:
                             keys.add(("id", ref))
                             out.append({"@id": ref})
                     else:  # a nested node without an id: a blank node of its own
                         if not o or any(k.startswith("@") for k in o):
-                            raise _Unsupported
+                            raise Unsupported
                         bid = f"_:b{self._issued}"
                         self._issued += 1
                         keys.add(("id", bid))
@@ -252,7 +253,7 @@ class _Framer:
         for src in nodes:
             id_ = src.get("@id")
             if not isinstance(id_, str) or id_.startswith("_:") or ":" not in id_ or id_ == "@null":
-                raise _Unsupported
+                raise Unsupported
             fill(node(id_), src, per_node_seen.setdefault(id_, {}))
         return nm
 
@@ -261,7 +262,7 @@ class _Framer:
     def expand_frame(self, fr: dict) -> dict:
         """{"embed", "explicit", "type": None | "any" | [iris], "props": {iri: subframe}}."""
         if not isinstance(fr, dict):
-            raise _Unsupported
+            raise Unsupported
         out = {"embed": None, "explicit": None, "type": None, "props": {}}
         for key, value in fr.items():
             if key == "@context":
@@ -275,17 +276,17 @@ class _Framer:
                 elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
                     out["type"] = [self.expand_key(v) for v in value]
                 else:
-                    raise _Unsupported
+                    raise Unsupported
             elif k == "@embed":
                 if value not in _EMBEDS:
-                    raise _Unsupported
+                    raise Unsupported
                 out["embed"] = value
             elif k == "@explicit":
                 if not isinstance(value, bool):
-                    raise _Unsupported
+                    raise Unsupported
                 out["explicit"] = value
             elif k.startswith("@") or k in out["props"]:
-                raise _Unsupported
+                raise Unsupported
             else:
                 out["props"][k] = self.expand_frame(value)
         return out
@@ -305,10 +306,10 @@ class _Framer:
 
     def run(self, nodes: list[dict], frame_doc: dict, embed: str, explicit: bool) -> dict:
         if embed not in _EMBEDS:
-            raise _Unsupported
+            raise Unsupported
         top = self.expand_frame(frame_doc)
         if top["type"] is None or top["type"] == "any":
-            raise _Unsupported
+            raise Unsupported
         nm = self.node_map(nodes)
         self.nm, self.default_embed, self.default_explicit = nm, embed, explicit
         self.stack: list[str] = []
@@ -319,7 +320,7 @@ class _Framer:
                 self._output(id_, top, framed.append, embedded=False)
         pruned = {b for b, n in self.bnode_outputs.items() if n == 1}
         if len(pruned) != len(self.bnode_outputs):
-            raise _Unsupported  # a blank node output twice keeps an identifier PyLD issues
+            raise Unsupported  # a blank node output twice keeps an identifier PyLD issues
         graph = [self.compact_node(n, pruned) for n in framed]
         contexts = [c for c in frame_doc.get("@context", []) if c]
         return {"@context": contexts[0] if len(contexts) == 1 else contexts, "@graph": graph}
