@@ -260,3 +260,16 @@ def test_given_only_a_subject_statement_sources_gives_all_its_triples(real_dist)
     rows = engines(real_dist)[0].query(q.text, q.bind({"s": "pdi:belgium-central-government"})).rows
     # B.1: "Hubungan Flanders dengan pemerintah federal pusat (Brussel) ..."
     assert (PD["seatedIn"], PDI["brussels"], PDI["passage-b1-15"]) in {(r["p"], r["o"], r["source"]) for r in rows}
+
+
+def test_quebec_s_country_is_b_10_s_its_kind_the_reference_list_s(real_dist):
+    """B: "... antara lain Flanders-Belgia, Catalonia-Spanyol, Quebec-Canada dan Basque Country."
+    (b-10) places Quebec in Canada and gives no kind; the reference list's note ("Quebec,Q176,Canadian
+    province") gives pd:Province (review I4)."""
+    rows = sources(real_dist, "pdi:quebec", "pd:inState", "pdi:canada")
+    assert [r["source"] for r in rows] == [PDI["passage-b-10"]]
+    assert "Quebec-Canada" in normalise(str(rows[0]["quote"]))
+    notes = {row["entity"]: row["note"] for row in _reference_rows()}
+    assert notes["Quebec"] == "Canadian province"
+    kind = sources(real_dist, "pdi:quebec", "rdf:type", "pd:Province")
+    assert [r["source"] for r in kind] == [PDI["reference-wikidata-ids"]]
