@@ -237,8 +237,6 @@ def frame(nodes: list[dict], frame_doc: dict, context: dict, *, engine: str = "a
     `engine="auto"` frames with `kg.build.framer` (PyLD's algorithms for the subset these frames
     use, linear) and falls back to PyLD for anything outside it; `engine="pyld"` is PyLD alone,
     the reference the tests compare with."""
-    from pyld import jsonld
-
     declared = frame_doc.get("@context", [])
     declared = declared if isinstance(declared, list) else [declared]
     own, nodes = _forward_reverse_terms(declared, nodes)
@@ -261,14 +259,16 @@ def frame(nodes: list[dict], frame_doc: dict, context: dict, *, engine: str = "a
         out = framer.frame(nodes, full_frame, full_frame["@context"], embed="@never")
     elif engine != "pyld":
         raise ValueError(f"engine must be 'auto' or 'pyld', not {engine!r}")
-    try:
-        if out is None:
+    if out is None:
+        from pyld import jsonld  # only here: the views the build writes never need it
+
+        try:
             out = jsonld.frame(nodes, full_frame, options)
-    except jsonld.JsonLdError as exc:
-        refusal = _refusal_in(exc)
-        if refusal is not None:
-            raise refusal from None
-        raise InputError(f"the frame cannot be applied: {exc.args[0] if exc.args else exc}") from None
+        except jsonld.JsonLdError as exc:
+            refusal = _refusal_in(exc)
+            if refusal is not None:
+                raise refusal from None
+            raise InputError(f"the frame cannot be applied: {exc.args[0] if exc.args else exc}") from None
     # the frame's own terms as it declares them (`@reverse`), so that the document read as JSON-LD
     # means the dataset's triples, not the forward links the framing went through
     out["@context"] = [context, *declared]
