@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Literal, URIRef
 
-from tests.datagraph import assert_passages_verbatim_in_text_order, local, ask, select
+from tests.datagraph import _named_graphs, assert_passages_verbatim_in_text_order, local, ask, select
 
 pytestmark = pytest.mark.usefixtures("real_dist")  # tests/datagraph.py reads that build
 
@@ -123,16 +123,25 @@ def test_local_sister_governments_in_9_countries_without_invented_partners():
     assert agreements == {"agreement-diy-gyeongsangbuk-do-2005"}
 
 
-def test_cooperation_with_diy_dated_2_february_2005_in_b3_and_24_february_in_b5():
+def test_cooperation_with_diy_started_2_february_2005_in_b3_and_signed_24_february_in_b5():
     """B.3: "... menjalin kerjasama dengan Provinsi Daerah Istimewa Yogyakarta sejak 2 Februari 2005."
     B.5: "(4) Kerjasama dengan Provinsi Geongsangbuk-Do, Korea Selatan, yang ditandatangani pada
-    24 Februari 2005;" -- one agreement, two signings, flagged."""
+    24 Februari 2005;" -- B.3 says "since", not "signed": the start of the one agreement, its signing
+    in B.5 (review I19), and the two dates flagged."""
+    from rdflib.namespace import PROV, RDF
+    prov = _named_graphs()["provenance"]
+    a = URIRef("https://w3id.org/paradiplomacy/id/agreement-diy-gyeongsangbuk-do-2005")
+    start = URIRef("https://w3id.org/paradiplomacy/ontology#startDate")
+    starts = {(str(prov.value(st, RDF.object)), local(src)) for st in prov.subjects(RDF.subject, a)
+              if prov.value(st, RDF.predicate) == start for src in prov.objects(st, PROV.wasDerivedFrom)}
+    assert starts == {("2005-02-02", "passage-b3-16")}
     rows = select("""SELECT ?date ?section WHERE {
         ?s a pd:Signing ; pd:ofAgreement pdi:agreement-diy-gyeongsangbuk-do-2005 ; pd:date ?date ;
            prov:wasDerivedFrom ?p . ?p dcterms:isPartOf ?section }""")
-    assert {(str(d), local(s)) for d, s in rows} == {("2005-02-02", "section-b3"), ("2005-02-24", "section-b5")}
+    assert {(str(d), local(s)) for d, s in rows} == {("2005-02-24", "section-b5")}
     assert ask("""ASK { ?c a pd:SourceConflict ; pd:conflictKind pdv:conflict-two-values ;
-                          pd:concerns pdi:agreement-diy-gyeongsangbuk-do-2005 }""")
+                          pd:concerns pdi:agreement-diy-gyeongsangbuk-do-2005 ;
+                          pd:conflictingStatement pdi:passage-b3-16 , pdi:passage-b5-09 }""")
 
 
 def test_cooperation_with_diy_covers_six_fields():

@@ -29,9 +29,10 @@ AGREEMENTS = {
     # "(3) Kerjasama dengan Universitas Karlsruhe yang ditandatangani pada 29 Oktober 2003"
     "agreement-diy-university-of-karlsruhe-2003": (
         "university-of-karlsruhe", {"CooperationAgreement"}, {"2003-10-29"}, {"status-followed-up"}, 6),
-    # B.3 "sejak 2 Februari 2005"; B.5 "(4) ... Geongsangbuk-Do ... ditandatangani pada 24 Februari 2005"
+    # B.5 "(4) ... Geongsangbuk-Do ... ditandatangani pada 24 Februari 2005" (B.3's "sejak 2 Februari
+    # 2005" is its start, not a signing: test_data_gyeongsangbuk_do)
     "agreement-diy-gyeongsangbuk-do-2005": (
-        "gyeongsangbuk-do", {"CooperationAgreement"}, {"2005-02-02", "2005-02-24"}, {"status-followed-up"}, 6),
+        "gyeongsangbuk-do", {"CooperationAgreement"}, {"2005-02-24"}, {"status-followed-up"}, 6),
     # "(5) Kerjasama dengan Provinsi Chiang Mai, Thailand pada 4 September 2007" -- "baru sebatas
     # pemenuhan etika diplomatic"
     "agreement-diy-chiang-mai-province-2007": (

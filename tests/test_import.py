@@ -237,7 +237,7 @@ def _with_signing(vocab, date: str):
 def test_a_different_date_from_another_source_becomes_a_source_conflict(vocab, existing):
     r = _import(vocab, existing, _with_signing(vocab, "1986"))
     (c,) = r.conflicts
-    assert c.concerns == PDI["agreement-diy-kyoto-prefecture-1985"] and c.what == "signing date"
+    assert c.concerns == PDI["agreement-diy-kyoto-prefecture-1985"] and c.what == "date"
     assert {(v, local(g)) for v, g in c.values} == {("1985-07-16", "passage-b5-06"), ("1986", "passage-beritajakarta-2019-01")}
     quads = set(r.quads)
     g = PDI["passage-beritajakarta-2019-01"]
@@ -250,7 +250,7 @@ def test_a_different_date_from_another_source_becomes_a_source_conflict(vocab, e
 def test_the_same_date_at_a_coarser_precision_corroborates(vocab, existing):
     r = _import(vocab, existing, _with_signing(vocab, "1985"))
     assert r.conflicts == []
-    assert any(c.what == "signing date" and {local(g) for g in c.passages} >= {"passage-b5-06", "passage-beritajakarta-2019-01"}
+    assert any(c.what == "date" and {local(g) for g in c.passages} >= {"passage-b5-06", "passage-beritajakarta-2019-01"}
                for c in r.corroborations)
 
 

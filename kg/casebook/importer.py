@@ -6,7 +6,7 @@ column, the value, what was expected and how to fix it, and all of them are repo
 (`WorkbookInvalid`, exit 1). Names are resolved against the workbook's own new rows first, then
 against the graph (`kg.names.NameIndex`: ids, prefixed names, labels, alternative labels); a new node
 is made only where a row says `new = yes`. Facts the workbook's passages give that differ from what
-other passages say (another signing date, another status, another state for the same partner) become
+other passages say (another signing or start date, another status, another state for the same partner) become
 `pd:SourceConflict` nodes; facts they repeat are corroborated (one triple, two passages).
 
 The output is deterministic: the same workbook gives the same bytes (`to_trig`), written atomically.
@@ -534,8 +534,9 @@ class _Importer:
 
     # -- comparing sources ------------------------------------------------------------------------
     def compare(self) -> tuple[list[Conflict], list[Corroboration]]:
-        """Signing dates, statuses and partners' states of every agreement the workbook touches, as
-        each passage gives them; values that cannot both be true make a pd:SourceConflict."""
+        """Dates (of signing, or of the start: "since 2005"), statuses and partners' states of every
+        agreement the workbook touches, as each passage gives them; values that cannot both be true
+        make a pd:SourceConflict."""
         new_graphs = {q[3] for q in self.quads}
         allq = list(self.quads) + [q for q in self.existing if q[3] not in new_graphs or q[0] not in self.replaced]
         types = defaultdict(set)
@@ -545,16 +546,20 @@ class _Importer:
         signing = self.vocab.classes_under(PD.Signing)
         # the kinds a passage gives an agreement (sister province, sister city, MoU ...); pd:Cooperation
         # and pd:Agreement say only that it is one, and conflict with no kind
-        kinds = set(self.vocab.classes_under(PD.Cooperation)) - {PD.Cooperation, PD.Agreement}
+        kinds_all = set(self.vocab.classes_under(PD.Cooperation))
+        kinds = kinds_all - {PD.Cooperation, PD.Agreement}
         facts: dict[tuple[URIRef, str], dict[str, set]] = defaultdict(lambda: defaultdict(set))
         events_of: dict[URIRef, set[URIRef]] = defaultdict(set)
         dates: dict[URIRef, dict[URIRef, set[str]]] = defaultdict(lambda: defaultdict(set))
         parties: dict[URIRef, set[URIRef]] = defaultdict(set)
+        starts: dict[URIRef, dict[URIRef, set[str]]] = defaultdict(lambda: defaultdict(set))
         for s, p, o, g in allq:
             if p == PD.ofAgreement and types[s] & set(signing):
                 events_of[o].add(s)
             elif p == PD.date:
                 dates[s][g].add(str(o))
+            elif p == PD.startDate:
+                starts[s][g].add(str(o))
             elif p == PD.status:
                 facts[(s, "status")][local(o)].add(g)
             elif p == PD.party:
@@ -567,7 +572,14 @@ class _Importer:
             for e in evs:
                 for g, vals in dates[e].items():
                     for v in vals:
-                        facts[(a, "signing date")][v].add(g)
+                        facts[(a, "date")][v].add(g)
+        # an agreement's start ("sejak 2 Februari 2005") is held against its signings: a source that
+        # says it began on another day than another says it was signed disagrees with it (review I19)
+        for a, by_graph in starts.items():
+            if types[a] & kinds_all:
+                for g, vals in by_graph.items():
+                    for v in vals:
+                        facts[(a, "date")][v].add(g)
         touched = {q[0] for q in self.quads}
         agreements = {a for a in touched if PD.party in {q[1] for q in self.quads if q[0] == a}} | \
                      {o for (s, p, o, g) in self.quads if p == PD.ofAgreement}
@@ -607,7 +619,7 @@ class _Importer:
                 pairs = tuple((v, g) for g in sorted(involved, key=str) for v in sorted(per_graph[g]))
                 conflicts.append(Conflict(c_iri, node, what, pairs))
                 self.add_conflict(c_iri, node, what, pairs, new_graphs,
-                                  events=sorted(e for e in events_of.get(node, ()) if what == "signing date"))
+                                  events=sorted(e for e in events_of.get(node, ()) if what == "date"))
             for v in sorted(by_value):
                 gs = by_value[v]
                 agreeing = {g for g in per_graph if any(_compatible(v, w, what) for w in per_graph[g])}
@@ -643,7 +655,7 @@ def _short(p: URIRef) -> str:
     return str(p)
 
 
-_ID_WHAT = {"signing date": "tanggal penandatanganan", "status": "status", "state": "negara", "kind": "jenis"}
+_ID_WHAT = {"date": "tanggal penandatanganan atau mulai", "status": "status", "state": "negara", "kind": "jenis"}
 
 # An MoU is a form an agreement of any kind may take ("MoU Sister Province", Republika 2023); a sister
 # relation is what a sister-city or a sister-province agreement makes. Any other two kinds differ:
@@ -655,7 +667,7 @@ _SISTER_KINDS = {"SisterCityAgreement", "SisterProvinceAgreement"}
 def _compatible(a: str, b: str, what: str) -> bool:
     """Two values can both be true: equal, or for dates one is the other at a coarser precision
     (1985 and 1985-07-16), or for kinds one is a form the other may take."""
-    if what == "signing date":
+    if what == "date":
         return a.startswith(b) or b.startswith(a)
     if what == "kind":
         return (a == b or bool({a, b} & _KIND_OF_ANY)
