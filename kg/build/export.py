@@ -418,16 +418,22 @@ def write_all(out: Path, cds: CanonicalDataset, ontology_graph: Graph, report: G
         (out / name).write_bytes(content)
         sizes[name] = len(content)
 
-    text = cds.nquads()
-    put(FORMATS["nq"][0], text)
-    used = _used_prefixes(text)  # the prefixes of the quads (TriG, RDF/XML)
+    def stream(name: str, items: list, fmt) -> dict[str, str]:
+        """`items` written by pyoxigraph straight into the file (the largest files: no copy of
+        their text in memory); the project's prefixes whose namespace starts an IRI in it."""
+        path = out / name
+        if items:
+            ox.serialize(items, output=str(path), format=fmt)
+        else:
+            path.write_bytes(b"")
+        sizes[name] = path.stat().st_size
+        return _used_prefixes_in_file(path)
+
+    used = stream(FORMATS["nq"][0], cds.ox_quads, ox.RdfFormat.N_QUADS)  # the quads' prefixes (TriG, RDF/XML)
     # N-Triples: the distinct triples of the union, in the quads' order, which is the order of
     # their lines (a quad's line is its triple's line with the graph name before the final dot)
     triples = _ox_triples(cds)
-    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
-    put(FORMATS["nt"][0], text)
-    used_by_triples = _used_prefixes(text)
-    del text
+    used_by_triples = stream(FORMATS["nt"][0], triples, ox.RdfFormat.N_TRIPLES)
     put(FORMATS["trig"][0], _trig(cds, used))
     # the whole dataset by pyoxigraph (fast on thousands of triples); the ontology, which people
     # read, by rdflib's longturtle (one statement a line, nested restrictions)
@@ -469,11 +475,19 @@ def _sorted_xmlns(xml: bytes) -> bytes:
     return xml[:m.start(1)] + b" " + b" ".join(decls) + xml[m.end(1):]
 
 
-def _used_prefixes(text: str | bytes) -> dict[str, str]:
+def _used_prefixes(text: str) -> dict[str, str]:
     """The project's prefixes whose namespace starts an IRI in `text` (N-Triples or N-Quads)."""
-    if isinstance(text, bytes):
-        return {p: ns for p, ns in sorted(PREFIXES.items()) if f"<{ns}".encode("utf-8") in text}
     return {p: ns for p, ns in sorted(PREFIXES.items()) if f"<{ns}" in text}
+
+
+def _used_prefixes_in_file(path: Path) -> dict[str, str]:
+    """`_used_prefixes` of a file's bytes, read through a memory map (not copied into memory)."""
+    import mmap
+
+    if path.stat().st_size == 0:
+        return {}
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as text:
+        return {p: ns for p, ns in sorted(PREFIXES.items()) if text.find(f"<{ns}".encode("utf-8")) >= 0}
 
 
 def _trig(cds: CanonicalDataset, used: dict[str, str]) -> bytes:
