@@ -95,15 +95,24 @@ def example_from_quads(quads: list[tuple], vocab: Vocabulary) -> Example:
     for (s, g), qs in by_sg.items():
         sheet = _sheet_for(types.get(s, set()), vocab)
         keyed.append((order[sheet.name] if sheet else 99, str(s), str(g), s, g, qs, sheet))
-    for _, _, _, s, g, qs, sheet in sorted(keyed, key=lambda k: k[:3]):
+    keyed.sort(key=lambda k: k[:3])
+    # the row that creates a node: its first passage graph, or for an agreement the first that names
+    # two parties (a summary such as b5-13 names only DI Yogyakarta, and a new agreement needs both)
+    creator: dict = {}
+    for _, _, _, s, g, qs, sheet in keyed:
+        if sheet is None or (sheet.name != "passages" and not str(g).startswith(str(PDI) + "passage-")):
+            continue
+        two = sum(1 for q in qs if q[1] == PD.party) >= 2
+        if s not in creator or (two and not creator[s][1] and sheet.name == "agreements"):
+            creator[s] = (g, two)
+    for _, _, _, s, g, qs, sheet in keyed:
         if sheet is None or (sheet.name != "passages" and not str(g).startswith(str(PDI) + "passage-")):
             for q in qs:
                 uncovered[_name(q[1])] += 1
             continue
         cells = {c.key: [] for c in sheet.columns}
         cells["id"] = [_name(s)]
-        cells["new"] = ["yes" if s not in seen_subject else "no"]
-        seen_subject.add(s)
+        cells["new"] = ["yes" if creator[s][0] == g else "no"]
         if sheet.name != "passages":
             cells["passage"] = [_name(g)]
         under = set(vocab.classes_under(sheet.root))
