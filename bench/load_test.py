@@ -15,6 +15,16 @@ CPU as the server itself, so expect their latencies to be higher.
     .venv/bin/python bench/load_test.py                 # dist/ (built if missing), queries/
     .venv/bin/python bench/load_test.py --data other.nq --root ../my-cases   # another dataset and its queries/
 
+`--oxigraph` sets the endpoint beside the Oxigraph server (the `oxigraph` binary that
+scripts/install-stores.sh puts in the venv) in the same run: the same canned queries, each with its
+default parameters bound by a VALUES block (as `kg query --endpoint` sends them), as SPARQL protocol
+GETs from the same client: `kg serve`'s /sparql without its cache, then `oxigraph serve
+--union-default-graph` over the same N-Quads (the same default graph, the union of the graphs),
+in memory as `kg serve`'s read-only store is (`--oxigraph-on-disk`: in RocksDB, as `oxigraph load`
+makes it). It prints both and the ratio of their throughputs:
+
+    .venv/bin/python bench/load_test.py --data /tmp/kg-10x/dist/paradiplomacy.nq --oxigraph
+
 `--mixed` is the robustness test instead (issue 21): 16 clients for 30 s, legitimate and
 pathological requests side by side. The legitimate clients (127.0.0.1) ask the canned queries
 (cached) and small uncached queries; the pathological ones (2 clients, from 127.0.0.2, still
@@ -220,6 +230,109 @@ def load_phase(args, data: Path, root: Path | None, names: list[str], cache: boo
         server.wait(10)
 
 
+def oxigraph_binary() -> str | None:
+    """The Oxigraph server binary: beside the venv's python (scripts/install-stores.sh), or on PATH."""
+    candidate = Path(sys.executable).with_name("oxigraph")
+    return str(candidate) if candidate.exists() else shutil.which("oxigraph")
+
+
+def start_oxigraph(binary: str, data: Path, workdir: Path | None) -> tuple[subprocess.Popen, str]:
+    """`oxigraph serve` on 127.0.0.1 with the union of the graphs as default graph, over `data`: in
+    memory like `kg serve`'s read-only store (loaded through the Graph Store Protocol), or on disk in
+    `workdir` (loaded with `oxigraph load`)."""
+    if workdir is not None:
+        subprocess.run([binary, "load", "--location", str(workdir), "--file", str(data)], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port = free_port()
+    cmd = [binary, "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    if workdir is not None:
+        cmd += ["--location", str(workdir)]
+    server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        if server.poll() is not None:
+            break
+        try:
+            if httpx.get(url + "/query", params={"query": "ASK {}"}, timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    else:
+        server.kill()
+        raise RuntimeError(f"the Oxigraph server did not start (run `{binary} serve` to see why)")
+    if server.poll() is not None:
+        raise RuntimeError(f"the Oxigraph server did not start (run `{binary} serve` to see why)")
+    if workdir is None:
+        with open(data, "rb") as fh:
+            r = httpx.post(url + "/store", content=fh.read(), headers={"Content-Type": "application/n-quads"},
+                           timeout=600)
+        if r.status_code not in (200, 201, 204):
+            server.kill()
+            raise RuntimeError(f"the Oxigraph server refused the data: HTTP {r.status_code} {r.text[:200]}")
+    return server, url
+
+
+def protocol_paths(catalogue, endpoint: str) -> list[str]:
+    """GET paths of the SPARQL protocol: each canned query with its default parameters bound, its
+    comments and runs of white space made one space (the Oxigraph server takes request heads of
+    8 KiB at most)."""
+    from urllib.parse import quote
+
+    from kg.query.binding import bind_with_values
+    from kg.query.lexer import tokens
+
+    def compact(text: str) -> str:
+        return "".join(" " if t.kind in ("ws", "comment") else t.text for t in tokens(text)).strip()
+
+    return [f"{endpoint}?query={quote(compact(bind_with_values(q.text, q.bind())), safe='')}"
+            for q in catalogue]
+
+
+def protocol_phase(args, url: str, paths: list[str], client: str) -> Figures:
+    """The fixed number of SPARQL protocol GETs on a running server, after each query once (warm)."""
+    accept = {"Accept": "application/sparql-results+json"}
+    with httpx.Client(base_url=url, timeout=60) as warm:
+        for path in paths:
+            r = warm.get(path, headers=accept)
+            if r.status_code != 200:
+                raise RuntimeError(f"{url}{path[:60]}...: HTTP {r.status_code} {r.text[:200]}")
+    if client == "wrk":
+        return run_wrk(url, paths, args.clients, args.requests, args.time_limit)
+    local = threading.local()
+
+    def http_work(i: int) -> None:
+        c = getattr(local, "client", None)
+        if c is None:
+            c = local.client = httpx.Client(base_url=url, timeout=60)
+        r = c.get(paths[i % len(paths)], headers=accept)
+        if r.status_code != 200:
+            raise RuntimeError(f"{paths[i % len(paths)][:60]}...: HTTP {r.status_code} {r.text[:200]}")
+
+    return Figures.from_latencies(*run_clients(args.clients, args.requests, args.time_limit, http_work))
+
+
+def oxigraph_comparison(args, data: Path, root: Path | None, catalogue, client: str) -> dict[str, Figures]:
+    """`kg serve` /sparql without its cache, then the Oxigraph server, the same queries and client."""
+    binary = oxigraph_binary()
+    if binary is None:
+        raise RuntimeError("no `oxigraph` binary: run `bash scripts/install-stores.sh`")
+    out: dict[str, Figures] = {}
+    server, url = start_server(data, root, args.workers, cache=False)
+    try:
+        out["kg serve /sparql"] = protocol_phase(args, url, protocol_paths(catalogue, "/sparql"), client)
+    finally:
+        server.terminate()
+        server.wait(10)
+    with tempfile.TemporaryDirectory(prefix="kg-oxigraph-") as tmp:
+        server, url = start_oxigraph(binary, data, Path(tmp) / "store" if args.oxigraph_on_disk else None)
+        try:
+            out["oxigraph serve /query"] = protocol_phase(args, url, protocol_paths(catalogue, "/query"), client)
+        finally:
+            server.terminate()
+            server.wait(10)
+    return out
+
+
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 
 
@@ -329,6 +442,11 @@ def main(argv: list[str] | None = None) -> int:
                          "auto: wrk when it is installed")
     ap.add_argument("--no-cache", action="store_true", help="only the phase without the result cache")
     ap.add_argument("--cache-only", action="store_true", help="only the phase with the result cache")
+    ap.add_argument("--oxigraph-on-disk", action="store_true",
+                    help="with --oxigraph: the Oxigraph server's store on disk (RocksDB) instead of in memory")
+    ap.add_argument("--oxigraph", action="store_true",
+                    help="only the endpoint without its cache beside the Oxigraph server: the same queries "
+                         "as SPARQL protocol GETs, the same client")
     ap.add_argument("--mixed", action="store_true", help="the robustness test: legitimate and pathological "
                                                         "clients for --duration seconds")
     ap.add_argument("--duration", type=float, default=30.0, help="seconds of the --mixed test (default 30)")
@@ -356,6 +474,19 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.mixed:
         return 1 if mixed_phase(args, data, root, [q.name for q in catalogue]) else 0
+
+    if args.oxigraph:
+        print(f"{len(catalogue)} canned queries, {args.clients} concurrent clients, {args.requests} requests "
+              f"a phase, client {client}, kg serve with {args.workers} workers and no cache, dataset {data}, "
+              f"load average {os.getloadavg()[0]:.2f}")
+        figures = oxigraph_comparison(args, data, root, catalogue, client)
+        for name, f in figures.items():
+            report(name, f)
+        kg, ox = figures["kg serve /sparql"], figures["oxigraph serve /query"]
+        if kg.ok and ox.ok:
+            print(f"kg serve / Oxigraph server throughput: {(kg.ok / kg.wall_s) / (ox.ok / ox.wall_s):.2f}x "
+                  f"(target: at least 1x)")
+        return 1 if any(f.errors for f in figures.values()) else 0
 
     phases = [("cached", True), ("uncached", False)]
     if args.no_cache:
