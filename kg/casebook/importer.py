@@ -645,7 +645,10 @@ class _Importer:
         self.origins[c].append("found by comparing the sources")
 
 
-_HOUSEKEEPING = {RDF.type, RDFS.label, SKOS.altLabel, SKOS.prefLabel, PROV.wasDerivedFrom}
+# what every passage that names a node may carry (docs/PROVENANCE.md, "What 'states' means"); the same
+# list as queries/statement-copied-block-violation.rq
+_HOUSEKEEPING = {RDF.type, RDFS.label, SKOS.altLabel, SKOS.prefLabel, PROV.wasDerivedFrom,
+                 PD.hasCentralGovernment, PD.governs}
 
 
 def _short(p: URIRef) -> str:
