@@ -273,3 +273,68 @@ def test_quebec_s_country_is_b_10_s_its_kind_the_reference_list_s(real_dist):
     assert notes["Quebec"] == "Canadian province"
     kind = sources(real_dist, "pdi:quebec", "rdf:type", "pd:Province")
     assert [r["source"] for r in kind] == [PDI["reference-wikidata-ids"]]
+
+
+# Issue 20, the audit of triples cited to two or more passages: each now cites only the passages
+# whose words say it.
+
+def test_a_partner_of_a_stagnant_agreement_is_named_by_its_item_not_by_the_list_s_opening(real_dist):
+    """B.5: b5-13 opens the list ("Beberapa kerjasama DIY dengan pihak luar negeri yang stagnan ... ada
+    5 (lima) kerjasama,") and names no partner; its item (4), b5-17, names Tyrol ("Kerjasama dengan
+    Provinsi Tyrol, Republik Austria, yang dibuat pada 30 November 1999")."""
+    rows = sources(real_dist, "pdi:agreement-diy-tyrol-1999", "pd:party", "pdi:tyrol")
+    assert [r["source"] for r in rows] == [PDI["passage-b5-17"]]
+    quote = normalise(str(rows[0]["quote"]))
+    assert "Kerjasama dengan Provinsi Tyrol, Republik Austria" in quote and quote in article_body()
+    opening = sources(real_dist, "pdi:agreement-diy-tyrol-1999", "pd:listedIn", "pdi:count-diy-agreements-stagnant")
+    assert PDI["passage-b5-13"] in {r["source"] for r in opening}
+    assert "Tyrol" not in normalise(str(next(r["quote"] for r in opening if r["source"] == PDI["passage-b5-13"])))
+
+
+def test_lecours_s_identity_kind_is_said_by_the_category_not_by_model_ini(real_dist):
+    """B: b-08 names the kind ("Kategori ketiga adalah, paradiplomasi kompleks yang melibatkan
+    motive-motive politik dan identitas nasionalis"); b-10 names the actors of "model ini"
+    ("Flanders-Belgia, Catalonia-Spanyol, Quebec-Canada dan Basque Country"), not the kind."""
+    rows = sources(real_dist, "pdi:placement-lecours-flanders", "pd:paradiplomacyKind", "pdv:identity-paradiplomacy")
+    assert [r["source"] for r in rows] == [PDI["passage-b-08"]]
+    quote = normalise(str(rows[0]["quote"]))
+    assert "paradiplomasi kompleks yang melibatkan motive-motive politik dan identitas nasionalis" in quote
+    assert quote in article_body()
+    actor = sources(real_dist, "pdi:placement-lecours-flanders", "pd:placedActor", "pdi:flanders")
+    assert [r["source"] for r in actor] == [PDI["passage-b-10"]]
+    assert "Yang mempraktekkan model ini antara lain Flanders-Belgia" in normalise(str(actor[0]["quote"]))
+
+
+def test_flanders_s_territorial_friction_is_named_by_b1_16_not_by_isu_isu_tertentu(real_dist):
+    """B.1: b1-15 says only "kecuali terhadap gesekan pada isu-isu tertentu"; b1-16 names the issue:
+    "Flanders sangat sensitif terhadap isu territorial dan isu identitas minoritas ..."."""
+    rows = sources(real_dist, "pdi:relation-flanders-belgium", "pd:hasFriction", "pdi:event-flanders-friction-territorial")
+    assert [r["source"] for r in rows] == [PDI["passage-b1-16"]]
+    quote = normalise(str(rows[0]["quote"]))
+    assert "Flanders sangat sensitif terhadap isu territorial" in quote and quote in article_body()
+
+
+def test_each_passage_of_flanders_s_treaty_making_power_has_its_own_description(real_dist):
+    """B.1: b1-06 "... sejak berdirinya tahun 1993, memiliki otoritas untuk membuat perjanjian dengan
+    pihak luar negeri untuk setiap urusan domestiknya"; b1-07 "Dengan kewenangan ini, Flanders membuat
+    perjanjian internasionalnya secara langsung ... dan mengirimkan perwakilan diplomatiknya sendiri".
+    Neither passage is cited for what the other says."""
+    rows = sources(real_dist, "pdi:competence-flanders-treaty-making", "pd:description")
+    by_source = {r["source"]: str(r["o"]) for r in rows}
+    assert set(by_source) == {PDI["passage-b1-06"], PDI["passage-b1-07"]}
+    assert "1993" in by_source[PDI["passage-b1-06"]] and "representatives" not in by_source[PDI["passage-b1-06"]]
+    assert "representatives abroad" in by_source[PDI["passage-b1-07"]] and "1993" not in by_source[PDI["passage-b1-07"]]
+    quotes = {r["source"]: normalise(str(r["quote"])) for r in rows}
+    assert "sejak berdirinya tahun 1993" in quotes[PDI["passage-b1-06"]]
+    assert "mengirimkan perwakilan diplomatiknya sendiri" in quotes[PDI["passage-b1-07"]]
+
+
+def test_the_belgian_federal_government_is_cited_to_the_passage_that_names_it(real_dist):
+    """B.1: b1-15 "Hubungan Flanders dengan pemerintah federal pusat (Brussel) ..." names Belgium's
+    government; b-10 and b-12 name the state (the link is housekeeping there), and only b1-15 gives
+    the government's own words."""
+    rows = sources(real_dist, "pdi:belgium-central-government", "pd:governs", "pdi:belgium")
+    assert PDI["passage-b1-15"] in {r["source"] for r in rows}
+    spelling = sources(real_dist, "pdi:belgium-central-government", "skos:altLabel")
+    assert [r["source"] for r in spelling] == [PDI["passage-b1-15"]]
+    assert "pemerintah federal pusat (Brussel)" in normalise(str(spelling[0]["quote"]))
