@@ -21,7 +21,10 @@ default parameters bound by a VALUES block (as `kg query --endpoint` sends them)
 GETs from the same client: `kg serve`'s /sparql without its cache, then `oxigraph serve
 --union-default-graph` over the same N-Quads (the same default graph, the union of the graphs),
 in memory as `kg serve`'s read-only store is (`--oxigraph-on-disk`: in RocksDB, as `oxigraph load`
-makes it). It prints both and the ratio of their throughputs:
+makes it). It prints both and the ratio of their throughputs. Every connection comes from
+127.0.0.1, one client to `kg serve`'s fair queue, which lets one client hold all workers but one
+(`kg.serve.pool`): with `--workers 2` the load runs on one worker while the Oxigraph server uses
+every core; `--workers 3` lets it use two:
 
     .venv/bin/python bench/load_test.py --data /tmp/kg-10x/dist/paradiplomacy.nq --oxigraph
 
