@@ -15,6 +15,7 @@ import contextlib
 import dataclasses
 import errno
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -344,6 +345,18 @@ def _swap_in(tmp: Path, dist: Path) -> Path | None:
     return old
 
 
+def _os_error_parts(exc: OSError) -> tuple[int | None, str]:
+    """The errno and words of an OSError, also when only its message carries them: pyoxigraph's
+    writers raise `OSError("File too large (os error 27)")`, with no errno or strerror."""
+    if exc.strerror:
+        return exc.errno, exc.strerror
+    text = str(exc)
+    m = re.search(r"\s*\(os error (\d+)\)$", text)
+    if m:
+        return exc.errno or int(m.group(1)), text[:m.start()]
+    return exc.errno, text
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths atomically (Linux renameat2 with RENAME_EXCHANGE); False where unsupported."""
     if not sys.platform.startswith("linux"):
@@ -388,7 +401,8 @@ def _build(root: Path, dist: Path, report: BuildReport, progress: Progress | Non
             old = _swap_in(tmp, dist)
         except OSError as exc:  # a full disk, a file-size limit, a read-only folder: say which dist/
             shutil.rmtree(tmp, ignore_errors=True)
-            raise OSError(exc.errno, f"{exc.strerror} while writing the new build; the last good "
+            code, what = _os_error_parts(exc)
+            raise OSError(code, f"{what} while writing the new build; the last good "
                           f"{dist.name}/ is kept as it was", str(dist)) from exc
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
