@@ -207,27 +207,8 @@ def start_server(data: Path, root: Path | None, workers: int, cache: bool,
 def load_phase(args, data: Path, root: Path | None, names: list[str], cache: bool, client: str) -> Figures:
     """One server (cached or not), warmed with every query once, then the fixed number of requests."""
     server, url = start_server(data, root, args.workers, cache)
-    accept = {"Accept": "application/sparql-results+json"}
-    paths = [f"/queries/{name}" for name in names]
-    try:
-        with httpx.Client(base_url=url, timeout=30) as warm:
-            for path in paths:  # every query once: workers warm, and the cache (if on) filled
-                r = warm.get(path, headers=accept)
-                if r.status_code != 200:
-                    raise RuntimeError(f"{path}: HTTP {r.status_code} {r.text[:200]}")
-        if client == "wrk":
-            return run_wrk(url, paths, args.clients, args.requests, args.time_limit)
-        local = threading.local()
-
-        def http_work(i: int) -> None:
-            c = getattr(local, "client", None)
-            if c is None:
-                c = local.client = httpx.Client(base_url=url, timeout=30)
-            r = c.get(paths[i % len(paths)], headers=accept)
-            if r.status_code != 200:
-                raise RuntimeError(f"{paths[i % len(paths)]}: HTTP {r.status_code} {r.text[:200]}")
-
-        return Figures.from_latencies(*run_clients(args.clients, args.requests, args.time_limit, http_work))
+    try:  # every query once first (protocol_phase warms): workers warm, and the cache (if on) filled
+        return protocol_phase(args, url, [f"/queries/{name}" for name in names], client)
     finally:
         server.terminate()
         server.wait(10)

@@ -141,10 +141,25 @@ class RemoteLimitError(RemoteEndpointError, QueryLimitError):
     """The endpoint's answer went past the time or size limit (or was cut short by the store)."""
 
 
+def os_error_parts(exc: OSError) -> tuple[int | None, str]:
+    """The errno and words of an OSError, also when only its message carries them: pyoxigraph's
+    readers and writers raise `OSError("File too large (os error 27)")`, with no errno or strerror."""
+    import re
+
+    if exc.strerror:
+        return exc.errno, exc.strerror
+    text = str(exc)
+    m = re.search(r"\s*\(os error (\d+)\)$", text)
+    if m:
+        return exc.errno or int(m.group(1)), text[:m.start()]
+    return exc.errno, text
+
+
 def describe_os_error(exc: OSError) -> str:
     """A file-system error as one line for people: the file, what went wrong, what to check."""
     import errno
 
+    code, line = os_error_parts(exc)
     hint = {
         "ENOENT": "check the path",
         "EACCES": "check the file's permissions",
@@ -155,8 +170,7 @@ def describe_os_error(exc: OSError) -> str:
         "EDQUOT": "the disk quota is used up; free some space",
         "EISDIR": "a folder was given where a file is needed",
         "ENOTDIR": "a part of the path is not a folder",
-    }.get(errno.errorcode.get(exc.errno or 0, ""))
-    line = exc.strerror or str(exc)
+    }.get(errno.errorcode.get(code or 0, ""))
     if exc.filename is not None:
         line = f"{exc.filename}: {line}"
     return f"{line} ({hint})" if hint else line

@@ -15,7 +15,6 @@ import contextlib
 import dataclasses
 import errno
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -36,7 +35,7 @@ from kg.build.reason import InconsistentError, Method, infer
 from kg.build.shacl import Finding, Inference, locate_findings, validate_shapes
 from kg.build.sources import SourceTree, check_terms_defined, load_tree, source_files
 from kg.dataset import Progress, dist_dir
-from kg.errors import BuildFailed, InputError
+from kg.errors import BuildFailed, InputError, os_error_parts
 from kg.namespaces import GRAPH_ONTOLOGY, GRAPH_PROVENANCE, ONTOLOGY_IRI, project_root, version_iri
 from kg.query.catalogue import load_catalogue
 
@@ -345,18 +344,6 @@ def _swap_in(tmp: Path, dist: Path) -> Path | None:
     return old
 
 
-def _os_error_parts(exc: OSError) -> tuple[int | None, str]:
-    """The errno and words of an OSError, also when only its message carries them: pyoxigraph's
-    writers raise `OSError("File too large (os error 27)")`, with no errno or strerror."""
-    if exc.strerror:
-        return exc.errno, exc.strerror
-    text = str(exc)
-    m = re.search(r"\s*\(os error (\d+)\)$", text)
-    if m:
-        return exc.errno or int(m.group(1)), text[:m.start()]
-    return exc.errno, text
-
-
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths atomically (Linux renameat2 with RENAME_EXCHANGE); False where unsupported."""
     if not sys.platform.startswith("linux"):
@@ -401,7 +388,7 @@ def _build(root: Path, dist: Path, report: BuildReport, progress: Progress | Non
             old = _swap_in(tmp, dist)
         except OSError as exc:  # a full disk, a file-size limit, a read-only folder: say which dist/
             shutil.rmtree(tmp, ignore_errors=True)
-            code, what = _os_error_parts(exc)
+            code, what = os_error_parts(exc)
             raise OSError(code, f"{what} while writing the new build; the last good "
                           f"{dist.name}/ is kept as it was", str(dist)) from exc
         except BaseException:
