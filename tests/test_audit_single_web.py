@@ -44,7 +44,6 @@ def test_the_abstract_keywords_and_language_are_the_article_s_own_not_b2_20s(rea
     for p in ("dcterms:abstract", "dcterms:subject", "dcterms:language"):
         rows = sources(real_dist, "pdi:seed-article", p)
         assert rows and {r["source"] for r in rows} == {PDI["seed-article"]}, p
-        assert all(r["referenceWork"] == PDI["seed-article"] for r in rows)
     abstract = [str(r["o"]) for r in sources(real_dist, "pdi:seed-article", "dcterms:abstract")]
     assert len(abstract) == 1 and normalise(abstract[0]) in full
     keywords = sorted(str(r["o"]) for r in sources(real_dist, "pdi:seed-article", "dcterms:subject"))
