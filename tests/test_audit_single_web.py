@@ -94,3 +94,18 @@ def test_the_jakarta_berlin_tie_is_labelled_with_berlin():
     # "... terdiri dari Jeddah, ..., Arkansas, Berlin, New South Wales, ..."
     labels = {str(label) for (label,) in select("SELECT ?l WHERE { pdi:agreement-jakarta-berlin rdfs:label ?l }")}
     assert labels == {"DKI Jakarta–Berlin sister-city cooperation", "Kerja sama sister city DKI Jakarta–Berlin"}
+
+
+# --------------------------------------------------------------------------------------------------
+# jabarprov.go.id: what the count of five counts, in the page's words and no more
+# --------------------------------------------------------------------------------------------------
+def test_the_five_sister_provinces_count_renders_its_passage_and_no_more(real_dist):
+    # "Of the 11 states, five of them have been formed by Sister Province cooperation with ..."
+    rows = sources(real_dist, "pdi:count-west-java-sister-provinces-2017", "pd:countedThing")
+    assert [(str(r["o"]), r["source"]) for r in rows] == \
+        [("of the 11 states, those with which Sister Province cooperation has been formed",
+          PDI["passage-jabarprov-cooperation-11-countries-02"])]
+    assert str(rows[0]["quote"]).startswith("Of the 11 states, five of them have been formed by Sister Province cooperation")
+    # the curators' remark that the page names no other six is a comment, not what is counted
+    comments = [str(c) for (c,) in select("SELECT ?c WHERE { pdi:count-west-java-sister-provinces-2017 rdfs:comment ?c }")]
+    assert comments == ["The page does not say what the other six of the 11 states are; no breakdown is recorded."]
