@@ -184,9 +184,13 @@ def test_unitary_state_with_free_provinces_is_not_derived_cooperative_and_no_law
     and B.5: "secara substantive batal karena ada kebijakan dari Peerintah Pusat Korea Selatan yang tidak
     memandang tepat jika ada penandatanganan Sister Province lebih dari 1 provinsi/Negara Bagian di
     Korea" is evidence of the same relation. The author characterises it nowhere: it stays underived."""
+    # "provinsi-provinsi": the freedom is South Korea's provinces', a group; the sentence does not name
+    # Gyeongsangbuk-Do (audit single-full-asia)
     assert ask("""ASK { pdi:relation-gyeongsangbuk-do-south-korea pd:hasEvidence ?c .
-                        ?c a pd:Competence ; pd:holder pdi:gyeongsangbuk-do ; pd:policyDomain pdv:foreign-policy ;
-                           prov:wasDerivedFrom pdi:passage-b3-03 }""")
+                        ?c a pd:Competence ; pd:holder ?g ; pd:policyDomain pdv:foreign-policy ;
+                           prov:wasDerivedFrom pdi:passage-b3-03 .
+                        ?g a pd:ActorGroup ; pd:inState pdi:south-korea }""")
+    assert not ask("ASK { ?c a pd:TreatyMakingPower ; pd:holder ?h . ?h pd:inState pdi:south-korea }", inferred=True)
     assert not ask("ASK { ?c a pd:TreatyMakingPower ; pd:holder pdi:gyeongsangbuk-do }", inferred=True)
     assert ask("""ASK { pdi:relation-gyeongsangbuk-do-south-korea pd:hasEvidence ?e .
                         ?e a pd:CentralPolicy ; pd:performedBy pdi:south-korea-central-government ;
