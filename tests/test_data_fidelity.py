@@ -117,12 +117,13 @@ def test_health_is_shared_by_flanders_and_catalonia(real_dist):
         assert "viaB" not in by_domain["health"]
 
 
-@pytest.mark.parametrize("other", ["pdi:catalonia", "pdi:gyeongsangbuk-do"])
+@pytest.mark.parametrize("other", ["pdi:catalonia", "pdi:south-korean-provinces"])
 def test_flanders_direct_treaty_making_is_foreign_policy(real_dist, other):
     """B.1: "Dengan kewenangan ini, Flanders membuat perjanjian internasionalnya secara langsung dengan
     pihak asing" -- Flanders holds foreign policy (through treaty-making), as do Catalonia ("kewenangan
-    di bidang urusan luar negeri") and Gyeongsangbuk-do ("kebebasan untuk menjalin hubungan dan
-    kerjasama luar negeri")."""
+    di bidang urusan luar negeri") and South Korea's provinces ("provinsi-provinsi diberi kebebasan untuk
+    menjalin hubungan dan kerjasama luar negeri": the set, which does not name Gyeongsangbuk-Do; audit
+    single-full-asia)."""
     quoted("Flanders membuat perjanjian internasionalnya secara langsung dengan pihak asing")
     for by_domain in _side_by_side(real_dist, other):
         assert by_domain["foreign-policy"]["heldByA"] == "yes"
