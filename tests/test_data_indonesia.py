@@ -28,7 +28,7 @@ def test_two_laws_give_regional_governments_authority_to_cooperate_abroad():
     provinsi maupun kabupaten/kota untuk melakukan hubungan dan kerjasama dengan pihak asing." """
     rows = select("""SELECT ?number ?year ?label WHERE {
         ?law a pd:Law ; pd:lawNumber ?number ; pd:lawYear ?year ; pd:lawOf pdi:indonesia ; rdfs:label ?label ;
-             pd:enablesParadiplomacyOf pdi:indonesian-local-governments , pdi:special-region-of-yogyakarta .
+             pd:enablesParadiplomacyOf pdi:indonesian-local-governments .
         FILTER(LANG(?label) = "id") }""")
     laws = {(str(n), str(y)): str(l) for n, y, l in rows}
     assert set(laws) == {("24", "2000"), ("32", "2004")}
