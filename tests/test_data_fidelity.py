@@ -82,11 +82,13 @@ def test_diy_agreements_of_actor_one_row_per_agreement(real_dist):
         assert "; " in chung["status"]
 
 
-def test_suruga_miyagawa_is_counted_with_no_country(real_dist):
-    """"(2) Kerjasama dengan Suruga Miyagawa Company yang dibuat pada 2 Juli 2003;" -- no country."""
+def test_suruga_miyagawa_and_kyoto_prefecture_are_counted_with_no_country(real_dist):
+    """"(2) Kerjasama dengan Suruga Miyagawa Company yang dibuat pada 2 Juli 2003;" and "(1) Kyoto
+    Perfecture sebagai kelanjutan kerjasama ..." -- no country for either (audit-single-full-ind)."""
     quoted("(2) Kerjasama dengan Suruga Miyagawa Company yang dibuat pada 2 Juli 2003;")
+    quoted("(1) Kyoto Perfecture sebagai kelanjutan kerjasama yang dibuat pada 16 Juli tahun 1985")
     for rows in run(real_dist, "agreements-by-partner-country", actor=DIY):
-        assert [r["agreements"] for r in rows if "partnerCountry" not in r] == ["1"]
+        assert [r["agreements"] for r in rows if "partnerCountry" not in r] == ["2"]
 
 
 @pytest.mark.parametrize("actor", ["pdi:shaanxi", DIY])
