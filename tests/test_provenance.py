@@ -338,3 +338,16 @@ def test_the_belgian_federal_government_is_cited_to_the_passage_that_names_it(re
     spelling = sources(real_dist, "pdi:belgium-central-government", "skos:altLabel")
     assert [r["source"] for r in spelling] == [PDI["passage-b1-15"]]
     assert "pemerintah federal pusat (Brussel)" in normalise(str(spelling[0]["quote"]))
+
+
+def test_both_sides_of_flanders_s_frictions_are_named_with_the_issues_in_b1_16(real_dist):
+    """B.1: b1-15 "... kecuali terhadap gesekan pada isu-isu tertentu" names no issue; b1-16 "Flanders
+    sangat sensitif terhadap isu territorial dan isu identitas minoritas di wilayah yang termasuk dalam
+    'Flanders Belt'" names them, as the items of b1-15's frictions with the federal centre: each side
+    of each friction cites b1-16 only."""
+    for friction in ("territorial", "minority-identity"):
+        for side in ("pdi:flanders", "pdi:belgium-central-government"):
+            rows = sources(real_dist, f"pdi:event-flanders-friction-{friction}", "pd:participant", side)
+            assert [r["source"] for r in rows] == [PDI["passage-b1-16"]], (friction, side)
+    quote = normalise(str(rows[0]["quote"]))
+    assert "isu identitas minoritas" in quote and quote in article_body()
