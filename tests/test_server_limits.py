@@ -132,3 +132,47 @@ def test_a_worker_that_dies_is_replaced(client, server):
     for i in range(4):  # both replacements answer
         r = client.get("/sparql", params={"query": f"ASK {{ ?s ?p ?o }} # new worker {i}"})
         assert r.status_code == 200 and r.json()["boolean"] is True
+
+
+# literals that look like JSON structure, escapes at every place: the rows are counted in the bytes
+TRICKY = ('SELECT ?x ?y WHERE { VALUES (?x ?y) { ("a\\\\\\"}},{\\"" "{},[{") (UNDEF UNDEF) '
+          '("\\\\\\\\" <http://e/x>) ("\\"" 1) ("{\\"type\\":\\"uri\\"}" "},{}") } }')
+
+
+def test_rows_of_answers_pyoxigraph_writes_are_counted_exactly():
+    """The worker has pyoxigraph write JSON answers (kg.query.results.write_solutions) and counts
+    their rows in the bytes: five rows here, one unbound, literals full of braces, quotes and
+    backslashes. Five pass a limit of 5 with the same bytes as the Python writer; a limit of 4
+    refuses them; every beginning of the answer counts no more rows than it has begun."""
+    from kg.errors import QueryLimitError
+    from kg.query.embedded import OxigraphEngine
+    from kg.query.results import _rows_exactly, write_select, write_solutions
+
+    engine = OxigraphEngine()
+    rows = engine.query_native(TRICKY)
+    assert len(rows.rows) == 5
+    body = write_solutions("json", engine.evaluate(TRICKY), max_rows=5, timeout_s=60, started=time.monotonic())
+    assert body == write_select("json", rows.variables, rows.rows)
+    with pytest.raises(QueryLimitError, match="more than 4 rows"):
+        write_solutions("json", engine.evaluate(TRICKY), max_rows=4, timeout_s=60, started=time.monotonic())
+    counts = [_rows_exactly(body[:i]) for i in range(len(body) + 1)]
+    assert counts == sorted(counts) and counts[-1] == 5
+
+
+def test_an_answer_far_past_the_row_limit_is_stopped_near_it():
+    """A cross product of 2,000 triples (4 million rows) with a limit of 20 is refused after the
+    first chunks the writer gives, not after writing it all: the writer is told to stop when the
+    rows pass the limit, and fails the test if it is handed more than 100 KB."""
+    import pyoxigraph as ox
+
+    from kg.errors import QueryLimitError
+    from kg.query.embedded import OxigraphEngine
+    from kg.query.results import write_solutions
+
+    store = ox.Store()
+    store.extend([ox.Quad(ox.NamedNode(f"http://e/s{i}"), ox.NamedNode("http://e/p"), ox.Literal(str(i)))
+                  for i in range(2000)])
+    engine = OxigraphEngine(store)
+    with pytest.raises(QueryLimitError, match="more than 20 rows"):
+        write_solutions("json", engine.evaluate("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"), max_rows=20,
+                        max_bytes=100_000, timeout_s=600, started=time.monotonic())

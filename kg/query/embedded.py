@@ -130,23 +130,14 @@ class OxigraphEngine:
             g.add((from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)))
         return g
 
-    def query_native(self, sparql: str, substitutions: Mapping[str, object] | None = None, *,
-                     default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
-                     base_iri: str | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
-                     row_limit: int = DEFAULT_ROW_LIMIT, prefixes: Mapping[str, str] | None = None,
-                     ) -> "bool | OxigraphRows | list[ox.Triple]":
-        """The answer as pyoxigraph values: a bool (ASK), `OxigraphRows` (SELECT) or a list of
-        `ox.Triple` (CONSTRUCT, DESCRIBE). The one execution path of this engine (`query` converts
-        its answer to rdflib terms; the query workers of `kg serve` write it out as it is).
-
-        `substitutions` are pyoxigraph terms by variable name. The default graph is the union of the
-        named graphs unless `default_graph`/`named_graphs` (IRIs) are given, as the SPARQL protocol's
-        default-graph-uri/named-graph-uri do; they then replace it and the query's FROM clauses. The
-        query guard (`check_query`) is the caller's. `prefixes` (name -> namespace) are predeclared:
-        the query may use them without PREFIX lines. Raises `QuerySyntaxError`, `QueryError` (the
-        engine failed), `QueryLimitError` past `row_limit` rows or triples (refused, never
-        truncated), or `QueryTimeoutError` past `timeout_s` (checked between rows).
-        """
+    def evaluate(self, sparql: str, substitutions: Mapping[str, object] | None = None, *,
+                 default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
+                 base_iri: str | None = None, prefixes: Mapping[str, str] | None = None,
+                 ) -> "ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples":
+        """pyoxigraph's own answer, not yet read (solutions and triples are computed as they are
+        read): `query_native` collects it, the query workers of `kg serve` write it out with
+        pyoxigraph's writers (`kg.query.results.write_solutions`). Arguments and errors as
+        `query_native`'s, but for the limits, which are the reader's."""
         kwargs: dict = {"base_iri": base_iri}
         if prefixes:
             kwargs["prefixes"] = dict(prefixes)
@@ -166,13 +157,42 @@ class OxigraphEngine:
                                                    if k not in projected})
                 substitutions = {k: v for k, v in substitutions.items() if k in projected}
             kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
-        started = time.monotonic()
         try:
             res = self.store.query(sparql, **kwargs)
         except SyntaxError as exc:
             raise syntax_error(sparql, exc, prefixes) from exc
         except OSError as exc:
             raise QueryError(f"query failed: {exc}") from exc
+        return res
+
+    def query_native(self, sparql: str, substitutions: Mapping[str, object] | None = None, *,
+                     default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
+                     base_iri: str | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
+                     row_limit: int = DEFAULT_ROW_LIMIT, prefixes: Mapping[str, str] | None = None,
+                     ) -> "bool | OxigraphRows | list[ox.Triple]":
+        """The answer as pyoxigraph values: a bool (ASK), `OxigraphRows` (SELECT) or a list of
+        `ox.Triple` (CONSTRUCT, DESCRIBE), read from `evaluate`, the one execution path of this
+        engine (`query` converts this answer to rdflib terms; the query workers of `kg serve` write
+        it out as it is, or have pyoxigraph write `evaluate`'s answer).
+
+        `substitutions` are pyoxigraph terms by variable name. The default graph is the union of the
+        named graphs unless `default_graph`/`named_graphs` (IRIs) are given, as the SPARQL protocol's
+        default-graph-uri/named-graph-uri do; they then replace it and the query's FROM clauses. The
+        query guard (`check_query`) is the caller's. `prefixes` (name -> namespace) are predeclared:
+        the query may use them without PREFIX lines. Raises `QuerySyntaxError`, `QueryError` (the
+        engine failed), `QueryLimitError` past `row_limit` rows or triples (refused, never
+        truncated), or `QueryTimeoutError` past `timeout_s` (checked between rows).
+        """
+        started = time.monotonic()
+        res = self.evaluate(sparql, substitutions, default_graph=default_graph, named_graphs=named_graphs,
+                            base_iri=base_iri, prefixes=prefixes)
+        return self.collect(res, started=started, timeout_s=timeout_s, row_limit=row_limit)
+
+    @staticmethod
+    def collect(res, *, started: float, timeout_s: float = DEFAULT_TIMEOUT_S, row_limit: int = DEFAULT_ROW_LIMIT,
+                ) -> "bool | OxigraphRows | list[ox.Triple]":
+        """`evaluate`'s answer read into `query_native`'s, within `row_limit` and `timeout_s` after
+        `started` (time.monotonic())."""
         if isinstance(res, ox.QueryBoolean):
             return bool(res)
         solutions = isinstance(res, ox.QuerySolutions)

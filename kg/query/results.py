@@ -2,24 +2,34 @@
 
 Used by the command line (`kg query --format json|csv|tsv`) and by the query workers of `kg serve`.
 Rows are lists of pyoxigraph terms (None for unbound); `oxigraph_rows` turns a `SelectResult` of
-rdflib terms into them. pyoxigraph's own writers (`QuerySolutions.serialize`) consume the whole
-iterator, while the server must refuse (not truncate) an answer past its row limit; so the rows are
-collected, counted, and written here.
+rdflib terms into them.
+
+The query workers write JSON answers with pyoxigraph's own writer instead
+(`write_solutions`: `QuerySolutions.serialize`, in Rust, the same bytes as `write_select`, 1.2-1.5x
+faster than collecting the rows in Python and writing them here). Those writers consume the whole
+answer, while the server must refuse (never truncate) an answer past its row limit, its byte limit
+or its time limit: the bytes go through a writer that stops past the byte and time limits, and the
+rows are counted in the bytes as they come (`_rows_at_most` bounds them in one pass; only an answer
+whose bound passes the limit is counted exactly, `_rows_exactly`), so an answer far past a limit is
+stopped near it.
 """
 from __future__ import annotations
 
 import csv
 import io
 import json
+import time
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
 
+from kg.errors import QueryLimitError, QueryTimeoutError
 from kg.terms import XSD_STRING, to_oxigraph
 
-__all__ = ["RESULT_FORMATS", "write_select", "write_boolean", "nt_term", "oxigraph_rows"]
+__all__ = ["RESULT_FORMATS", "NATIVE_FORMATS", "write_select", "write_solutions", "write_boolean", "nt_term",
+           "oxigraph_rows"]
 
 # media type of each result format
 RESULT_FORMATS = {
@@ -28,6 +38,12 @@ RESULT_FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "tsv": "text/tab-separated-values; charset=utf-8",
 }
+
+
+# the formats pyoxigraph writes byte for byte as `write_select` does (its XML differs in white space,
+# its TSV writes numbers in their short Turtle form, its CSV a row of one unbound variable as an
+# empty line where Python's csv writes "")
+NATIVE_FORMATS = {"json": ox.QueryResultsFormat.JSON}
 
 
 def oxigraph_rows(result) -> list[list[Any]]:
@@ -126,3 +142,87 @@ def write_boolean(fmt: str, value: bool, *, indent: int | None = None) -> tuple[
         return body.encode("utf-8"), RESULT_FORMATS["xml"]
     # CSV/TSV define no boolean form: JSON is the answer then
     return json.dumps({"head": {}, "boolean": value}, indent=indent).encode("utf-8"), RESULT_FORMATS["json"]
+
+
+# --- pyoxigraph's writers, within limits -----------------------------------------------------
+
+class _LimitedBuffer:
+    """A binary writer for `QuerySolutions.serialize` (JSON) that keeps the bytes and raises past
+    `max_bytes` (0: no limit), past `deadline` (time.monotonic()) or, as soon as it is sure, past
+    `max_rows` rows. pyoxigraph writes in chunks of about 8 KB as the answer is computed and passes
+    the exception on, which stops the query: an answer far past a limit costs no more than the
+    limit.
+
+    The rows are bounded as the chunks come (`_rows_at_most`, over each chunk and the 8 bytes before
+    it, so no term is missed at a seam); only when the bound passes `max_rows` are the bytes so far
+    counted exactly (`_rows_exactly`), then again each time the bound has doubled, so the exact
+    counts cost no more than twice the answer's length in all."""
+
+    def __init__(self, max_bytes: int, max_rows: int, deadline: float, timeout_s: float):
+        self.chunks: list[bytes] = []
+        self.size = 0
+        self.max_bytes, self.max_rows, self.deadline, self.timeout_s = max_bytes, max_rows, deadline, timeout_s
+        self.bound, self.check_at, self.tail = 0, max_rows, b""
+
+    def write(self, data: bytes) -> int:
+        data = bytes(data)
+        self.size += len(data)
+        if self.max_bytes and self.size > self.max_bytes:
+            raise QueryLimitError(f"the answer is more than {self.max_bytes} bytes, this server's limit "
+                                  "(--max-answer-bytes)")
+        if time.monotonic() > self.deadline:
+            raise QueryTimeoutError(f"the query ran past its time limit of {self.timeout_s:g} s")
+        self.chunks.append(data)
+        self.bound += _rows_at_most(self.tail + data)
+        self.tail = data[-(len(_JSON_TERM) - 1):]
+        if self.bound > self.check_at:
+            self.check_rows(b"".join(self.chunks))
+            self.check_at = 2 * self.bound
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def check_rows(self, body: bytes) -> None:
+        """Raise past `max_rows` rows in `body` (the whole answer, or its beginning)."""
+        if _rows_at_most(body) > self.max_rows and _rows_exactly(body) > self.max_rows:
+            raise QueryLimitError(f"the query returned more than {self.max_rows} rows (the result-size limit)")
+
+
+_JSON_TERM = b'{"type":"'
+
+
+def _rows_at_most(body: bytes) -> int:
+    """At least the number of rows of the JSON answer `body`, counted in one pass of C code.
+
+    Every row that binds something holds a term, and every term object starts with `{"type":"`
+    (pyoxigraph's writer), which no string can hold: a quote inside a string is written `\\"`, and a
+    string's closing quote is followed by `,`, `}` or `:`, never `t`. A row that binds nothing is
+    `{}`, which a string may also hold: counted, it can only raise the bound."""
+    return body.count(_JSON_TERM) + body.count(b"{}")
+
+
+def _rows_exactly(body: bytes) -> int:
+    """The number of rows of the JSON answer `body` as pyoxigraph wrote it, or of the rows begun in
+    its first bytes: the strings removed (escaped backslashes and quotes first, so that every quote
+    left opens or closes a string; a string still open at the end is left out), a row is an object
+    that follows `[` or `,`: no other array holds objects, and inside an object `,` is followed by a
+    key."""
+    parts = body.replace(b"\\\\", b"").replace(b'\\"', b"").split(b'"')
+    if len(parts) % 2 == 0:  # an odd number of quotes: the last string is not closed yet
+        parts.pop()
+    structure = b"".join(parts[0::2])
+    return structure.count(b"[{") + structure.count(b",{")
+
+
+def write_solutions(fmt: str, solutions: "ox.QuerySolutions", *, max_rows: int, max_bytes: int = 0,
+                    timeout_s: float, started: float) -> bytes:
+    """The answer of a SELECT in `fmt` (one of NATIVE_FORMATS) written by pyoxigraph. Raises
+    `QueryLimitError` past `max_rows` rows or `max_bytes` bytes, `QueryTimeoutError` past `timeout_s`
+    after `started` (time.monotonic(); checked as the bytes come, so a query that writes nothing for
+    long is stopped by its caller: the server kills its worker), and the engine's own errors."""
+    out = _LimitedBuffer(max_bytes, max_rows, started + timeout_s, timeout_s)
+    solutions.serialize(out, format=NATIVE_FORMATS[fmt])
+    body = b"".join(out.chunks)
+    out.check_rows(body)
+    return body

@@ -10,7 +10,8 @@ Requests and replies are plain tuples and dicts, pickled, each sent as one frame
 length, then the bytes) over a socket pair (`MessageSocket`); the server reads the frames with
 asyncio, so a reply wakes its event loop directly (no thread waiting for the GIL in between).
 Terms travel in the wire form of `kg.terms` (`to_wire` / `wire_to_oxigraph`). A reply is
-`("ok", kind, media type, body, size)` or `("error", kind, message)`, kind one of syntax, limit,
+`("ok", kind, media type, body, size)` (size: the rows, triples or 1; None for an answer
+pyoxigraph wrote, whose rows are bounded, not counted) or `("error", kind, message)`, kind one of syntax, limit,
 timeout, failure, unsafe (refused by the guard), complex (nested too deeply), evaluation (the
 query's own fault: an unknown function, ...), memory (the worker went past its memory limit; it
 exits after this reply and is replaced).
@@ -40,7 +41,7 @@ from kg.errors import QueryError, QueryLimitError, QuerySyntaxError, QueryTimeou
 from kg.query.diagnose import diagnose
 from kg.query.embedded import OxigraphEngine, OxigraphRows
 from kg.query.guard import MAX_DEPTH, QueryTooComplexError, UnsafeQueryError, inspect
-from kg.query.results import RESULT_FORMATS, write_boolean, write_select
+from kg.query.results import NATIVE_FORMATS, RESULT_FORMATS, write_boolean, write_select, write_solutions
 from kg.serve.conneg import write_graph
 from kg.terms import wire_to_oxigraph
 
@@ -163,8 +164,11 @@ class MemoryWatchdog:
 # --- the operations --------------------------------------------------------------------------
 
 def run_query(engine: OxigraphEngine, req: dict) -> tuple:
-    """A query, answered in the request's result or graph format."""
+    """A query, answered in the request's result or graph format. A SELECT answered in JSON (the
+    protocol's default) is written by pyoxigraph itself (`write_solutions`: the same bytes as `write_select`, without
+    taking every term through Python); the other answers are collected, then written here."""
     timeout_s = req["timeout_s"]
+    started = time.monotonic()
     try:
         inspect(req["text"], mode="query", allowed_graphs=req.get("allowed_graphs"),
                 max_depth=req.get("max_depth", MAX_DEPTH))
@@ -172,12 +176,19 @@ def run_query(engine: OxigraphEngine, req: dict) -> tuple:
         return ("error", "complex", str(exc))
     except UnsafeQueryError as exc:
         return ("error", "unsafe", str(exc))
+    fmt = req["result_format"]
+    max_bytes = req.get("max_bytes")
     try:
-        res = engine.query_native(
-            req["text"], {k: wire_to_oxigraph(v) for k, v in (req.get("subs") or {}).items()},
-            default_graph=req.get("default_graph"), named_graphs=req.get("named_graphs"),
-            base_iri=req.get("base_iri"), timeout_s=timeout_s, row_limit=req["max_rows"],
-            prefixes=req.get("prefixes"))  # predeclared: the service description says so
+        subs = {k: wire_to_oxigraph(v) for k, v in (req.get("subs") or {}).items()}
+        dataset = {"default_graph": req.get("default_graph"), "named_graphs": req.get("named_graphs"),
+                   "base_iri": req.get("base_iri"),
+                   "prefixes": req.get("prefixes")}  # predeclared: the service description says so
+        res = engine.evaluate(req["text"], subs, **dataset)
+        if fmt in NATIVE_FORMATS and isinstance(res, ox.QuerySolutions):
+            body = write_solutions(fmt, res, max_rows=req["max_rows"], max_bytes=max_bytes or 0,
+                                   timeout_s=timeout_s, started=started)
+            return ("ok", "tabular", RESULT_FORMATS[fmt], body, None)
+        res = engine.collect(res, started=started, timeout_s=timeout_s, row_limit=req["max_rows"])
     except QueryTimeoutError as exc:
         return ("error", "timeout", str(exc))
     except QueryLimitError as exc:
@@ -186,18 +197,16 @@ def run_query(engine: OxigraphEngine, req: dict) -> tuple:
         return ("error", "syntax", str(exc))
     except QueryError as exc:
         return ("error", "evaluation", str(exc))
-    except (RuntimeError, ValueError, TypeError) as exc:  # pyoxigraph: an unknown function, a bad argument
+    except (OSError, RuntimeError, ValueError, TypeError) as exc:  # pyoxigraph: an unknown function, a bad argument
         return ("error", "evaluation", f"the query cannot be evaluated: {exc}")
     if isinstance(res, OxigraphRows):
-        fmt = req["result_format"]
         reply = ("ok", "tabular", RESULT_FORMATS[fmt], write_select(fmt, res.variables, res.rows), len(res.rows))
     elif isinstance(res, bool):
-        body, media_type = write_boolean(req["result_format"], res)
+        body, media_type = write_boolean(fmt, res)
         reply = ("ok", "boolean", media_type, body, 1)
     else:
         body, media_type = write_graph(res, req["graph_format"], req.get("prefixes"))
         reply = ("ok", "rdf", media_type, body, len(res))
-    max_bytes = req.get("max_bytes")
     if max_bytes and len(reply[3]) > max_bytes:
         return ("error", "limit", f"the answer is {len(reply[3])} bytes, more than this server's limit of "
                                   f"{max_bytes} bytes (--max-answer-bytes)")
