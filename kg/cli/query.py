@@ -74,7 +74,9 @@ def engine_for(args):
         return RemoteEngine(args.endpoint)
     from kg.query import load_engine
 
-    return load_engine(args.engine, dataset(args).ensure_built(progress(args)))
+    # oxigraph in a child process, killed at --timeout (in this process a query that returns no
+    # row could not be stopped)
+    return load_engine(args.engine, dataset(args).ensure_built(progress(args)), stoppable=True)
 
 
 def list_queries(args) -> int:

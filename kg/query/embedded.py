@@ -261,9 +261,15 @@ class RdflibEngine:
         return g
 
 
-def load_engine(name: str, nquads: Path) -> Engine:
-    """An engine by name ('oxigraph' or 'rdflib') over the built dataset file."""
+def load_engine(name: str, nquads: Path, *, stoppable: bool = False) -> Engine:
+    """An engine by name ('oxigraph' or 'rdflib') over the built dataset file. `stoppable`: the
+    oxigraph engine in a child process killed at each query's time limit (`kg.query.child`; in
+    this process the limit is checked only between rows, so a query returning no row runs on)."""
     if name == "oxigraph":
+        if stoppable:
+            from kg.query.child import ChildOxigraphEngine
+
+            return ChildOxigraphEngine(nquads)
         return OxigraphEngine.from_nquads(nquads)
     if name == "rdflib":
         return RdflibEngine.from_nquads(nquads)
