@@ -227,12 +227,13 @@ def test_query_form_ignores_keywords_in_comments_and_strings():
     assert query_form("INSERT DATA { <a:b> <a:c> <a:d> }") == "UPDATE"
 
 
-def test_values_go_into_every_group_but_not_templates_data_blocks_or_subselect_wrappers():
-    q = ("CONSTRUCT { ?s ?p ?x } WHERE { ?s ?p ?o OPTIONAL { ?o ?q ?x } "
-         "{ SELECT ?s WHERE { ?s ?p ?o } } VALUES ?o { <http://e/o> } }")
+def test_values_go_into_every_group_that_mentions_the_variable_but_not_templates_data_blocks_or_subselect_wrappers():
+    q = ("CONSTRUCT { ?s ?p ?x } WHERE { ?s ?p ?o OPTIONAL { ?o ?q ?x } OPTIONAL { ?o ?q ?r } "
+         "{ SELECT ?s WHERE { ?s ?p ?x } } VALUES ?o { <http://e/o> } }")
     out = bind_with_values(q, {"x": URIRef("http://e/x")})
     block = "VALUES (?x) { (<http://e/x>) }"
-    assert out.count(block) == 3  # WHERE, OPTIONAL, the sub-SELECT's WHERE
+    assert out.count(block) == 3  # WHERE, the first OPTIONAL, the sub-SELECT's WHERE
+    assert "OPTIONAL { ?o ?q ?r }" in out  # it never mentions ?x: a block there is a cross product
     assert out.startswith("CONSTRUCT { ?s ?p ?x } WHERE { " + block)
     assert "{ SELECT" in out and "VALUES ?o { <http://e/o> }" in out
     from rdflib.plugins.sparql.parser import parseQuery
