@@ -241,6 +241,14 @@ def test_values_go_into_every_group_that_mentions_the_variable_but_not_templates
     parseQuery(out)  # still valid SPARQL
 
 
+def test_values_go_into_every_branch_of_a_union_when_one_branch_mentions_the_variable():
+    """The branches of a UNION count as one group: Virtuoso 7.2 drops the rows of a branch without
+    the block when its sibling has it (the fixture query labels-and-notes on tests/test_stores.py)."""
+    q = "SELECT ?lang ?t WHERE { { ?t <http://e/p> ?x FILTER(LANG(?x) = ?lang) } UNION { ?t <http://e/q> ?x } }"
+    out = bind_with_values(q, {"lang": Literal("id")})
+    assert out.count('VALUES (?lang) { ("id") }') == 3  # WHERE and both branches
+
+
 def test_values_fall_back_to_a_trailing_block_without_a_group():
     out = bind_with_values("DESCRIBE ?x", {"x": URIRef("http://e/x")})
     assert out.rstrip().endswith("VALUES (?x) { (<http://e/x>) }")
