@@ -18,15 +18,20 @@ CPU as the server itself, so expect their latencies to be higher.
 `--oxigraph` sets the endpoint beside the Oxigraph server (the `oxigraph` binary that
 scripts/install-stores.sh puts in the venv) in the same run: the same canned queries, each with its
 default parameters bound by a VALUES block (as `kg query --endpoint` sends them), as SPARQL protocol
-GETs from the same client: `kg serve`'s /sparql without its cache, then `oxigraph serve
+GETs from the same client: `kg serve`'s /sparql without its cache, and `oxigraph serve
 --union-default-graph` over the same N-Quads (the same default graph, the union of the graphs),
 in memory as `kg serve`'s read-only store is (`--oxigraph-on-disk`: in RocksDB, as `oxigraph load`
-makes it). It prints both and the ratio of their throughputs. Every connection comes from
-127.0.0.1, one client to `kg serve`'s fair queue, which lets one client hold all workers but one
-(`kg.serve.pool`): with `--workers 2` the load runs on one worker while the Oxigraph server uses
-every core; `--workers 3` lets it use two:
+makes it). Both servers run throughout and take turns (`--rounds`). It prints both and the ratio of
+their throughputs, twice:
 
-    .venv/bin/python bench/load_test.py --data /tmp/kg-10x/dist/paradiplomacy.nq --oxigraph
+- from one address (127.0.0.1, wrk): one client to `kg serve`'s fair queue, which lets one client
+  hold all workers but one (`kg.serve.pool`), so with `--workers 2` that load runs on one worker
+  while the Oxigraph server uses every core;
+- from `--addresses N` loopback addresses (default 8, 127.0.0.1 to 127.0.0.8, one a connection:
+  the asyncio client of this script, as wrk cannot choose its source address): N clients, as N
+  researchers on their own machines are, among whom the fair queue shares every worker.
+
+    .venv/bin/python bench/load_test.py --data /tmp/kg-10x/dist/paradiplomacy.nq --root /tmp/kg-10x --oxigraph
 
 `--mixed` is the robustness test instead (issue 21): 16 clients for 30 s, legitimate and
 pathological requests side by side. The legitimate clients (127.0.0.1) ask the canned queries
@@ -40,6 +45,7 @@ requests and how many failed (the target is none), and what the pathological one
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import shutil
@@ -121,6 +127,12 @@ class Figures:
     p50_ms: float
     p99_ms: float
 
+    def merge(self, other: "Figures") -> "Figures":
+        """Two phases as one: requests and walls added; the percentiles are the larger of the two
+        (the latencies themselves are not kept)."""
+        return Figures(self.ok + other.ok, self.errors + other.errors, self.wall_s + other.wall_s,
+                       max(self.p50_ms, other.p50_ms), max(self.p99_ms, other.p99_ms))
+
     @classmethod
     def from_latencies(cls, latencies: list[float], errors: list[str], wall: float) -> "Figures":
         if not latencies:
@@ -131,10 +143,10 @@ class Figures:
 
 def report(name: str, f: Figures) -> None:
     if f.ok:
-        print(f"{name:22s} {f.ok:6d} ok  {len(f.errors):3d} errors  {f.ok / f.wall_s:8.1f} req/s  "
+        print(f"{name:36s} {f.ok:6d} ok  {len(f.errors):3d} errors  {f.ok / f.wall_s:8.1f} req/s  "
               f"p50 {f.p50_ms:7.2f} ms  p99 {f.p99_ms:7.2f} ms")
     else:
-        print(f"{name:22s} no successful requests; {len(f.errors)} errors")
+        print(f"{name:36s} no successful requests; {len(f.errors)} errors")
     for e in f.errors[:5]:
         print("   error:", e)
 
@@ -179,6 +191,89 @@ def run_wrk(url: str, paths: list[str], n_clients: int, n_requests: int, time_li
                    result["p50_us"] / 1000, result["p99_us"] / 1000)
 
 
+def stop(server: subprocess.Popen) -> None:
+    """End a server this script started: SIGTERM, then SIGKILL if it has not ended within 30 s
+    (uvicorn finishes the requests in flight first; a loaded 2-core machine can take a while)."""
+    server.terminate()
+    try:
+        server.wait(30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(10)
+
+
+async def _raw_get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, head: bytes) -> int:
+    """One GET on a kept-alive connection: the status; the body read whole (Content-Length or chunked)."""
+    writer.write(head)
+    status = int((await reader.readline()).split(b" ", 2)[1])
+    length, chunked = None, False
+    while True:
+        line = await reader.readline()
+        if line in (b"\r\n", b"\n", b""):
+            break
+        name, _, value = line.partition(b":")
+        name = name.strip().lower()
+        if name == b"content-length":
+            length = int(value)
+        elif name == b"transfer-encoding" and b"chunked" in value.lower():
+            chunked = True
+    if chunked:
+        while True:
+            size = int((await reader.readline()).split(b";")[0], 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    elif length:
+        await reader.readexactly(length)
+    return status
+
+
+def run_asyncio(url: str, paths: list[str], n_clients: int, n_requests: int, time_limit: float,
+                addresses: int) -> Figures:
+    """`n_clients` kept-alive connections from one asyncio loop in this process, connection k from
+    127.0.0.(1 + k % addresses): each address is a client of its own for `kg serve`'s fair queue,
+    as researchers on different machines are (wrk cannot choose its source address). A small
+    HTTP/1.1 client over raw sockets, so that it costs the cores little."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host, port = parts.hostname, parts.port
+    heads = [f"GET {p} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: application/sparql-results+json\r\n\r\n"
+             .encode() for p in paths]
+    latencies: list[float] = []
+    errors: list[str] = []
+    counter = iter(range(n_requests))
+
+    async def connection(k: int, deadline: float) -> None:
+        local = f"127.0.0.{1 + k % addresses}"
+        reader, writer = await asyncio.open_connection(host, port, local_addr=(local, 0), limit=1 << 20)
+        try:
+            for i in counter:
+                if time.monotonic() > deadline:
+                    return
+                t0 = time.perf_counter()
+                status = await _raw_get(reader, writer, heads[i % len(heads)])
+                if status == 200:
+                    latencies.append(time.perf_counter() - t0)
+                else:
+                    errors.append(f"HTTP {status} from {local}")
+        finally:
+            writer.close()
+
+    async def main() -> float:
+        deadline = time.monotonic() + time_limit
+        t0 = time.perf_counter()
+        done = await asyncio.gather(*(connection(k, deadline) for k in range(n_clients)), return_exceptions=True)
+        errors.extend(f"{type(e).__name__}: {e}" for e in done if isinstance(e, BaseException))
+        return time.perf_counter() - t0
+
+    wall = asyncio.run(main())
+    missing = n_requests - len(latencies) - len(errors)
+    if missing > 0:
+        errors.append(f"{missing} requests not answered within the time limit of {time_limit:g} s")
+    return Figures.from_latencies(latencies, errors, wall)
+
+
 def start_server(data: Path, root: Path | None, workers: int, cache: bool,
                  extra: list[str] | None = None) -> tuple[subprocess.Popen, str]:
     port = free_port()
@@ -210,8 +305,7 @@ def load_phase(args, data: Path, root: Path | None, names: list[str], cache: boo
     try:  # every query once first (protocol_phase warms): workers warm, and the cache (if on) filled
         return protocol_phase(args, url, [f"/queries/{name}" for name in names], client)
     finally:
-        server.terminate()
-        server.wait(10)
+        stop(server)
 
 
 def oxigraph_binary() -> str | None:
@@ -272,14 +366,18 @@ def protocol_paths(catalogue, endpoint: str) -> list[str]:
             for q in catalogue]
 
 
-def protocol_phase(args, url: str, paths: list[str], client: str) -> Figures:
-    """The fixed number of SPARQL protocol GETs on a running server, after each query once (warm)."""
+def protocol_phase(args, url: str, paths: list[str], client: str, addresses: int = 1, warm: bool = True) -> Figures:
+    """The fixed number of SPARQL protocol GETs on a running server, after each query once (warm).
+    `addresses` > 1: the asyncio client, its connections spread over that many loopback addresses."""
     accept = {"Accept": "application/sparql-results+json"}
-    with httpx.Client(base_url=url, timeout=60) as warm:
-        for path in paths:
-            r = warm.get(path, headers=accept)
-            if r.status_code != 200:
-                raise RuntimeError(f"{url}{path[:60]}...: HTTP {r.status_code} {r.text[:200]}")
+    if warm:
+        with httpx.Client(base_url=url, timeout=60) as c:
+            for path in paths:
+                r = c.get(path, headers=accept)
+                if r.status_code != 200:
+                    raise RuntimeError(f"{url}{path[:60]}...: HTTP {r.status_code} {r.text[:200]}")
+    if client == "asyncio" or addresses > 1:
+        return run_asyncio(url, paths, args.clients, args.requests, args.time_limit, addresses)
     if client == "wrk":
         return run_wrk(url, paths, args.clients, args.requests, args.time_limit)
     local = threading.local()
@@ -296,24 +394,38 @@ def protocol_phase(args, url: str, paths: list[str], client: str) -> Figures:
 
 
 def oxigraph_comparison(args, data: Path, root: Path | None, catalogue, client: str) -> dict[str, Figures]:
-    """`kg serve` /sparql without its cache, then the Oxigraph server, the same queries and client."""
+    """`kg serve` /sparql without its cache beside the Oxigraph server, the same queries and client.
+
+    Both servers run throughout and take turns (kg serve, then Oxigraph, `--rounds` times), so
+    that other work on the machine weighs on both alike. Each turn is one phase from one address
+    (`client`) and, with `--addresses N` (N > 1), one from N loopback addresses (the asyncio
+    client). Figures of the same kind are summed over the rounds."""
     binary = oxigraph_binary()
     if binary is None:
         raise RuntimeError("no `oxigraph` binary: run `bash scripts/install-stores.sh`")
+    kinds = [("1 address", client, 1)]
+    if args.addresses > 1:
+        kinds.append((f"{args.addresses} addresses", "asyncio", args.addresses))
     out: dict[str, Figures] = {}
-    server, url = start_server(data, root, args.workers, cache=False)
-    try:
-        out["kg serve /sparql"] = protocol_phase(args, url, protocol_paths(catalogue, "/sparql"), client)
-    finally:
-        server.terminate()
-        server.wait(10)
     with tempfile.TemporaryDirectory(prefix="kg-oxigraph-") as tmp:
-        server, url = start_oxigraph(binary, data, Path(tmp) / "store" if args.oxigraph_on_disk else None)
+        kg_server, kg_url = start_server(data, root, args.workers, cache=False)
         try:
-            out["oxigraph serve /query"] = protocol_phase(args, url, protocol_paths(catalogue, "/query"), client)
+            ox_server, ox_url = start_oxigraph(binary, data, Path(tmp) / "store" if args.oxigraph_on_disk else None)
+            try:
+                servers = [("kg serve /sparql", kg_url, protocol_paths(catalogue, "/sparql")),
+                           ("oxigraph serve /query", ox_url, protocol_paths(catalogue, "/query"))]
+                for r in range(args.rounds):
+                    for label, c, addresses in kinds:
+                        for name, url, paths in servers:
+                            f = protocol_phase(args, url, paths, c, addresses, warm=r == 0)
+                            key = f"{name}, {label}"
+                            if args.rounds > 1:
+                                report(f"  round {r + 1}: {key}", f)
+                            out[key] = f if key not in out else out[key].merge(f)
+            finally:
+                stop(ox_server)
         finally:
-            server.terminate()
-            server.wait(10)
+            stop(kg_server)
     return out
 
 
@@ -395,8 +507,7 @@ def mixed_phase(args, data: Path, root: Path | None, names: list[str]) -> int:
         wall = time.perf_counter() - t0
         health = httpx.get(url + "/health", timeout=10).json()
     finally:
-        server.terminate()
-        server.wait(10)
+        stop(server)
     n = len(legit) + len(failures)
     print(f"mixed load: {args.clients} clients ({args.pathological} pathological from 127.0.0.2) for "
           f"{args.duration:g} s, {args.workers} workers, server --timeout {args.server_timeout:g}")
@@ -421,9 +532,14 @@ def main(argv: list[str] | None = None) -> int:
                     help="requests on the rdflib engine (default: each canned query once)")
     ap.add_argument("--time-limit", type=float, default=120.0, help="seconds for each phase at most")
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--client", choices=["auto", "wrk", "python"], default="auto",
-                    help="load generator: wrk (out of process, C) or python (httpx threads); "
-                         "auto: wrk when it is installed")
+    ap.add_argument("--client", choices=["auto", "wrk", "python", "asyncio"], default="auto",
+                    help="load generator: wrk (out of process, C), python (httpx threads) or asyncio (raw "
+                         "HTTP/1.1 in one loop of this process); auto: wrk when it is installed")
+    ap.add_argument("--addresses", type=int, default=8,
+                    help="with --oxigraph: also a phase whose connections come from this many loopback "
+                         "addresses, 127.0.0.1 to 127.0.0.N (the asyncio client); 1: none (default 8)")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="with --oxigraph: the servers take turns this many times (default 1)")
     ap.add_argument("--no-cache", action="store_true", help="only the phase without the result cache")
     ap.add_argument("--cache-only", action="store_true", help="only the phase with the result cache")
     ap.add_argument("--oxigraph-on-disk", action="store_true",
@@ -461,15 +577,22 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.oxigraph:
         print(f"{len(catalogue)} canned queries, {args.clients} concurrent clients, {args.requests} requests "
-              f"a phase, client {client}, kg serve with {args.workers} workers and no cache, dataset {data}, "
+              f"a phase, client {client} (one address)"
+              + (f" and asyncio ({args.addresses} addresses)" if args.addresses > 1 else "")
+              + f", kg serve with {args.workers} workers and no cache, dataset {data}, "
               f"load average {os.getloadavg()[0]:.2f}")
         figures = oxigraph_comparison(args, data, root, catalogue, client)
+        if args.rounds > 1:
+            print(f"over the {args.rounds} rounds (p50/p99: the worst round's):")
         for name, f in figures.items():
             report(name, f)
-        kg, ox = figures["kg serve /sparql"], figures["oxigraph serve /query"]
-        if kg.ok and ox.ok:
-            print(f"kg serve / Oxigraph server throughput: {(kg.ok / kg.wall_s) / (ox.ok / ox.wall_s):.2f}x "
-                  f"(target: at least 1x)")
+        kinds = ["1 address"] + ([f"{args.addresses} addresses"] if args.addresses > 1 else [])
+        for kind in kinds:
+            kg, ox = figures[f"kg serve /sparql, {kind}"], figures[f"oxigraph serve /query, {kind}"]
+            if kg.ok and ox.ok:
+                print(f"kg serve / Oxigraph server throughput, {kind}: "
+                      f"{(kg.ok / kg.wall_s) / (ox.ok / ox.wall_s):.2f}x (target: at least 1x)")
+        print(f"load average after the run: {os.getloadavg()[0]:.2f}")
         return 1 if any(f.errors for f in figures.values()) else 0
 
     phases = [("cached", True), ("uncached", False)]
