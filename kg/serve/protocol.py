@@ -41,6 +41,7 @@ from kg.serve.conneg import (
     write_graph,
 )
 from kg.serve.pool import ClientGone, PoolBusy, PoolFull, WorkerFailed, WorkerPool, WorkerTimeout
+from kg.serve.worker import STORE_GRAPHS
 from kg.terms import check_iri, to_wire
 
 
@@ -341,7 +342,8 @@ class SparqlEndpoint:
             protocol_dataset = bool(defaults or named)
             _, kind, ctype, body, _size = await self._call(request, {
                 "op": "query", "text": text, "subs": subs, "base_iri": base_iri,
-                "allowed_graphs": sorted(self.graphs), "max_bytes": self.config.max_answer_bytes,
+                "allowed_graphs": STORE_GRAPHS,  # the worker's store's graphs (the same as self.graphs)
+                "max_bytes": self.config.max_answer_bytes,
                 "max_depth": self.config.max_depth,
                 "default_graph": defaults if protocol_dataset else None,
                 "named_graphs": named if protocol_dataset else None,
