@@ -253,12 +253,13 @@ def _sources(engine, iri: Node) -> list[Source]:
     rows = _select(engine, """
         SELECT ?x ?passage ?quote ?translation ?sectionNumber ?footnoteNumber ?work ?workLabel ?pages ?order
         WHERE {
-          ?x prov:wasDerivedFrom ?passage . ?passage a pd:SourcePassage .
-          OPTIONAL { ?passage pd:quote ?quote . }
+          ?x prov:wasDerivedFrom ?passage .
+          { ?passage a pd:SourcePassage . } UNION { ?passage a pd:Footnote . }
+          OPTIONAL { { ?passage pd:quote ?quote . } UNION { ?passage a pd:Footnote ; pd:footnoteText ?quote . } }
           OPTIONAL { ?passage pd:translation ?translation . }
           OPTIONAL { ?passage pd:order ?order . }
           OPTIONAL { ?passage dcterms:isPartOf ?section . OPTIONAL { ?section pd:sectionNumber ?sectionNumber . } }
-          OPTIONAL { ?passage pd:footnote ?fn .
+          OPTIONAL { { ?passage pd:footnote ?fn . } UNION { ?passage a pd:Footnote . BIND(?passage AS ?fn) }
                      OPTIONAL { ?fn pd:footnoteNumber ?footnoteNumber . }
                      OPTIONAL { ?fn pd:pages ?pages . }
                      OPTIONAL { ?fn pd:citesWork ?work .

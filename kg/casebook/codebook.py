@@ -54,6 +54,7 @@ class Column:
     expect: URIRef | None = None     # NAME(S): the class expected; KIND: the root class; CONCEPT(S): the scheme
     required: bool = False           # required on every row
     required_new: bool = False       # required when the row creates its node
+    unless: str = ""                 # required(_new) unless this other column of the row has a value
     en: str = ""                     # meaning, where the ontology has no label for the property
     id: str = ""
     example: str = ""
@@ -216,7 +217,8 @@ SHEETS: tuple[Sheet, ...] = (
               _id("id of the count", "id hitungan", "count-jakarta-sister-cities-2019"),
               _NEW,
               Column("kind", KIND, expect=PD.Count, required_new=True, example="AgreementCount"),
-              Column("count_of", NAME, predicate=PD.countOf, expect=PD.Actor, required_new=True, example="DKI Jakarta"),
+              Column("count_of", NAME, predicate=PD.countOf, expect=PD.Actor, required_new=True, unless="subset_of",
+                     example="DKI Jakarta"),
               Column("counted_thing_en", TEXT, predicate=PD.countedThing, lang="en"),
               Column("counted_thing_id", TEXT, predicate=PD.countedThing, lang="id"),
               Column("value", INTEGER, predicate=PD.value, required_new=True, example="21"),
@@ -224,6 +226,12 @@ SHEETS: tuple[Sheet, ...] = (
               Column("period_start", DATE, predicate=PD.periodStart),
               Column("period_end", DATE, predicate=PD.periodEnd),
               Column("part_of_total", NAME, predicate=PD.partOfTotal, expect=PD.Count),
+              Column("subset_of", NAME, predicate=PD.subsetOf, expect=PD.Count,
+                     en="the count this one is a subset of ('5 of the 11'); a subset whose passage names "
+                        "no owner leaves count_of empty",
+                     id="hitungan yang memuat hitungan ini ('5 dari 11'); bila kutipan tidak menyebut "
+                        "pemiliknya, count_of dikosongkan",
+                     example="count-west-java-partner-states-2017"),
               Column("counts_status", CONCEPTS, predicate=PD.countsStatus, expect=PDV["agreement-statuses"]),
               _LABEL_EN, _LABEL_ID, _COMMENT, _PASSAGE,
           )),

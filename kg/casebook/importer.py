@@ -209,7 +209,8 @@ class _Importer:
                                                  "remove the column (`kg template` writes the right header)",
                                                  _letter(None, key, table.header)))
             for col in sheet.columns:
-                if (col.required or col.required_new) and col.key not in table.header and table.rows:
+                if (col.required or col.required_new) and col.key not in table.header and table.rows \
+                        and not (col.unless and col.unless in table.header):
                     self.problems.append(Problem(name, 1, col.key, "", f"a column '{col.key}'",
                                                  f"add the column '{col.key}' (`kg template` writes the right header)"))
 
@@ -387,9 +388,10 @@ class _Importer:
             if col.required and not row.get(col.key):
                 self.problem(row, col.key, "", f"a value ({self.vocab.meaning(col, 'en')})",
                              "fill it in: every row needs it")
-            elif new and col.required_new and not row.get(col.key):
+            elif new and col.required_new and not row.get(col.key) and not (col.unless and row.get(col.unless)):
                 self.problem(row, col.key, "", f"a value ({self.vocab.meaning(col, 'en')})",
-                             "fill it in: a row that creates a node needs it")
+                             "fill it in: a row that creates a node needs it" if not col.unless else
+                             f"fill it in, or '{col.unless}': a row that creates a node needs one of them")
         language = row.get("language").strip().lower()
         if "language" in sheet.keys and row.get("language") and language not in ("id", "en"):
             self.problem(row, "language", row.get("language"), "id or en",

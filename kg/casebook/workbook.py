@@ -42,6 +42,12 @@ class Table:
     rows: list[Row] = field(default_factory=list)
 
 
+def _required(col) -> str:
+    """When a column must be filled, as the explanation sheet says it."""
+    req = "always" if col.required else ("when new = yes" if col.required_new else "")
+    return f"{req}, unless {col.unless} is filled" if req and col.unless else req
+
+
 def meaning_row(sheet: Sheet, vocab: Vocabulary) -> list[str]:
     return [f"{vocab.meaning(c, 'en')} / {vocab.meaning(c, 'id')}" for c in sheet.columns]
 
@@ -163,7 +169,7 @@ def _explain(ws, vocab: Vocabulary) -> None:
             value = col.value + (f" (one of the {len(choices)} values in sheet 'lists')" if choices else "")
             if col.multi:
                 value += ", several allowed"
-            req = "always" if col.required else ("when new = yes" if col.required_new else "")
+            req = _required(col)
             ws.append([sheet.name, col.key, vocab.meaning(col, "en"), vocab.meaning(col, "id"), value, req, col.example])
     ws.column_dimensions["A"].width = 12
     ws.column_dimensions["B"].width = 18
@@ -202,7 +208,7 @@ def write_csv_dir(folder: Path, vocab: Vocabulary, rows: dict[str, list[list[str
     for sheet in SHEETS:
         for col in sheet.columns:
             w.writerow([sheet.name, col.key, vocab.meaning(col, "en"), vocab.meaning(col, "id"), col.value,
-                        "always" if col.required else ("when new = yes" if col.required_new else ""), col.example])
+                        _required(col), col.example])
     _atomic_bytes(folder / f"{EXPLANATION_SHEET}.csv", buf.getvalue().encode("utf-8"))
     return written + [folder / f"{LISTS_SHEET}.csv", folder / f"{EXPLANATION_SHEET}.csv"]
 
