@@ -206,7 +206,7 @@ def test_author_attended_the_saemaul_undong_academy_in_may_june_2008():
     Kyungwooon University, Gyeongsangbuk-Do, Korea Selatan, pada Bulan Mei-Juni 2008." """
     rows = select("""SELECT ?start ?end WHERE { ?e pd:participant pdi:seed-article-author ;
                         pd:location pdi:saemaul-undong-academy ; pd:startDate ?start ; pd:endDate ?end ;
-                        prov:wasDerivedFrom ?p . ?p pd:footnote pdi:footnote-13 }""")
+                        prov:wasDerivedFrom pdi:footnote-13 }""")
     assert rows == [(Literal("2008-05", datatype=G_YEAR_MONTH), Literal("2008-06", datatype=G_YEAR_MONTH))]
     assert ask("""ASK { ?s pd:seatOf pdi:saemaul-undong-academy ; pd:seatLocation ?u .
                         ?u skos:altLabel "Kyungwooon University"@id }""")
