@@ -10,6 +10,13 @@ Run after `kg build`:
     .venv/bin/python scripts/audit_single_population.py data/yogyakarta.trig data/indonesia.trig ...
 It prints one CSV row a triple (subject, predicate, object, passage, file), prefixed names where a
 prefix is known, sorted by file, passage and triple, and a count on stderr.
+
+With `--non-passage` (and no files) it lists instead the triples no passage cites: every source of
+the statement is a footnote (`pdi:footnote-N`), the article (`pdi:seed-article`) or a reference work
+(`pdi:reference-...`), with the same predicates left out; the `passage` column then holds those
+sources (`;`-separated) and `file` the data files that write the triple in their graphs. A triple
+that only a cited work's own graph holds (`pdi:web-...`, `pdi:work-...`: the work's title, address,
+date) is not listed: it describes the source, as a passage's quote does.
 """
 from __future__ import annotations
 
@@ -54,6 +61,45 @@ def passage_quads(path: Path) -> set[tuple[str, ox.Triple]]:
             if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith(PDI + "passage-")}
 
 
+NON_PASSAGE = (PDI + "footnote-", PDI + "reference-")
+ARTICLE = PDI + "seed-article"
+
+
+def non_passage(source: str) -> bool:
+    return source == ARTICLE or source.startswith(NON_PASSAGE)
+
+
+def non_passage_rows(store: ox.Store) -> list[tuple[str, str, str, str, str]]:
+    """(files, sources, s, p, o) of every triple whose sources are all footnotes, the article or
+    reference works, housekeeping and a central government's links left out."""
+    writers: dict[tuple[str, ox.Triple], set[str]] = {}
+    for path in sorted(Path("data").glob("*.trig")):
+        for q in ox.parse(path=str(path), format=ox.RdfFormat.TRIG):
+            if isinstance(q.graph_name, ox.NamedNode) and non_passage(q.graph_name.value):
+                writers.setdefault((q.graph_name.value, q.triple), set()).add(str(path))
+    centres = {r["s"].value for r in store.query(
+        f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a <{PD}CentralGovernment> }} }}")}
+    query = f"""PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?st ?s ?p ?o ?src WHERE {{
+  GRAPH <{PROV_GRAPH}> {{ ?st rdf:subject ?s; rdf:predicate ?p; rdf:object ?o; prov:wasDerivedFrom ?src }}
+}}"""
+    statements: dict[str, tuple[ox.Triple, set[str]]] = {}
+    for r in store.query(query):
+        statements.setdefault(r["st"].value, (ox.Triple(r["s"], r["p"], r["o"]), set()))[1].add(r["src"].value)
+    rows = []
+    for triple, srcs in statements.values():
+        s, p, o = triple.subject, triple.predicate, triple.object
+        if not all(non_passage(x) for x in srcs) or p.value in HOUSEKEEPING:
+            continue
+        if p.value in CENTRE_LINKS and (s.value in centres or o.value in centres):
+            continue
+        files = sorted({f for x in srcs for f in writers.get((x, triple), ())})
+        rows.append((";".join(files), ";".join(sorted(short(ox.NamedNode(x)) for x in srcs)),
+                     short(s), short(p), short(o)))
+    return sorted(rows)
+
+
 def main(argv: list[str]) -> int:
     if not argv:
         print(__doc__, file=sys.stderr)
@@ -62,6 +108,20 @@ def main(argv: list[str]) -> int:
     if not nq.exists():
         print(f"{nq}: not found; run `.venv/bin/kg build -q` first", file=sys.stderr)
         return 1
+    if argv == ["--non-passage"]:
+        store = ox.Store()
+        store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+        rows = non_passage_rows(store)
+        out = csv.writer(sys.stdout, lineterminator="\n")
+        out.writerow(["subject", "predicate", "object", "sources", "file"])
+        for files, srcs, s, p, o in rows:
+            out.writerow([s, p, o, srcs, files])
+        print(f"{len(rows)} triples", file=sys.stderr)
+        return 0
+    if any(a.startswith("--") for a in argv):
+        print(f"unknown option {next(a for a in argv if a.startswith('--'))}: the only option is "
+              "--non-passage (given alone)", file=sys.stderr)
+        return 2
     owner = {}  # (passage, triple) -> the first given file that writes it
     for name in argv:
         for key in passage_quads(Path(name)):

@@ -176,3 +176,32 @@ def test_the_spirit_of_saemaul_undong_ties_have_no_policy_domain(real_dist):
     rows = sources(real_dist, ties, "pd:participant", "pdi:indonesia")
     assert [r["source"] for r in rows] == [PDI["passage-b3-12"]]
     assert "spirit of Saemaul Undong" in str(rows[0]["quote"]) and "termasuk Indonesia" in str(rows[0]["quote"])
+
+
+# --------------------------------------------------------------------------------------------------
+# 6. The triples no passage cites (docs/audits/audit-single-full-other.md): a later "Op.Cit." names
+#    the work and its author, not the title, date and institution the first full reference gives
+# --------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("work, full, later, author", [
+    # footnote 1: "Wolff, Stefan, 'Paradiplomacy: Scope, Opportunities and Challenges', hal. 1-2,
+    # University of Nottingham, 2009"; 3: "Op.Cit., Wolff, hal. 13"; 9: "Op.Cit., Wolff, hal 9"
+    ("work-wolff-2009", 1, (3, 9), "stefan-wolff"),
+    # footnote 2: "Criekemans, David, 'Are The Boundaries between Paradiplomacy and Diplomacy Watering
+    # Down?', hal. 34, ..., July 2008"; 4, 7, 10: "Op.Cit., Criekemans, hal. ..."
+    ("work-criekemans-2008", 2, (4, 7, 10), "david-criekemans"),
+])
+def test_a_work_s_title_and_date_are_the_full_reference_s_not_op_cit_s(real_dist, work, full, later, author):
+    for p in ("dcterms:title", "dcterms:issued", "dcterms:bibliographicCitation"):
+        rows = sources(real_dist, f"pdi:{work}", p)
+        assert [(r["source"], str(r["footnoteNumber"])) for r in rows] == [(PDI[f"footnote-{full}"], str(full))], p
+        assert normalise(str(rows[0]["quote"])) in article_full()
+        if p == "dcterms:title":
+            assert str(rows[0]["o"]) in str(rows[0]["quote"])
+    rows = sources(real_dist, f"pdi:{work}", "dcterms:creator", f"pdi:{author}")
+    assert sorted(int(str(r["footnoteNumber"])) for r in rows) == sorted((full, *later))
+    surname = author.split("-")[-1].capitalize()
+    for r in rows:
+        text = str(r["quote"])
+        assert surname in text and normalise(text) in article_full()
+        if int(str(r["footnoteNumber"])) in later:
+            assert text.startswith("Op.Cit.,")
