@@ -63,6 +63,10 @@ def register(sub) -> None:
                    help=f"... and from one client address (default {DEFAULT_MAX_QUEUE_PER_CLIENT})")
     p.add_argument("--max-depth", type=int, default=DEFAULT_MAX_DEPTH,
                    help=f"brackets nested in a query; deeper is refused with 400 (default {DEFAULT_MAX_DEPTH})")
+    p.add_argument("--allocator", default="auto", metavar="auto|system|PATH",
+                   help="the query workers' malloc: auto (mimalloc when the system has it, e.g. Debian's "
+                        "libmimalloc2.0: about 25%% less CPU a query than glibc's), system, or a library path "
+                        "(default auto; /health says which)")
     p.add_argument("--public-url", metavar="URL",
                    help="the server's URL as clients know it (base IRIs, the service description); default: "
                         "the address it listens on (never the request's Host header)")
@@ -100,6 +104,12 @@ def config_from_args(args) -> ServerConfig:
             raise InputError(f"--{name.replace('_', '-')} must be greater than 0")
     if args.max_memory < 0:
         raise InputError("--max-memory must be 0 (no limit) or more")
+    if args.allocator not in ("auto", "system"):
+        from pathlib import Path
+
+        if not Path(args.allocator).is_file():
+            raise InputError(f"--allocator {args.allocator}: no such file; give auto, system or the path of a "
+                             "malloc library (e.g. /usr/lib/x86_64-linux-gnu/libmimalloc.so.2)")
     if args.cache_entries < 0:
         raise InputError("--cache-entries must be 0 (no cache) or more")
     loc = dataset(args, nquads=args.data, dist=args.dist)
@@ -110,7 +120,7 @@ def config_from_args(args) -> ServerConfig:
                         allow_updates=args.allow_updates, token=token, cache_entries=args.cache_entries,
                         max_answer_bytes=args.max_answer_bytes, max_memory_mb=args.max_memory,
                         max_queue=args.max_queue, max_queue_per_client=args.max_queue_per_client,
-                        max_depth=args.max_depth, public_url=args.public_url)
+                        max_depth=args.max_depth, public_url=args.public_url, allocator=args.allocator)
 
 
 def check_port_free(host: str, port: int) -> None:

@@ -85,7 +85,8 @@ def create_app(config: ServerConfig) -> Starlette:
     # the pool snapshots the dataset; the pages read the same snapshot (one generation for all)
     pool = WorkerPool(Path(config.nquads), config.workers, updates=config.allow_updates,
                       max_queue=config.max_queue, max_queue_per_client=config.max_queue_per_client,
-                      max_memory=config.max_memory_mb * 2**20, isolate_network=config.isolate_network)
+                      max_memory=config.max_memory_mb * 2**20, isolate_network=config.isolate_network,
+                      allocator=config.allocator)
     try:
         resources = Resources.from_nquads(pool.snapshot)
     except BaseException:

@@ -43,3 +43,4 @@ class ServerConfig:
     max_depth: int = DEFAULT_MAX_DEPTH
     public_url: str | None = None               # the server's URL as clients know it (base IRIs); else the socket's
     isolate_network: bool = True                # query workers in a network namespace of their own (Linux)
+    allocator: str = "auto"                     # the workers' malloc: auto (mimalloc if found), system, or a path

@@ -338,7 +338,9 @@ def worker_main(conn: MessageSocket, source: dict) -> None:
     watchdog.start()
     memory = (f"limited to {watchdog.limit // 2**20} MB" if watchdog.active and watchdog.limit > 0
               else "not limited")
-    conn.send(("ready", {"network": network, "memory": memory, "pid": os.getpid()}))
+    allocator = source.get("allocator")
+    conn.send(("ready", {"network": network, "memory": memory, "pid": os.getpid(),
+                         "allocator": f"preloaded {allocator}" if allocator else "the system's malloc"}))
     operations = {"query": run_query, "update": run_update, "graph_store": run_graph_store,
                   "graphs": lambda e, _req: named_graphs(e)}
     while True:
