@@ -126,12 +126,14 @@ class Figures:
     wall_s: float
     p50_ms: float
     p99_ms: float
+    cpu_s: float | None = None  # CPU time of the server (its processes) during the phase
 
     def merge(self, other: "Figures") -> "Figures":
         """Two phases as one: requests and walls added; the percentiles are the larger of the two
         (the latencies themselves are not kept)."""
+        cpu = None if self.cpu_s is None or other.cpu_s is None else self.cpu_s + other.cpu_s
         return Figures(self.ok + other.ok, self.errors + other.errors, self.wall_s + other.wall_s,
-                       max(self.p50_ms, other.p50_ms), max(self.p99_ms, other.p99_ms))
+                       max(self.p50_ms, other.p50_ms), max(self.p99_ms, other.p99_ms), cpu)
 
     @classmethod
     def from_latencies(cls, latencies: list[float], errors: list[str], wall: float) -> "Figures":
@@ -143,8 +145,9 @@ class Figures:
 
 def report(name: str, f: Figures) -> None:
     if f.ok:
+        cpu = f"  CPU {1000 * f.cpu_s / f.ok:6.2f} ms/req" if f.cpu_s is not None else ""
         print(f"{name:36s} {f.ok:6d} ok  {len(f.errors):3d} errors  {f.ok / f.wall_s:8.1f} req/s  "
-              f"p50 {f.p50_ms:7.2f} ms  p99 {f.p99_ms:7.2f} ms")
+              f"p50 {f.p50_ms:7.2f} ms  p99 {f.p99_ms:7.2f} ms{cpu}")
     else:
         print(f"{name:36s} no successful requests; {len(f.errors)} errors")
     for e in f.errors[:5]:
@@ -366,9 +369,56 @@ def protocol_paths(catalogue, endpoint: str) -> list[str]:
             for q in catalogue]
 
 
-def protocol_phase(args, url: str, paths: list[str], client: str, addresses: int = 1, warm: bool = True) -> Figures:
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) of process `pid`, its threads and its live descendants, and of
+    the children it has reaped (a worker killed and replaced); None where /proc cannot tell."""
+    tick = os.sysconf("SC_CLK_TCK")
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir() if Path("/proc/self/stat").exists() else ():
+        if entry.name.isdigit():
+            try:
+                text = (entry / "stat").read_text()
+            except OSError:
+                continue
+            stats[int(entry.name)] = text[text.rindex(")") + 2:].split()
+    if pid not in stats:
+        return None
+    children: dict[int, list[int]] = {}
+    for p, fields in stats.items():
+        children.setdefault(int(fields[1]), []).append(p)
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        fields = stats[p]
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+        todo += children.get(p, [])
+    total += int(stats[pid][13]) + int(stats[pid][14])  # cutime, cstime: reaped children
+    return total / tick
+
+
+def settle(url: str, time_limit: float = 300.0) -> None:
+    """Wait until a `kg serve` has every worker alive and idle (its /health), so that a phase does not
+    start while workers stopped by the previous phase's departed clients are being replaced (the
+    pool stops a query whose client goes away). Returns at once for a server without /health."""
+    deadline = time.monotonic() + time_limit
+    while time.monotonic() < deadline:
+        try:
+            r = httpx.get(url + "/health", timeout=10)
+            if r.status_code == 404 or "workers" not in r.text:
+                return
+            state = r.json()
+            if state["alive"] == state["workers"] and state["idle"] == state["workers"] and not state["starting"]:
+                return
+        except (httpx.HTTPError, ValueError):
+            return
+        time.sleep(0.2)
+
+
+def protocol_phase(args, url: str, paths: list[str], client: str, addresses: int = 1, warm: bool = True,
+                   pid: int | None = None) -> Figures:
     """The fixed number of SPARQL protocol GETs on a running server, after each query once (warm).
-    `addresses` > 1: the asyncio client, its connections spread over that many loopback addresses."""
+    `addresses` > 1: the asyncio client, its connections spread over that many loopback addresses.
+    `pid`: the server's process, whose CPU time during the phase goes into the figures."""
     accept = {"Accept": "application/sparql-results+json"}
     if warm:
         with httpx.Client(base_url=url, timeout=60) as c:
@@ -376,10 +426,6 @@ def protocol_phase(args, url: str, paths: list[str], client: str, addresses: int
                 r = c.get(path, headers=accept)
                 if r.status_code != 200:
                     raise RuntimeError(f"{url}{path[:60]}...: HTTP {r.status_code} {r.text[:200]}")
-    if client == "asyncio" or addresses > 1:
-        return run_asyncio(url, paths, args.clients, args.requests, args.time_limit, addresses)
-    if client == "wrk":
-        return run_wrk(url, paths, args.clients, args.requests, args.time_limit)
     local = threading.local()
 
     def http_work(i: int) -> None:
@@ -390,7 +436,19 @@ def protocol_phase(args, url: str, paths: list[str], client: str, addresses: int
         if r.status_code != 200:
             raise RuntimeError(f"{paths[i % len(paths)][:60]}...: HTTP {r.status_code} {r.text[:200]}")
 
-    return Figures.from_latencies(*run_clients(args.clients, args.requests, args.time_limit, http_work))
+    settle(url)
+    cpu0 = cpu_seconds(pid) if pid else None
+    if client == "asyncio" or addresses > 1:
+        figures = run_asyncio(url, paths, args.clients, args.requests, args.time_limit, addresses)
+    elif client == "wrk":
+        figures = run_wrk(url, paths, args.clients, args.requests, args.time_limit)
+    else:
+        figures = Figures.from_latencies(*run_clients(args.clients, args.requests, args.time_limit, http_work))
+    cpu1 = cpu_seconds(pid) if pid else None
+    if cpu0 is not None and cpu1 is not None:
+        figures.cpu_s = cpu1 - cpu0
+    settle(url)  # wrk is interrupted with requests in flight: their workers are being replaced
+    return figures
 
 
 def oxigraph_comparison(args, data: Path, root: Path | None, catalogue, client: str) -> dict[str, Figures]:
@@ -412,12 +470,12 @@ def oxigraph_comparison(args, data: Path, root: Path | None, catalogue, client: 
         try:
             ox_server, ox_url = start_oxigraph(binary, data, Path(tmp) / "store" if args.oxigraph_on_disk else None)
             try:
-                servers = [("kg serve /sparql", kg_url, protocol_paths(catalogue, "/sparql")),
-                           ("oxigraph serve /query", ox_url, protocol_paths(catalogue, "/query"))]
+                servers = [("kg serve /sparql", kg_url, protocol_paths(catalogue, "/sparql"), kg_server.pid),
+                           ("oxigraph serve /query", ox_url, protocol_paths(catalogue, "/query"), ox_server.pid)]
                 for r in range(args.rounds):
                     for label, c, addresses in kinds:
-                        for name, url, paths in servers:
-                            f = protocol_phase(args, url, paths, c, addresses, warm=r == 0)
+                        for name, url, paths, pid in servers:
+                            f = protocol_phase(args, url, paths, c, addresses, warm=r == 0, pid=pid)
                             key = f"{name}, {label}"
                             if args.rounds > 1:
                                 report(f"  round {r + 1}: {key}", f)
@@ -590,8 +648,12 @@ def main(argv: list[str] | None = None) -> int:
         for kind in kinds:
             kg, ox = figures[f"kg serve /sparql, {kind}"], figures[f"oxigraph serve /query, {kind}"]
             if kg.ok and ox.ok:
+                cpu = ""
+                if kg.cpu_s and ox.cpu_s:
+                    cpu = (f"; CPU a request, Oxigraph / kg serve: {(ox.cpu_s / ox.ok) / (kg.cpu_s / kg.ok):.2f}x "
+                           "(the cores are shared: this ratio does not depend on how much of them each got)")
                 print(f"kg serve / Oxigraph server throughput, {kind}: "
-                      f"{(kg.ok / kg.wall_s) / (ox.ok / ox.wall_s):.2f}x (target: at least 1x)")
+                      f"{(kg.ok / kg.wall_s) / (ox.ok / ox.wall_s):.2f}x (target: at least 1x){cpu}")
         print(f"load average after the run: {os.getloadavg()[0]:.2f}")
         return 1 if any(f.errors for f in figures.values()) else 0
 
