@@ -2,9 +2,10 @@
 
 pyoxigraph cannot cancel a running query, so the server runs every SPARQL operation in a child
 process it can kill when the time limit passes (`kg.serve.pool`). Queries run through
-`OxigraphEngine.query_native`, the engine of `kg query`, and answers are written by
-`kg.query.results` (SPARQL results) and `kg.serve.conneg.write_graph` (graphs), so the endpoint
-answers what the command line answers.
+`OxigraphEngine.evaluate`, the engine of `kg query`, and answers are written by
+`kg.query.results` (SPARQL results; JSON by pyoxigraph's own writer, `write_solutions`, the same
+bytes) and `kg.serve.conneg.write_graph` (graphs), so the endpoint answers what the command line
+answers.
 
 Requests and replies are plain tuples and dicts, pickled, each sent as one frame (an 8-byte
 length, then the bytes) over a socket pair (`MessageSocket`); the server reads the frames with
