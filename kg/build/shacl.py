@@ -1,19 +1,40 @@
-"""Validation against the SHACL shapes (pySHACL). The `queries/*-violation.rq` checks are `kg.build.checks`.
+"""Validation against the SHACL shapes. The `queries/*-violation.rq` checks are `kg.build.checks`.
 
 `validate_shapes(...)` never changes its input graphs and returns a `ShaclResult` whose findings a
 person can act on (focus node, shape, path, message). `sh:Violation` findings make the data
 non-conforming (the build stops, exit 1); `sh:Warning` and `sh:Info` findings are reported and kept.
 
-SPARQL-based constraints (`sh:sparql`) are not left to pySHACL, which parses and runs the query once
-per focus node on rdflib (superlinear: 1.0 s on the seed, 29 s at ten times its size). Each runs
-once, on pyoxigraph, over the whole data graph with its focus nodes as a VALUES block, and its rows
-become the same results pySHACL would write (same fields, same message substitution, the same
-cloned source constraint); pySHACL checks the rest of the shapes. A constraint outside what this
-covers (a property shape's, one using $PATH, $currentShape, $shapesGraph, sh:prefixes, a
-nested shape's, a shape targeted otherwise than by sh:targetNode, sh:targetClass,
-sh:targetSubjectsOf or sh:targetObjectsOf, or with RDFS inference on) stays with pySHACL.
-tests/test_scale_equivalence.py compares the findings and the report with pySHACL's alone, on the
-seed and at ten times its size.
+How it runs: ontology ∪ data go into one pyoxigraph store, and every constraint runs once over
+the whole graph, its focus nodes selected by the shape's targets inside the same query:
+- the SPARQL-based constraints (`sh:sparql`) with their focus nodes as a VALUES block (below);
+- the core constraint components the shapes use (sh:minCount, sh:maxCount, sh:datatype,
+  sh:class, sh:in, sh:languageIn, sh:uniqueLang, sh:minInclusive, sh:or, sh:qualifiedValueShape,
+  and sh:nodeKind, sh:hasValue, sh:and, sh:not, sh:xone...) compiled to SPARQL by
+  `kg.build.shacl_core`, with pySHACL's own readings where they differ from the SHACL text.
+Their results are written into the report as pySHACL writes them (same fields, messages, copied
+blank nodes). A shape outside what is compiled stays with pySHACL whole (only then is pySHACL
+imported and the data copied into one rdflib graph), and so does everything with RDFS inference
+on, or when the shapes hold SHACL rules or functions. tests/test_scale_equivalence.py compares
+the findings and the report with pySHACL's alone: on the seed, at ten times its size, on every
+invalid fixture of tests/fixtures/shapes/ (data that breaks every shape) and on made-up shapes
+and data that reach the corners of each compiled component.
+
+Why this and not a native validator. pySHACL alone evaluates every constraint focus node by focus
+node in Python and parses and runs every SPARQL constraint once per focus node: 18-22 s CPU on
+the seed, 284 s at 10x (same machine, same run as 1.27 s here), about 300 s at 1M for what was left
+to it before. The maintained native validators seen: Jena's `shacl` (Debian libapache-jena-java;
+a JVM, and Debian's jars need a classpath repair to start, see ../shared/reference/triplestores.md)
+gave the same findings at 1M in 43 s CPU and 4 GB (issue 22's anchor): twice this and over the
+memory budget. pyrudof 0.3.35 (Rust, PyPI), tried in a scratch environment on the same shapes
+and ontology ∪ data as N-Triples, gave as many results as pySHACL on the seed (7) and at 10x (70)
+in 0.4 and 3.1 s CPU with parsing (this module: 0.2 and 1.3 s with the store), but as entries of
+its own (no report graph in pySHACL's form, which the build publishes as
+dist/validation-report.ttl and the tests compare byte for byte), with a 0.x API, and it was not
+compared on data that breaks the shapes. The compiled queries run where the data already is
+(pyoxigraph), need no other runtime, and are linear: each constraint is one pass over the
+triples it reads. The store itself (about 1 µs per triple to copy, 4 µs to index)
+is the floor; the build passes the data's pyoxigraph quads (`data_quads`) so that only the
+ontology is converted from rdflib.
 """
 from __future__ import annotations
 
@@ -119,35 +140,64 @@ class ShaclResult:
 
 
 def validate_shapes(ontology: Graph, data: Graph, shapes: Graph, *,
-                    inference: Inference = "none", native_sparql: bool = True) -> ShaclResult:
+                    inference: Inference = "none", native_sparql: bool = True,
+                    data_quads: list | None = None) -> ShaclResult:
     """Validate ontology ∪ data against the shapes; the inputs are not modified.
 
     The ontology is part of the data graph because SHACL's `sh:targetClass` follows
     `rdfs:subClassOf` triples found in the data graph: an instance of a subclass is then checked
-    by the superclass's shapes without any inference. `native_sparql=False` leaves the SPARQL-based
-    constraints to pySHACL too (the reference the tests compare with).
+    by the superclass's shapes without any inference. `native_sparql=False` leaves every shape to
+    pySHACL (the reference the tests compare with). `data_quads`, pyoxigraph quads whose triples
+    are the data's (the build's `SourceTree.sourced_quads`), spares converting the data from
+    rdflib; they are used only if they hold as many distinct triples as `data`.
     """
-    import pyshacl
-
     checks: list[_SparqlCheck] = []
-    if inference == "none" and native_sparql:
-        shapes, checks = _take_sparql_constraints(shapes)
-    data_graph = Graph()
-    for src in (ontology, data):
-        for t in src:
-            data_graph.add(t)
-    sparql_results = _run_sparql_checks(checks, data_graph) if checks else []
-    _conforms, report, _text = pyshacl.validate(
-        data_graph, shacl_graph=shapes, ont_graph=None, inference=inference,
-        abort_on_first=False, allow_warnings=True, meta_shacl=False, advanced=True,
-        inplace=True,  # on our private copy: saves pySHACL another copy of the data
-    )
-    if not isinstance(report, Graph):
-        # pySHACL hands back a ValidationFailure (not a report) when a shape itself is unusable
-        raise InputError(f"shapes/: pySHACL cannot use the shapes: {_text or report}\n"
-                           "  fix the shape (see https://www.w3.org/TR/shacl/ for what is allowed)")
-    if sparql_results:
-        _add_results(report, sparql_results, shapes, data_graph)
+    core_checks: list = []
+    rest = shapes
+    store = None
+    if inference == "none" and native_sparql and not _has_advanced_features(shapes):
+        from kg.build.shacl_core import compile_shapes
+
+        store = _store(ontology, data, data_quads)
+        rest, checks = _take_sparql_constraints(shapes)
+        core_checks, _left = compile_shapes(rest, store, _targeted_shapes(rest))
+        if core_checks:
+            rest = _without_targets(rest, [c.shape for c in core_checks])
+    merged: list[Graph] = []
+
+    def data_graph() -> Graph:
+        """ontology ∪ data as one rdflib graph, made only when something needs it (pySHACL, or a
+        blank node to copy into the report)."""
+        if not merged:
+            g = Graph()
+            for src in (ontology, data):
+                for t in src:
+                    g.add(t)
+            merged.append(g)
+        return merged[0]
+
+    sparql_results = _run_sparql_checks(checks, store) if checks else []
+    core_results = []
+    if core_checks:
+        from kg.build.shacl_core import run_checks
+
+        core_results = run_checks(core_checks, store)
+    if store is None or _needs_pyshacl(rest):
+        import pyshacl
+
+        _conforms, report, _text = pyshacl.validate(
+            data_graph(), shacl_graph=rest, ont_graph=None, inference=inference,
+            abort_on_first=False, allow_warnings=True, meta_shacl=False, advanced=True,
+            inplace=True,  # on our private copy: saves pySHACL another copy of the data
+        )
+        if not isinstance(report, Graph):
+            # pySHACL hands back a ValidationFailure (not a report) when a shape itself is unusable
+            raise InputError(f"shapes/: pySHACL cannot use the shapes: {_text or report}\n"
+                               "  fix the shape (see https://www.w3.org/TR/shacl/ for what is allowed)")
+    else:
+        report = _empty_report(rest)
+    if sparql_results or core_results:
+        _add_results(report, sparql_results, core_results, shapes, data_graph)
     conflicts: dict[Node, list[Node]] = {}
     for c in data.subjects(RDF.type, PD.SourceConflict):
         for concerned in data.objects(c, PD.concerns):
@@ -166,8 +216,10 @@ def validate_shapes(ontology: Graph, data: Graph, shapes: Graph, *,
             constraint=short(report.value(r, SH.sourceConstraintComponent)),
             flagged_by=", ".join(sorted(short(c) for c in conflicts.get(focus, []))),
         ))
+    # every field in the key: two results that differ only in their component (a plain literal
+    # failing sh:datatype and sh:languageIn) come in the same order whatever order the report gives
     findings.sort(key=lambda f: ({"Violation": 0, "Warning": 1}.get(f.severity, 2), f.focus, f.shape,
-                                 f.path, f.message, f.value))
+                                 f.path, f.message, f.value, f.constraint, f.flagged_by))
     # SHACL 3.1.1: sh:conforms is false if the report has any result; pySHACL says true when
     # allow_warnings is on. The build's own verdict (`conforms` below) still ignores warnings.
     for node in list(report.subjects(RDF.type, SH.ValidationReport)):
@@ -176,6 +228,87 @@ def validate_shapes(ontology: Graph, data: Graph, shapes: Graph, *,
         report.bind(prefix, ns, override=True)
     return ShaclResult(conforms=not any(f.severity == "Violation" for f in findings),
                        findings=findings, report=report)
+
+
+# --- what runs where -------------------------------------------------------------------------------
+
+_ADVANCED = ("rule", "SPARQLRule", "TripleRule", "SPARQLFunction", "JSFunction", "JSRule", "JSConstraint",
+             "ConstraintComponent", "js", "expression")
+
+
+def _has_advanced_features(shapes: Graph) -> bool:
+    """SHACL rules change the data before pySHACL validates it, and custom functions or constraint
+    components change what a query means: with any of them, every shape is left to pySHACL."""
+    for name in _ADVANCED:
+        term = SH[name]
+        if (None, term, None) in shapes or (None, RDF.type, term) in shapes:
+            return True
+    return False
+
+
+def _targeted_shapes(shapes: Graph) -> list:
+    """The shapes with a target of their own, in a stable order."""
+    found = {s for p in (*_TARGETS, SH.target) for s in shapes.subjects(p, None)}
+    return sorted(found, key=lambda n: (isinstance(n, Literal), str(n)))
+
+
+def _without_targets(shapes: Graph, done: list) -> Graph:
+    """The shapes graph without the targets of the shapes checked here: pySHACL finds no focus node
+    for them, and can still use them as nested shapes."""
+    out = Graph()
+    for prefix, ns in shapes.namespaces():
+        out.bind(prefix, ns, override=True)
+    drop = set(done)
+    for t in shapes:
+        if t[0] in drop and (t[1] in _TARGETS or t[1] == SH.target):
+            continue
+        out.add(t)
+    return out
+
+
+def _needs_pyshacl(shapes: Graph) -> bool:
+    """Whether any shape is left with a focus node to find: an explicit target, or an implicit
+    class target (a shape that is also a class)."""
+    from rdflib.namespace import OWL, RDFS
+
+    if any((None, p, None) in shapes for p in (*_TARGETS, SH.target)):
+        return True
+    for cls in (RDFS.Class, OWL.Class):
+        for s in shapes.subjects(RDF.type, cls):
+            if any(str(p).startswith(str(SH)) for p in shapes.predicates(s)) \
+                    or (s, RDF.type, SH.NodeShape) in shapes or (s, RDF.type, SH.PropertyShape) in shapes:
+                return True
+    return False
+
+
+def _store(ontology: Graph, data: Graph, data_quads: list | None = None):
+    """ontology ∪ data in a pyoxigraph store (the default graph)."""
+    import pyoxigraph as ox
+
+    from kg.terms import oxigraph_quads
+
+    store = ox.Store()
+    if data_quads is not None:
+        store.extend([ox.Quad(q.subject, q.predicate, q.object) for q in data_quads])
+        if len(store) != len(data):  # the quads' triples are some of the data's: all of them only then
+            store = ox.Store()
+            data_quads = None
+    store.extend(list(oxigraph_quads([(None, ontology)] if data_quads is not None else [(None, ontology), (None, data)])))
+    return store
+
+
+def _empty_report(shapes: Graph) -> Graph:
+    """The report pySHACL starts from (validator.create_validation_report), for when no shape is
+    left to it."""
+    from rdflib import BNode
+
+    report = Graph(bind_namespaces="core")
+    for prefix, ns in shapes.namespace_manager.namespaces():
+        report.namespace_manager.bind(prefix, ns)
+    vr = BNode()
+    report.add((vr, RDF.type, SH.ValidationReport))
+    report.add((vr, SH.conforms, Literal(True)))
+    return report
 
 
 # --- SPARQL-based constraints, once over the whole graph ---------------------------------------
@@ -244,14 +377,10 @@ def _take_sparql_constraints(shapes: Graph) -> tuple[Graph, list[_SparqlCheck]]:
     return rest, checks
 
 
-def _run_sparql_checks(checks: list[_SparqlCheck], data_graph: Graph) -> list[tuple]:
+def _run_sparql_checks(checks: list[_SparqlCheck], store) -> list[tuple]:
     """(check, focus node, row as {variable: rdflib term}) for every row of every check."""
-    import pyoxigraph as ox
+    from kg.terms import from_oxigraph, to_oxigraph
 
-    from kg.terms import from_oxigraph, oxigraph_quads, to_oxigraph
-
-    store = ox.Store()
-    store.extend(list(oxigraph_quads([(None, data_graph)])))
     out = []
     for check in checks:
         focus: dict = {}
@@ -296,33 +425,36 @@ def _format(msg: str, variables: dict) -> str:
     return msg
 
 
-def _add_results(report: Graph, results: list[tuple], shapes: Graph, data_graph: Graph) -> None:
-    """The results of the SPARQL constraints, written into pySHACL's report as pySHACL writes them
-    (pyshacl.constraints.sparql.sparql_based_constraints and ConstraintComponent.make_v_result)."""
+def _add_results(report: Graph, results: list[tuple], core_results: list[tuple], shapes: Graph,
+                 data_graph) -> None:
+    """The results of the SPARQL constraints and of the compiled core constraints, written into the
+    report as pySHACL writes them (pyshacl.constraints.sparql.sparql_based_constraints,
+    ConstraintComponent.make_v_result and Validator.create_validation_report: blank nodes of the
+    shapes and of the data copied with their descriptions, keeping their ids, once per report)."""
     from rdflib import BNode
     from rdflib import Literal as RdfLiteral
-    from pyshacl.rdfutil.clone import clone_blank_node
 
     vr = report.value(predicate=RDF.type, object=SH.ValidationReport)
     cloned: dict = {}
 
-    def copy(graph: Graph, node):
+    def copy(graph, node):
         if isinstance(node, BNode):
-            key = (id(graph), str(node))
+            key = (graph is shapes, str(node))
             if key not in cloned:
-                cloned[key] = clone_blank_node(graph, node, report, keepid=True)
+                if (node, None, None) in report:
+                    cloned[key] = node  # pySHACL has already copied it into its results
+                else:
+                    cloned[key] = _clone_blank_node(graph if graph is shapes else graph(), node, report, keepid=True)
             return cloned[key]
         return node
 
-    violation = False
     for check, f, bound in results:
         r = BNode()
         report.add((vr, SH.result, r))
         report.add((r, RDF.type, SH.ValidationResult))
         report.add((r, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
-        report.add((r, SH.sourceShape, check.shape))
+        report.add((r, SH.sourceShape, copy(shapes, check.shape)))
         report.add((r, SH.resultSeverity, check.severity))
-        violation = violation or check.severity == SH.Violation
         if "failure" in bound:
             focus, value, path = f, f, None
             variables = {k: v for k, v in bound.items() if k != "failure"}
@@ -348,5 +480,62 @@ def _add_results(report: Graph, results: list[tuple], shapes: Graph, data_graph:
             report.add((r, SH.resultMessage, RdfLiteral(_format(str(m), variables)) if variables is not None else m))
         for m in check.shape_messages:
             report.add((r, SH.resultMessage, RdfLiteral(_format(str(m), variables)) if variables is not None else m))
-    if violation:
-        report.set((vr, SH.conforms, RdfLiteral(False)))
+    for check, component, focus, value in core_results:
+        r = BNode()
+        report.add((vr, SH.result, r))
+        report.add((r, RDF.type, SH.ValidationResult))
+        report.add((r, SH.sourceConstraintComponent, component))
+        report.add((r, SH.sourceShape, copy(shapes, check.shape)))
+        report.add((r, SH.resultSeverity, check.severity))
+        report.add((r, SH.focusNode, copy(data_graph, focus)))
+        if value is not None:
+            report.add((r, SH.value, copy(data_graph, value)))
+        if check.path is not None:
+            report.add((r, SH.resultPath, copy(shapes, check.path)))
+        for m in check.messages:
+            report.add((r, SH.resultMessage, m))
+
+
+# --- pySHACL's copying of blank nodes into the report (pyshacl.rdfutil.clone), without importing
+# pySHACL (a third of a second) when no shape is left to it -------------------------------------
+
+def _clone_blank_node(graph: Graph, bnode, target: Graph, keepid: bool = False, recursion: int = 0):
+    from rdflib import BNode
+
+    cloned = BNode(str(bnode)) if keepid else BNode()
+    if recursion >= 10:
+        return cloned
+    predicates = set(graph.predicates(bnode))
+    if not predicates:
+        return cloned
+    if RDF.first in predicates:
+        return _clone_list(graph, bnode, target, keepid=keepid, recursion=recursion)
+    for p in predicates:
+        cloned_p = _clone_node(graph, p, target, recursion=recursion + 1)
+        for o in list(graph.objects(bnode, p)):
+            target.add((cloned, cloned_p, _clone_node(graph, o, target, recursion=recursion + 1)))
+    return cloned
+
+
+def _clone_list(graph: Graph, lnode, target: Graph, keepid: bool = False, recursion: int = 0):
+    from rdflib import BNode, URIRef
+    from rdflib.collection import Collection
+
+    if isinstance(lnode, BNode):
+        cloned = BNode(str(lnode)) if keepid else BNode()
+    else:
+        cloned = URIRef(str(lnode))
+    new_list = Collection(target, cloned)
+    for item in iter(graph.items(lnode)):
+        new_list.append(_clone_node(graph, item, target, recursion=recursion + 1))
+    return cloned
+
+
+def _clone_node(graph: Graph, node, target: Graph, recursion: int = 0):
+    from rdflib import BNode, URIRef
+
+    if isinstance(node, Literal):
+        return Literal(str(node), node.language, node.datatype)
+    if isinstance(node, BNode):
+        return _clone_blank_node(graph, node, target, recursion=recursion + 1)
+    return URIRef(str(node))
