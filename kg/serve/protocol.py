@@ -13,10 +13,11 @@ answers its SPARQL 1.1 Service Description.
 from __future__ import annotations
 
 import asyncio
+import binascii
 import hmac
 import re
+import urllib.parse
 from typing import Iterable
-from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 from starlette.requests import Request
@@ -101,6 +102,34 @@ def decode_utf8(body: bytes, what: str) -> str:
                                "must be encoded in UTF-8") from exc
 
 
+_SLOW_PATH = re.compile(r"%(?![0-9A-Fa-f]{2})|[^\x20-\x7e]")
+
+
+def unquote_plus(text: str) -> str:
+    """`urllib.parse.unquote_plus(text, errors="strict")`, the same result, at C speed where it can:
+    the canned queries come percent-encoded whole, and the standard library decodes each escape in
+    Python (about 1 ms of the server's CPU for a 4 KB query, a tenth of a whole request's cost at
+    10x). A text of printable ASCII whose every % starts an escape is decoded by
+    `binascii.a2b_qp` (quoted-printable: `=XX`, once every `=` is written `=3D` and every `%` `=`);
+    anything else (a bare %, control characters, non-ASCII) goes to the standard library. A text
+    that is not UTF-8 once decoded raises UnicodeDecodeError either way."""
+    if _SLOW_PATH.search(text):
+        return urllib.parse.unquote_plus(text, errors="strict")
+    raw = text.replace("+", " ").encode("ascii")
+    return binascii.a2b_qp(raw.replace(b"=", b"=3D").replace(b"%", b"=")).decode("utf-8", "strict")
+
+
+def parse_qsl(text: str) -> list[tuple[str, str]]:
+    """`urllib.parse.parse_qsl(text, keep_blank_values=True, errors="strict")` with `unquote_plus`."""
+    pairs = []
+    for field in text.split("&"):
+        if not field:
+            continue
+        name, _, value = field.partition("=")
+        pairs.append((unquote_plus(name), unquote_plus(value)))
+    return pairs
+
+
 def multi_dict(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for k, v in pairs:
@@ -123,7 +152,7 @@ def query_string(request: Request, limit: int) -> dict[str, list[str]]:
         raise HTTPProblem(413, f"the query string is {len(qs)} bytes; this server accepts at most "
                                f"{limit} (--max-request-bytes); POST long queries instead")
     try:
-        return multi_dict(parse_qsl(qs, keep_blank_values=True, errors="strict"))
+        return multi_dict(parse_qsl(qs))
     except UnicodeDecodeError as exc:
         raise HTTPProblem(400, "the query string is not valid UTF-8 once percent-decoded") from exc
 
@@ -277,8 +306,7 @@ class SparqlEndpoint:
             raise HTTPProblem(415, f"charset={charset} is not supported; send the request in UTF-8")
         if media == "application/x-www-form-urlencoded":
             try:
-                form = multi_dict(parse_qsl(decode_utf8(await read_body(request, limit), "form body"),
-                                            keep_blank_values=True, errors="strict"))
+                form = multi_dict(parse_qsl(decode_utf8(await read_body(request, limit), "form body")))
             except UnicodeDecodeError as exc:
                 raise HTTPProblem(400, "the form is not valid UTF-8 once percent-decoded") from exc
             merged = {k: url_params.get(k, []) + form.get(k, []) for k in set(url_params) | set(form)}
