@@ -3,7 +3,8 @@
 The modules, in the order the stages run:
 
 - `sources`    parse the Turtle of the source tree (file:line:column on errors)
-- `shacl`      validate the data against the shapes (pySHACL)
+- `shacl`      validate the data against the shapes: each constraint once over the graph on pyoxigraph
+               (`shacl_core` compiles the core components), pySHACL for a shape outside them
 - `reason`     OWL 2 RL closure (owlrl) and the `construct-*.rq` queries
 - `canonical`  the three graphs with blank nodes relabelled by RDFC-1.0, in sorted N-Quads order
 - `checks`     the `*-violation.rq` queries, which must return nothing

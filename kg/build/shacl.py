@@ -289,11 +289,12 @@ def _store(ontology: Graph, data: Graph, data_quads: list | None = None):
 
     store = ox.Store()
     if data_quads is not None:
-        store.extend([ox.Quad(q.subject, q.predicate, q.object) for q in data_quads])
+        # a generator, not a list: at a million quads a list of them is half a gigabyte more
+        store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in data_quads)
         if len(store) != len(data):  # the quads' triples are some of the data's: all of them only then
             store = ox.Store()
             data_quads = None
-    store.extend(list(oxigraph_quads([(None, ontology)] if data_quads is not None else [(None, ontology), (None, data)])))
+    store.extend(oxigraph_quads([(None, ontology)] if data_quads is not None else [(None, ontology), (None, data)]))
     return store
 
 
