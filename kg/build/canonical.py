@@ -80,15 +80,26 @@ def _has_blank(q) -> bool:
     return isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
 
 
-def canonical_dataset(ontology: Graph, data: Graph, inferred: Graph, provenance) -> CanonicalDataset:
-    """Canonicalise the four graphs together (blank nodes relabelled by RDFC-1.0). `provenance` is
-    an rdflib Graph or the pyoxigraph quads of `kg.build.provenance.provenance_quads`."""
-    graphs = [(GRAPH_ONTOLOGY, ontology), (GRAPH_DATA, data), (GRAPH_INFERRED, inferred)]
+def _in_graph(name: URIRef, triples):
+    """Quads in the graph `name` from an rdflib Graph or from pyoxigraph triples or quads."""
+    if isinstance(triples, Graph):
+        yield from oxigraph_quads([(name, triples)])
+        return
+    g = ox.NamedNode(str(name))
+    for t in triples:
+        yield ox.Quad(t.subject, t.predicate, t.object, g)
+
+
+def canonical_dataset(ontology: Graph, data, inferred, provenance) -> CanonicalDataset:
+    """Canonicalise the four graphs together (blank nodes relabelled by RDFC-1.0). `data` and
+    `inferred` are rdflib Graphs or pyoxigraph triples or quads (a triple given twice is one);
+    `provenance` an rdflib Graph or the pyoxigraph quads of
+    `kg.build.provenance.provenance_quads`."""
     if isinstance(provenance, Graph):
-        graphs.append((GRAPH_PROVENANCE, provenance))
-        provenance = []
+        provenance = list(oxigraph_quads([(GRAPH_PROVENANCE, provenance)]))
     plain, blank = [], []
-    for q in (*oxigraph_quads(graphs), *provenance):
+    for q in (*oxigraph_quads([(GRAPH_ONTOLOGY, ontology)]), *_in_graph(GRAPH_DATA, data),
+              *_in_graph(GRAPH_INFERRED, inferred), *provenance):
         (blank if _has_blank(q) else plain).append(q)
     if blank:
         ds = ox.Dataset(blank)

@@ -36,7 +36,7 @@ from kg.build.shacl import Finding, Inference, locate_findings, validate_shapes
 from kg.build.sources import SourceTree, check_terms_defined, load_tree, source_files
 from kg.dataset import Progress, dist_dir
 from kg.errors import BuildFailed, InputError, os_error_parts
-from kg.namespaces import GRAPH_ONTOLOGY, GRAPH_PROVENANCE, ONTOLOGY_IRI, project_root, version_iri
+from kg.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_PROVENANCE, ONTOLOGY_IRI, project_root, version_iri
 from kg.query.catalogue import load_catalogue
 
 __all__ = ["build", "check", "BuildReport", "BuildFailed", "stamp_version", "Progress"]
@@ -102,7 +102,7 @@ class _Clock:
 def _reason(tree: SourceTree, catalogue, method: Method, report: BuildReport):
     constructs = [(q.name, q.text) for q in catalogue.values() if q.role == "construct"]
     try:
-        rr = infer(tree.ontology, tree.data, method=method, construct_queries=constructs)
+        rr = infer(tree.ontology, list(tree.data_triples()), method=method, construct_queries=constructs)
     except InconsistentError as exc:
         raise BuildFailed(str(exc)) from exc
     report.dropped, report.from_construct = rr.dropped, rr.from_construct
@@ -191,7 +191,7 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
     # multi-core machine they run at once (SHACL in a forked child), which is what keeps the build
     # near its time budget. The SHACL outcome is looked at first, as if it had run first.
     # below a few thousand triples a fork costs more than it saves
-    parallel = parallel and len(tree.ontology) + len(tree.data) >= PARALLEL_MIN_TRIPLES
+    parallel = parallel and len(tree.ontology) + len(tree.sourced_quads) + len(tree.plain_triples) >= PARALLEL_MIN_TRIPLES
     pending = _start_shacl_child(tree, shacl_inference) if parallel else None
     reason_error: BaseException | None = None
     rr = None
@@ -229,9 +229,10 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
             rr = _reason(tree, catalogue, method, report)
     with clock.stage("canonicalise"):
         provenance = provenance_quads(tree.sourced_quads)
-        cds = canonical_dataset(tree.ontology, tree.data, rr.inferred, provenance)
-        report.triples = {"ontology": len(tree.ontology), "data": len(tree.data),
-                          "inferred": len(rr.inferred), "provenance": cds.count(GRAPH_PROVENANCE)}
+        cds = canonical_dataset(tree.ontology, tree.data_triples(), rr.inferred_triples, provenance)
+        del provenance
+        report.triples = {"ontology": len(tree.ontology), "data": cds.count(GRAPH_DATA),
+                          "inferred": len(rr.inferred_triples), "provenance": cds.count(GRAPH_PROVENANCE)}
     with clock.stage("check"):
         import pyoxigraph as ox
 

@@ -25,10 +25,12 @@ from typing import Iterable
 from typing import Literal as TypingLiteral
 
 import owlrl
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.errors import InconsistentError, InputError
+from kg.terms import to_oxigraph
 
 __all__ = ["InconsistentError", "infer", "closure", "drop_reason", "ReasoningResult", "Method"]
 
@@ -55,10 +57,20 @@ _AXIOM_PREDICATES = {
 
 @dataclass
 class ReasoningResult:
-    inferred: Graph
+    inferred_triples: list                                   # pyoxigraph triples, what the build reads
     closure_size: int
     dropped: dict[str, int] = field(default_factory=dict)   # rule -> triples dropped
     from_construct: dict[str, int] = field(default_factory=dict)  # query name -> triples added
+
+    @property
+    def inferred(self) -> Graph:
+        """The inferred triples as an rdflib Graph (made on each use)."""
+        from kg.terms import from_oxigraph
+
+        g = Graph()
+        for t in self.inferred_triples:
+            g.add((from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)))
+        return g
 
 
 def drop_reason(t: tuple) -> str | None:
@@ -208,31 +220,74 @@ def closure(ontology: Graph, data: Graph, *, method: Method = "full") -> tuple[G
     return g, errors
 
 
+_BUILTIN_STR = _BUILTIN_NS
+_REFLEXIVE_STR = {str(x) for x in _REFLEXIVE_TAUTOLOGIES}
+_TOP_STR = {str(x) for x in _TOP_CLASSES}
+_TOP_PREDICATES_STR = {str(x) for x in (RDF.type, RDFS.subClassOf, RDFS.domain, RDFS.range)}
+_NOTHING, _SUBCLASS = str(OWL.Nothing), str(RDFS.subClassOf)
+
+
+def drop_reason_ox(s, p, o, skolem_prefix: str = "") -> str | None:
+    """`drop_reason` of a triple of pyoxigraph terms, a term starting with `skolem_prefix` (a schema
+    blank node's stand-in IRI in `kg.build.rules`) counting as a blank node."""
+    if type(s) is ox.Literal:
+        return "literal-subject"
+    sv = s.value
+    if type(s) is ox.BlankNode or type(o) is ox.BlankNode or (
+            skolem_prefix and (sv.startswith(skolem_prefix)
+                               or (type(o) is ox.NamedNode and o.value.startswith(skolem_prefix)))):
+        return "blank-node"
+    pv = p.value
+    if pv in _REFLEXIVE_STR and s == o:
+        return "reflexive"
+    if type(o) is ox.NamedNode and o.value in _TOP_STR and pv in _TOP_PREDICATES_STR:
+        return "top"
+    if sv == _NOTHING and pv == _SUBCLASS:
+        return "top"
+    if sv.startswith(_BUILTIN_STR):
+        return "builtin-vocabulary"
+    return None
+
+
 def _closure_candidates(ontology: Graph, data: Graph, method: Method):
     """(triples of the closure that may be new, closure size or -1, errors)."""
-    if method == "rules":
-        from kg.build.rules import Unsupported, rl_closure
-
-        try:
-            added, errors = rl_closure(ontology, data)
-            return added, -1, errors
-        except Unsupported:
-            method = "targeted"  # the compiled rules do not cover this ontology: owlrl instead
     g, errors = closure(ontology, data, method=method)
     return g, len(g), errors
 
 
-def infer(ontology: Graph, data: Graph, *, method: Method = "full",
+def _as_graph(data) -> Graph:
+    if isinstance(data, Graph):
+        return data
+    from kg.terms import from_oxigraph
+
+    g = Graph()
+    for t in data:
+        g.add((from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)))
+    return g
+
+
+def infer(ontology: Graph, data, *, method: Method = "full",
           construct_queries: Iterable[tuple[str, str]] = ()) -> ReasoningResult:
     """The inferred graph: closure minus asserted minus uninformative, plus construct-query output.
 
-    `construct_queries` are (name, SPARQL text) pairs, run once on ontology ∪ data ∪ inferred with
-    the embedded engine. Raises `InconsistentError` if the reasoner finds a contradiction.
+    `data` is an rdflib Graph or pyoxigraph triples or quads (what the build holds). With
+    `method="rules"` the closure and the construct queries run on one pyoxigraph store and the
+    data never becomes rdflib terms. `construct_queries` are (name, SPARQL text) pairs, run once
+    on ontology ∪ data ∪ inferred with the embedded engine. Raises `InconsistentError` if the
+    reasoner finds a contradiction.
     """
+    if method == "rules":
+        from kg.build.rules import Unsupported
+
+        try:
+            return _infer_rules(ontology, data, construct_queries)
+        except Unsupported:
+            method = "targeted"  # the compiled rules do not cover this ontology: owlrl instead
+    data = _as_graph(data)
     g, size, errors = _closure_candidates(ontology, data, method)
     if errors:
         raise InconsistentError(sorted(errors))
-    inferred = Graph()
+    inferred = []
     dropped: dict[str, int] = {}
     for t in g:
         if t in ontology or t in data:
@@ -241,26 +296,75 @@ def infer(ontology: Graph, data: Graph, *, method: Method = "full",
         if why:
             dropped[why] = dropped.get(why, 0) + 1
             continue
-        inferred.add(t)
-    result = ReasoningResult(inferred=inferred, closure_size=size if size >= 0 else
-                             len(ontology) + len(data) + len(inferred) + sum(dropped.values()), dropped=dropped)
+        inferred.append(ox.Triple(to_oxigraph(t[0]), to_oxigraph(t[1]), to_oxigraph(t[2])))
+    result = ReasoningResult(inferred_triples=inferred, closure_size=size, dropped=dropped)
     queries = list(construct_queries)
     if queries:
-        from kg.query.embedded import OxigraphEngine, QueryError
+        from kg.query.embedded import OxigraphEngine
 
-        engine = OxigraphEngine.from_graphs((None, src) for src in (ontology, data, inferred))
-        for name, text in queries:
-            try:
-                res = engine.query(text)
-            except QueryError as exc:
-                raise InputError(f"queries/{name}.rq: {exc}") from exc
-            if not isinstance(res, Graph):
-                raise InputError(f"queries/{name}.rq: a construct-*.rq query must be a CONSTRUCT query")
-            added = 0
-            for t in res:
-                if t in ontology or t in data or t in inferred or drop_reason(t):
-                    continue
-                inferred.add(t)
-                added += 1
-            result.from_construct[name] = added
+        engine = OxigraphEngine.from_graphs((None, src) for src in (ontology, data))
+        engine.store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in inferred)
+        _run_constructs(engine, queries, result, "")
     return result
+
+
+def _infer_rules(ontology: Graph, data, construct_queries) -> ReasoningResult:
+    from kg.build.rules import SKOLEM, run_rules
+
+    run = run_rules(ontology, data)
+    if run.errors:
+        raise InconsistentError(sorted(run.errors))
+    store = run.store
+    inferred, dropped, drop = [], {}, []
+    for q in run.inferred_quads():
+        s, p, o = q.subject, q.predicate, q.object
+        why = drop_reason_ox(s, p, o, SKOLEM)
+        if why:
+            dropped[why] = dropped.get(why, 0) + 1
+            drop.append(ox.Quad(s, p, o, ox.DefaultGraph()))
+            continue
+        inferred.append(q.triple)
+    result = ReasoningResult(inferred_triples=inferred, closure_size=-1, dropped=dropped)
+    queries = list(construct_queries)
+    # the construct queries read ontology ∪ data ∪ the inferred triples kept: what was dropped and
+    # the rules' own graph go first (the schema's blank nodes stay as their stand-in IRIs, which
+    # no construct query names; a triple holding one is dropped as a blank node's)
+    for q in drop:
+        store.remove(q)
+    store.update("DROP SILENT GRAPH <urn:x-kg-rules:inferred>")
+    if queries:
+        from kg.query.embedded import OxigraphEngine
+
+        _run_constructs(OxigraphEngine(store), queries, result, SKOLEM)
+    result.closure_size = _count(store) + sum(dropped.values())
+    return result
+
+
+def _count(store) -> int:
+    return int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))[0].value)
+
+
+def _run_constructs(engine, queries, result: "ReasoningResult", skolem_prefix: str) -> None:
+    """Each construct query once on the engine's store, as it was before the first of them; its
+    new triples (not in the store, not uninformative, not given by an earlier query) join the
+    inferred ones."""
+    from kg.query.embedded import OxigraphRows, QueryError
+
+    store, dg = engine.store, ox.DefaultGraph()
+    added_before: set = set()
+    for name, text in queries:
+        try:
+            res = engine.query_native(text)
+        except QueryError as exc:
+            raise InputError(f"queries/{name}.rq: {exc}") from exc
+        if isinstance(res, (bool, OxigraphRows)):
+            raise InputError(f"queries/{name}.rq: a construct-*.rq query must be a CONSTRUCT query")
+        added = 0
+        for t in dict.fromkeys(res):
+            if t in added_before or ox.Quad(t.subject, t.predicate, t.object, dg) in store \
+                    or drop_reason_ox(t.subject, t.predicate, t.object, skolem_prefix):
+                continue
+            added_before.add(t)
+            result.inferred_triples.append(t)
+            added += 1
+        result.from_construct[name] = added

@@ -28,9 +28,9 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.terms import from_oxigraph, to_oxigraph
 
-__all__ = ["Unsupported", "TBox", "tbox", "rl_closure"]
+__all__ = ["Unsupported", "TBox", "tbox", "rl_closure", "run_rules", "RuleRun", "SKOLEM"]
 
-_SKOLEM = "urn:x-kg-bnode:"  # a blank node stands in the store as an IRI (SPARQL text cannot name one)
+_SKOLEM = SKOLEM = "urn:x-kg-bnode:"  # a blank node stands in the store as an IRI (SPARQL text cannot name one)
 _DELTA = ox.NamedNode("urn:x-kg-rules:delta")
 _NEW = ox.NamedNode("urn:x-kg-rules:new")
 _INFERRED = ox.NamedNode("urn:x-kg-rules:inferred")
@@ -112,20 +112,57 @@ def _closure(edges: dict) -> dict:
     return out
 
 
-def tbox(ontology: Graph, data: Graph) -> TBox:
-    """The closed schema of `ontology`; `Unsupported` if either graph uses what is not compiled
-    (the data must hold no schema triples: its predicates and types are checked)."""
+def _check_data(data) -> None:
+    """`Unsupported` if the data (pyoxigraph triples or quads) uses what is not compiled or holds
+    a schema triple: looked at by the distinct predicates and classes, so the loop over the data
+    does only set look-ups."""
+    rdf_type = str(RDF.type)
+    predicates, classes = set(), set()
+    for t in data:
+        p = t.predicate.value
+        predicates.add(p)
+        if p == rdf_type and type(t.object) is ox.NamedNode:
+            classes.add(t.object.value)
+    for p in sorted(predicates):
+        if p in _UNSUPPORTED_STR:
+            raise Unsupported(f"{p} is not compiled")
+    for c in sorted(classes):
+        if c in _UNSUPPORTED_TYPES_STR:
+            raise Unsupported(f"rdf:type {c} is not compiled")
+    for p in sorted(predicates):
+        if p in _SCHEMA_STR:
+            raise Unsupported(f"schema triple in the data: a {p} triple")
+    for c in sorted(classes):
+        if c in _SCHEMA_TYPES_STR:
+            raise Unsupported(f"schema triple in the data: rdf:type {c}")
+
+
+_UNSUPPORTED_STR = {str(x) for x in _UNSUPPORTED_PREDICATES}
+_UNSUPPORTED_TYPES_STR = {str(x) for x in _UNSUPPORTED_TYPES}
+_SCHEMA_STR = {str(x) for x in _SCHEMA_PREDICATES}
+_SCHEMA_TYPES_STR = {str(x) for x in _SCHEMA_TYPES}
+
+
+def _ox_triples(g: Graph):
+    """An rdflib graph's triples as pyoxigraph triples."""
+    for s, p, o in g:
+        if not isinstance(s, Literal):
+            yield ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
+
+
+def tbox(ontology: Graph, data) -> TBox:
+    """The closed schema of `ontology`; `Unsupported` if the ontology or the data uses what is not
+    compiled (the data must hold no schema triples: its predicates and types are checked). `data`
+    is an rdflib Graph or pyoxigraph triples or quads."""
+    _check_data(_ox_triples(data) if isinstance(data, Graph) else data)
     schema = Graph()
-    for g in (ontology, data):
-        for s, p, o in g:
-            if p in _UNSUPPORTED_PREDICATES:
-                raise Unsupported(f"{p} is not compiled")
-            if p == RDF.type and (o in _UNSUPPORTED_TYPES):
-                raise Unsupported(f"rdf:type {o} is not compiled")
-            if p in _SCHEMA_PREDICATES or (p == RDF.type and o in _SCHEMA_TYPES):
-                if g is data:
-                    raise Unsupported(f"schema triple in the data: {s} {p} {o}")
-                schema.add((s, p, o))
+    for s, p, o in ontology:
+        if p in _UNSUPPORTED_PREDICATES:
+            raise Unsupported(f"{p} is not compiled")
+        if p == RDF.type and (o in _UNSUPPORTED_TYPES):
+            raise Unsupported(f"rdf:type {o} is not compiled")
+        if p in _SCHEMA_PREDICATES or (p == RDF.type and o in _SCHEMA_TYPES):
+            schema.add((s, p, o))
     tb = TBox()
     sub = defaultdict(set)        # class -> direct superclasses
     psub = defaultdict(set)
@@ -258,20 +295,26 @@ def _values(names: str, rows, skolem: dict) -> str:
     return f"VALUES ({names}) {{ {body} }}"
 
 
-def _rule(head: str, atoms: list[str], values: str = "", filters: str = "") -> list[str]:
-    """One update per atom read from the last round's triples (semi-naive); the others are read
-    from everything known. `head` is the derived triple pattern."""
-    out = []
+def _rule(head: str, atoms: list[str], values: str = "", filters: str = "") -> list[tuple[bool, str]]:
+    """The updates of one rule, each marked whether it runs in the first round: that one reads
+    every atom from everything known (the first round's delta is everything); the later ones, one
+    per atom, read that atom from the last round's triples (semi-naive) and the others from
+    everything known. `head` is the derived triple pattern."""
+    def update(body: str) -> str:
+        return (f"INSERT {{ GRAPH <{_NEW.value}> {{ {head} }} }} WHERE {{ {values} {body} {filters} "
+                f"FILTER NOT EXISTS {{ {head} }} }}")
+
+    out = [(True, update(" . ".join(atoms)))]
     for i in range(len(atoms)):
-        body = " ".join(f"GRAPH <{_DELTA.value}> {{ {a} }}" if j == i else a for j, a in enumerate(atoms))
-        out.append(f"INSERT {{ GRAPH <{_NEW.value}> {{ {head} }} }} WHERE {{ {values} {body} {filters} "
-                   f"FILTER NOT EXISTS {{ {head} }} }}")
+        out.append((False, update(" . ".join(f"GRAPH <{_DELTA.value}> {{ {a} }}" if j == i else a
+                                           for j, a in enumerate(atoms)))))
     return out
 
 
-def compile_rules(tb: TBox, skolem: dict) -> list[str]:
+def compile_rules(tb: TBox, skolem: dict) -> list[tuple[bool, str]]:
+    """The instance rules as SPARQL updates, each marked whether it is the first round's (`_rule`)."""
     rdf_type = f"<{RDF.type}>"
-    rules: list[str] = []
+    rules: list[tuple[bool, str]] = []
     pairs = [(c, d) for c, ds in tb.sup.items() for d in ds]
     if pairs:
         rules += _rule(f"?x {rdf_type} ?d", [f"?x {rdf_type} ?c"], _values("?c ?d", pairs, skolem))
@@ -313,37 +356,62 @@ def _to_store_term(t, skolem: dict):
     return to_oxigraph(t)
 
 
-def rl_closure(ontology: Graph, data: Graph) -> tuple[set, list[str]]:
-    """The triples OWL 2 RL adds to ontology ∪ data (rdflib terms; those with a blank node have
-    it back), and the inconsistencies found (owlrl's wording). `Unsupported` if the ontology uses
-    what is not compiled."""
+@dataclass
+class RuleRun:
+    """A closure computed on pyoxigraph: the store holds ontology ∪ data ∪ what the rules derived
+    in its default graph (schema blank nodes as their stand-in IRIs, `skolem`), and what they
+    derived alone in the named graph `INFERRED`."""
+
+    store: ox.Store
+    skolem: dict
+    errors: list
+
+    def back(self) -> dict:
+        """Stand-in IRI -> the schema's blank node."""
+        return {v: k for k, v in self.skolem.items()}
+
+    def inferred_quads(self):
+        return self.store.quads_for_pattern(None, None, None, _INFERRED)
+
+
+def run_rules(ontology: Graph, data) -> RuleRun:
+    """Run the compiled rules on ontology ∪ data to their fixed point. `data` is an rdflib Graph or
+    pyoxigraph triples or quads (what the build holds: no rdflib term is made for the data).
+    `Unsupported` if the ontology or data uses what is not compiled."""
+    if isinstance(data, Graph):
+        data = list(_ox_triples(data))
     tb = tbox(ontology, data)
     skolem: dict = {}
     rules = compile_rules(tb, skolem)
     store = ox.Store()
+    dg = ox.DefaultGraph()
     quads = []
-    for g in (ontology, data):
-        for s, p, o in g:
-            if isinstance(s, Literal):
-                continue
-            t = (_to_store_term(s, skolem), _to_store_term(p, skolem), _to_store_term(o, skolem))
-            quads.append(ox.Quad(*t, ox.DefaultGraph()))
-            quads.append(ox.Quad(*t, _DELTA))
+    for s, p, o in ontology:
+        if isinstance(s, Literal):
+            continue
+        quads.append(ox.Quad(_to_store_term(s, skolem), _to_store_term(p, skolem), _to_store_term(o, skolem), dg))
     store.extend(quads)
+    # the data once, in the default graph: the first round reads everything from there, so the data
+    # is not copied into the delta graph (a million triples cost seconds and half a gigabyte each)
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, dg) for t in data)
     del quads
     schema_new = []
     for s, p, o in tb.derived:
         t = (_to_store_term(s, skolem), _to_store_term(p, skolem), _to_store_term(o, skolem))
-        if ox.Quad(*t, ox.DefaultGraph()) not in store:
-            schema_new += [ox.Quad(*t, g) for g in (ox.DefaultGraph(), _DELTA, _INFERRED)]
+        if ox.Quad(*t, dg) not in store:
+            schema_new += [ox.Quad(*t, g) for g in (dg, _DELTA, _INFERRED)]
     store.extend(schema_new)
+    first = True
     while True:
-        for u in rules:
-            store.update(u)
+        for is_first, u in rules:
+            if is_first == first:
+                store.update(u)
+        first = False
         if next(iter(store.quads_for_pattern(None, None, None, _NEW)), None) is None:
             break
         store.update(f"DROP SILENT GRAPH <{_DELTA.value}> ; ADD SILENT <{_NEW.value}> TO DEFAULT ; "
                      f"ADD SILENT <{_NEW.value}> TO <{_INFERRED.value}> ; MOVE SILENT <{_NEW.value}> TO <{_DELTA.value}>")
+    store.update(f"DROP SILENT GRAPH <{_DELTA.value}> ; DROP SILENT GRAPH <{_NEW.value}>")
     errors = []
     rdf_type = f"<{RDF.type}>"
     for c1, c2 in sorted(tb.disjoint, key=str):
@@ -352,11 +420,19 @@ def rl_closure(ontology: Graph, data: Graph) -> tuple[set, list[str]]:
             errors.append(f"Disjoint classes {c1} and {c2} have a common individual {_back(row[0], skolem)}")
     for row in store.query(f"SELECT ?x WHERE {{ ?x {rdf_type} <{OWL.Nothing}> }}"):
         errors.append(f"{_back(row[0], skolem)} is defined of type 'Nothing'")
-    back = {v: k for k, v in skolem.items()}
+    return RuleRun(store, skolem, errors)
+
+
+def rl_closure(ontology: Graph, data) -> tuple[set, list[str]]:
+    """The triples OWL 2 RL adds to ontology ∪ data (rdflib terms; those with a blank node have
+    it back), and the inconsistencies found (owlrl's wording). `Unsupported` if the ontology uses
+    what is not compiled."""
+    run = run_rules(ontology, data)
+    back = run.back()
     inferred = set()
-    for q in store.quads_for_pattern(None, None, None, _INFERRED):
-        inferred.add(tuple(_back(x, skolem, back) for x in (q.subject, q.predicate, q.object)))
-    return inferred, errors
+    for q in run.inferred_quads():
+        inferred.add(tuple(_back(x, run.skolem, back) for x in (q.subject, q.predicate, q.object)))
+    return inferred, run.errors
 
 
 def _back(term, skolem: dict, back: dict | None = None):

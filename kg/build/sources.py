@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
@@ -37,15 +37,41 @@ Parser = TypingLiteral["oxigraph", "rdflib"]
 
 @dataclass
 class SourceTree:
-    """The parsed sources: the ontology, the asserted data and the SHACL shapes, kept apart."""
+    """The parsed sources: the ontology, the asserted data and the SHACL shapes, kept apart.
+
+    The data is held as pyoxigraph terms (`sourced_quads`, and `plain_triples` for a .ttl data
+    file), which is what the build's stages read; `data`, the same triples as an rdflib Graph, is
+    made on first use only (pySHACL and the reference engines need it; at a million triples it costs
+    more than a gigabyte and half a minute, so the build's other stages never ask for it)."""
 
     root: Path
     ontology: Graph
-    data: Graph
     shapes: Graph
     files: dict[str, list[Path]] = field(default_factory=dict)
     # the quads of data/*.trig as pyoxigraph parsed them: the graph names the supporting passage
     sourced_quads: list = field(default_factory=list)
+    # the triples of data/*.ttl (no passage graph: the miniature fixture trees use them)
+    plain_triples: list = field(default_factory=list)
+    _data: Graph | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def data(self) -> Graph:
+        """The asserted data as an rdflib Graph (made on first use, then kept)."""
+        if self._data is None:
+            g = Graph()
+            add = g.add
+            for t in self.data_triples():
+                add((_term(t.subject), _term(t.predicate), _term(t.object)))
+            for prefix, ns in PREFIXES.items():
+                g.bind(prefix, ns, override=True)
+            self._data = g
+        return self._data
+
+    def data_triples(self) -> Iterator:
+        """The asserted data as pyoxigraph quads or triples (anything with `subject`, `predicate`
+        and `object`): a triple held by several passages comes once per passage."""
+        yield from self.sourced_quads
+        yield from self.plain_triples
 
     @property
     def sourced(self) -> list[tuple]:
@@ -248,37 +274,46 @@ def source_files(root: Path, folder: str) -> list[Path]:
     return out
 
 
-def _parse_all(paths: Iterable[Path], parser: Parser, root: Path, sourced: list | None = None) -> Graph:
+def _parse_all(paths: Iterable[Path], parser: Parser, root: Path) -> Graph:
     g = Graph()
     for p in paths:
-        if p.suffix == ".trig":
-            quads = _trig_quads(p, root)
-            for q in quads:
-                g.add((_term(q.subject), _term(q.predicate), _term(q.object)))
-            if sourced is not None:
-                sourced.extend(quads)
-        else:
-            parse_turtle(p, parser=parser, root=root, into=g)
+        parse_turtle(p, parser=parser, root=root, into=g)
     return g
 
 
+def _parse_data(paths: Iterable[Path], parser: Parser, root: Path) -> tuple[list, list]:
+    """The data files as pyoxigraph terms: (the TriG quads, the triples of .ttl files)."""
+    from kg.terms import to_oxigraph
+
+    sourced: list = []
+    plain: list = []
+    for p in paths:
+        if p.suffix == ".trig":
+            sourced.extend(_trig_quads(p, root))
+        else:
+            plain.extend(ox.Triple(to_oxigraph(s), to_oxigraph(pr), to_oxigraph(o))
+                         for s, pr, o in parse_turtle(p, parser=parser, root=root))
+    return sourced, plain
+
+
 def load_tree(root: Path, *, parser: Parser = "oxigraph") -> SourceTree:
-    """Parse ontology/, data/ and shapes/ of a source tree into three separate graphs."""
+    """Parse ontology/, data/ and shapes/ of a source tree into three separate graphs (the data as
+    pyoxigraph terms, and as an rdflib Graph on demand: `SourceTree.data`)."""
     root = Path(root)
     files = {f: source_files(root, f) for f in ("ontology", "data", "shapes")}
     if not files["ontology"]:
         raise InputError(f"{root / 'ontology'}: no ontology (*.ttl) found; is KG_ROOT or --root the project folder?")
-    sourced: list[tuple] = []
+    sourced, plain = _parse_data(files["data"], parser, root)
     tree = SourceTree(
         root=root,
         ontology=_parse_all(files["ontology"], parser, root),
-        data=_parse_all(files["data"], parser, root, sourced),
         shapes=_parse_all(files["shapes"], parser, root),
         files=files,
         sourced_quads=sourced,
+        plain_triples=plain,
     )
     _check_literals(tree, root)
-    for g in (tree.ontology, tree.data, tree.shapes):
+    for g in (tree.ontology, tree.shapes):
         for prefix, ns in PREFIXES.items():
             g.bind(prefix, ns, override=True)
     return tree
@@ -297,11 +332,22 @@ def _check_literals(tree: SourceTree, root: Path) -> None:
     quiet = logging.getLogger("rdflib.term")
     level, quiet.level = quiet.level, logging.CRITICAL  # rdflib logs a traceback for each one
     try:
-        for g in (tree.ontology, tree.data):
-            for _s, _p, o in g:
-                if isinstance(o, Literal) and o.datatype is not None and str(o.datatype).startswith(str(XSD)) \
-                        and o.ill_typed:
-                    bad.append(o)
+        for _s, _p, o in tree.ontology:
+            if isinstance(o, Literal) and o.datatype is not None and str(o.datatype).startswith(str(XSD)) \
+                    and o.ill_typed:
+                bad.append(o)
+        # the data's literals as pyoxigraph terms: each distinct typed form is checked once (the
+        # same dates and numbers recur across the data)
+        xsd, xsd_string, seen = str(XSD), str(XSD.string), set()
+        for t in tree.data_triples():
+            o = t.object
+            if type(o) is ox.Literal:
+                dt = o.datatype.value
+                if dt.startswith(xsd) and dt != xsd_string and o not in seen:
+                    seen.add(o)
+                    lit = _term(o)
+                    if lit.ill_typed:
+                        bad.append(lit)
     finally:
         quiet.level = level
     if not bad:
@@ -333,14 +379,17 @@ def check_terms_defined(tree: SourceTree, root: Path) -> None:
 
     from kg.namespaces import PD
 
-    defined = set(tree.ontology.subjects())
+    defined = {str(s) for s in tree.ontology.subjects()}
     ns = str(PD)
-    unknown = set()
-    for _s, p, o in tree.data:
-        if str(p).startswith(ns) and p not in defined:
-            unknown.add(p)
-        if p == RDF.type and isinstance(o, URIRef) and str(o).startswith(ns) and o not in defined:
-            unknown.add(o)
+    rdf_type = str(RDF.type)
+    # the distinct predicates and classes first (a few hundred), then the check on their IRIs
+    predicates, classes = set(), set()
+    for t in tree.data_triples():
+        p = t.predicate.value
+        predicates.add(p)
+        if p == rdf_type and type(t.object) is ox.NamedNode:
+            classes.add(t.object.value)
+    unknown = {URIRef(x) for x in predicates | classes if x.startswith(ns) and x not in defined}
     if not unknown:
         return
     texts = {p: p.read_text(encoding="utf-8").splitlines() for p in tree.files.get("data", [])}
