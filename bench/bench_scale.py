@@ -74,7 +74,11 @@ def child_build(tree: Path, shacl: bool, queries: bool, peers: bool = False, che
     if not shacl:  # measure the other stages alone at sizes where pySHACL would not finish
         from kg.build.shacl import ShaclResult
 
+        from kg.build.sources import SourceTree
+
         pipeline.validate_shapes = lambda *a, **k: ShaclResult(conforms=True)
+        # nor is the rdflib Graph of the data made, which only validation asks for
+        SourceTree.data = property(lambda self: None)
     checks = []
     run_one = pipeline.run_violation_queries
 

@@ -1,12 +1,17 @@
 """The canonical dataset: the four named graphs (ontology, asserted data, inferred, provenance) with
-blank nodes relabelled by RDFC-1.0 (pyoxigraph), as sorted N-Quads lines and the same quads as
+blank nodes relabelled by RDFC-1.0 (pyoxigraph), as sorted N-Quads lines, and the same quads as
 pyoxigraph terms (rdflib terms on demand). Everything the build writes and checks is read from it,
 so the bytes depend only on the content.
 
 Only the quads that hold a blank node go through RDFC-1.0: the algorithm's hashes are made from the
 quads that mention each blank node and from nothing else, so the labels it gives are the same as
 over the whole dataset, and the work is proportional to the (few, ontology) blank-node quads
-rather than to the data."""
+rather than to the data.
+
+The dataset is kept as its sorted N-Quads text (bytes, in chunks of whole lines), not as term
+objects: at a million asserted triples there are more than five million quads, which cost about
+600 bytes each as pyoxigraph objects and a quarter of that as text. `ox_quads` parses the text
+again on each use, a chunk at a time."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -20,18 +25,42 @@ from kg.terms import from_oxigraph, oxigraph_quads
 
 __all__ = ["CanonicalDataset", "canonical_dataset", "bind_prefixes"]
 
+_CHUNK_LINES = 100_000
+
+
+class _Quads:
+    """The quads of a `CanonicalDataset` in order, parsed from its text on each iteration."""
+
+    def __init__(self, chunks: list[bytes], count: int):
+        self._chunks, self._count = chunks, count
+
+    def __iter__(self):
+        for chunk in self._chunks:
+            yield from ox.parse(chunk, format=ox.RdfFormat.N_QUADS)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
 
 @dataclass
 class CanonicalDataset:
-    """The dataset after RDFC-1.0: its quads as pyoxigraph terms, in the order of their N-Quads
-    lines (only the quads are kept: the lines cost as much memory again, and pyoxigraph writes
-    them back from the quads in a moment, `nquads`)."""
+    """The dataset after RDFC-1.0: its sorted N-Quads lines, as chunks of bytes each holding whole
+    lines (each ending with a newline)."""
 
-    ox_quads: list = field(default_factory=list)  # pyoxigraph quads, sorted by their N-Quads line
+    chunks: list = field(default_factory=list)
+    lines_count: int = 0
+
+    @property
+    def ox_quads(self) -> _Quads:
+        """The quads as pyoxigraph terms, sorted by their N-Quads line (parsed on each use)."""
+        return _Quads(self.chunks, self.lines_count)
 
     def nquads(self) -> bytes:
         """The N-Quads file: one line a quad, sorted, each ending with a newline."""
-        return ox.serialize(self.ox_quads, format=ox.RdfFormat.N_QUADS) if self.ox_quads else b""
+        return b"".join(self.chunks)
 
     @property
     def nquads_lines(self) -> list[str]:
@@ -60,15 +89,21 @@ class CanonicalDataset:
         """
         g = Graph()
         bind_prefixes(g)
-        wanted = None if name is None else str(name)
-        for q in self.ox_quads:
-            if wanted is None or q.graph_name.value == wanted:
+        wanted = None if name is None else f" <{name}> .\n".encode("utf-8")
+        for chunk in self.chunks:
+            if wanted is not None:
+                if wanted not in chunk:
+                    continue
+                chunk = b"".join(line for line in chunk.splitlines(keepends=True) if line.endswith(wanted))
+            for q in ox.parse(chunk, format=ox.RdfFormat.N_QUADS):
                 g.add((from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object)))
         return g
 
     def count(self, name: URIRef) -> int:
-        wanted = str(name)
-        return sum(1 for q in self.ox_quads if q.graph_name.value == wanted)
+        """The quads in the graph `name` (its lines end with the name: a newline inside a literal
+        is written `\\n`, so a line's end is the quad's)."""
+        wanted = f" <{name}> .\n".encode("utf-8")
+        return sum(chunk.count(wanted) for chunk in self.chunks)
 
 
 def bind_prefixes(g: Graph) -> None:
@@ -76,40 +111,64 @@ def bind_prefixes(g: Graph) -> None:
         g.bind(prefix, ns, override=True, replace=True)
 
 
-def _has_blank(q) -> bool:
-    return isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+def _has_blank_line(line: str) -> bool:
+    """Whether an N-Quads line's subject or object is a blank node (graph names here are IRIs; a
+    subject and a predicate hold no space)."""
+    if line.startswith("_:"):
+        return True
+    i = line.index(" ")
+    j = line.index(" ", i + 1)
+    return line.startswith("_:", j + 1)
 
 
-def _in_graph(name: URIRef, triples):
-    """Quads in the graph `name` from an rdflib Graph or from pyoxigraph triples or quads."""
+def _graph_lines(name: URIRef, triples):
+    """N-Quads lines of the graph `name` from an rdflib Graph or from pyoxigraph triples or quads."""
+    from kg.build.provenance import nquads_lines
+
     if isinstance(triples, Graph):
-        yield from oxigraph_quads([(name, triples)])
-        return
-    g = ox.NamedNode(str(name))
-    for t in triples:
-        yield ox.Quad(t.subject, t.predicate, t.object, g)
+        return nquads_lines(oxigraph_quads([(name, triples)]))
+    return nquads_lines(triples, str(name))
 
 
 def canonical_dataset(ontology: Graph, data, inferred, provenance) -> CanonicalDataset:
     """Canonicalise the four graphs together (blank nodes relabelled by RDFC-1.0). `data` and
     `inferred` are rdflib Graphs or pyoxigraph triples or quads (a triple given twice is one);
-    `provenance` an rdflib Graph or the pyoxigraph quads of
-    `kg.build.provenance.provenance_quads`."""
+    `provenance` an rdflib Graph, the pyoxigraph quads of `kg.build.provenance.provenance_quads`,
+    or the N-Quads lines of `kg.build.provenance.provenance_lines` (what the build gives)."""
+    from kg.build.provenance import nquads_lines
+
     if isinstance(provenance, Graph):
-        provenance = list(oxigraph_quads([(GRAPH_PROVENANCE, provenance)]))
-    plain, blank = [], []
-    for q in (*oxigraph_quads([(GRAPH_ONTOLOGY, ontology)]), *_in_graph(GRAPH_DATA, data),
-              *_in_graph(GRAPH_INFERRED, inferred), *provenance):
-        (blank if _has_blank(q) else plain).append(q)
+        provenance = _graph_lines(GRAPH_PROVENANCE, provenance)
+    elif provenance and not isinstance(provenance[0], str):
+        provenance = nquads_lines(provenance)
+    lines: list[str] = []
+    blank: list[str] = []
+    for source in (_graph_lines(GRAPH_ONTOLOGY, ontology), _graph_lines(GRAPH_DATA, data),
+                   _graph_lines(GRAPH_INFERRED, inferred), provenance):
+        for line in source:
+            if "_:" in line and _has_blank_line(line):
+                blank.append(line)
+            else:
+                lines.append(line)
     if blank:
-        ds = ox.Dataset(blank)
+        ds = ox.Dataset(ox.parse("\n".join(blank) + "\n", format=ox.RdfFormat.N_QUADS))
         ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-        plain.extend(ds)
-    text = ox.serialize(plain, format=ox.RdfFormat.N_QUADS).decode("utf-8")
-    lines = text.splitlines()
-    del text
-    order = sorted(range(len(plain)), key=lines.__getitem__)
-    # a quad given twice (a triple in one passage's graph in two files) is one quad
-    order = [i for k, i in enumerate(order) if k == 0 or lines[i] != lines[order[k - 1]]]
-    del lines
-    return CanonicalDataset([plain[i] for i in order])
+        lines.extend(ox.serialize(ds, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines())
+    lines.sort()
+    # a quad given twice (a triple in one passage's graph in two files) is one quad; the lines go
+    # into chunks of bytes, and each chunk's lines are let go as it is made
+    chunks: list[bytes] = []
+    count, last, n = 0, None, len(lines)
+    for start in range(0, n, _CHUNK_LINES):
+        part = []
+        for k in range(start, min(start + _CHUNK_LINES, n)):
+            line = lines[k]
+            if line != last:
+                part.append(line)
+                last = line
+            lines[k] = None  # type: ignore[call-overload]
+        if part:
+            part.append("")
+            chunks.append("\n".join(part).encode("utf-8"))
+            count += len(part) - 1
+    return CanonicalDataset(chunks, count)

@@ -91,6 +91,11 @@ def json_ld_context(ontology: Graph) -> dict:
 
 
 def _json_ld(cds: "CanonicalDataset", context: dict) -> bytes:
+    """The JSON-LD document (`_json_ld_parts`) as bytes."""
+    return "".join(_json_ld_parts(cds, context)).encode("utf-8")
+
+
+def _json_ld_parts(cds: "CanonicalDataset", context: dict):
     """Compacted JSON-LD of the dataset, written directly from the sorted quads: one graph object
     a named graph (`{"@id": <graph>, "@graph": [...]}`), as the TriG and N-Quads keep them.
 
@@ -151,44 +156,51 @@ def _json_ld(cds: "CanonicalDataset", context: dict) -> bytes:
         return info
 
     rdf_type, xsd_string = str(RDF.type), str(XSD.string)
-    graphs: dict[str, dict[str, dict[str, list]]] = {}
-    last_s = last_g = node = None
-    for q in cds.ox_quads:  # pyoxigraph terms: no rdflib term is made for the whole dataset
-        s, o, g = q.subject, q.object, q.graph_name
-        if s != last_s or g != last_g:  # the quads come sorted by subject: most share the last one's
-            node = graphs.setdefault(g.value, {}).setdefault(node_ref(s), {})
-            last_s, last_g = s, g
-        pv = q.predicate.value
-        is_literal = isinstance(o, ox.Literal)
-        if pv == rdf_type and not is_literal:
-            node.setdefault("@type", []).append(
-                compact(o.value, vocab=True) if not isinstance(o, ox.BlankNode) else f"_:{o.value}")
-            continue
-        term, plain, coercion, compacted_p, coerced_dt = predicate(pv)
-        if is_literal:
-            if o.language:
-                key, value = plain or compacted_p, {"@value": o.value, "@language": o.language}
-            else:
-                dt = o.datatype.value
-                if dt == xsd_string:
-                    key, value = plain or compacted_p, o.value
-                elif coerced_dt == dt:
-                    key, value = term[0], o.value
+
+    def graph_nodes(gname) -> dict[str, dict[str, list]]:
+        """The node objects of one named graph (its quads come sorted by subject)."""
+        nodes: dict[str, dict[str, list]] = {}
+        last_s = node = None
+        for q in _graph_quads(cds, [gname]):  # pyoxigraph terms: no rdflib term is made
+            s, o = q.subject, q.object
+            if s != last_s:  # the quads come sorted by subject: most share the last one's
+                node = nodes.setdefault(node_ref(s), {})
+                last_s = s
+            pv = q.predicate.value
+            is_literal = isinstance(o, ox.Literal)
+            if pv == rdf_type and not is_literal:
+                node.setdefault("@type", []).append(
+                    compact(o.value, vocab=True) if not isinstance(o, ox.BlankNode) else f"_:{o.value}")
+                continue
+            term, plain, coercion, compacted_p, coerced_dt = predicate(pv)
+            if is_literal:
+                if o.language:
+                    key, value = plain or compacted_p, {"@value": o.value, "@language": o.language}
                 else:
-                    key, value = plain or compacted_p, {"@value": o.value, "@type": compact(dt)}
-        else:
-            ref = node_ref(o)
-            if coercion == "@id":
-                key, value = term[0], ref
+                    dt = o.datatype.value
+                    if dt == xsd_string:
+                        key, value = plain or compacted_p, o.value
+                    elif coerced_dt == dt:
+                        key, value = term[0], o.value
+                    else:
+                        key, value = plain or compacted_p, {"@value": o.value, "@type": compact(dt)}
             else:
-                key, value = plain or compacted_p, {"@id": ref}
-        node.setdefault(key, []).append(value)
+                ref = node_ref(o)
+                if coercion == "@id":
+                    key, value = term[0], ref
+                else:
+                    key, value = plain or compacted_p, {"@id": ref}
+            node.setdefault(key, []).append(value)
+        return nodes
+
     # written as text, graph by graph and node by node, with the characters dumps_indented would
-    # give the same document (every value is a string or a flat object of strings)
+    # give the same document (every value is a string or a flat object of strings); one graph's
+    # nodes are held at a time
     head = dumps_indented({"@context": ctx})
     out = [head[:-2], ',\n  "@graph": [']  # the document so far, without its closing "\n}"
+    # handed on in pieces of a few thousand nodes, so the whole text is never held at once
     for i, (gname, _local) in enumerate(_GRAPHS):  # each named graph a graph object, in the TriG's order
-        nodes = graphs.get(str(gname), {})
+        nodes = graph_nodes(gname)
         out.append(("" if i == 0 else ",") + '\n    {\n      "@id": ' + _enc(compact(str(gname)))
                    + ',\n      "@graph": ' + ("[" if nodes else "[]"))
         first = True
@@ -205,9 +217,13 @@ def _json_ld(cds: "CanonicalDataset", context: dict) -> bytes:
                     text = "[\n            " + ",\n            ".join(_value_text(v, 12) for v in vals) + "\n          ]"
                 out.append(",\n          " + _enc(key) + ": " + text)
             out.append("\n        }")
+            if len(out) > 20_000:
+                yield "".join(out)
+                out = []
         out.append("\n      ]\n    }" if nodes else "\n    }")
+        del nodes
     out.append("\n  ]\n}\n")
-    return "".join(out).encode("utf-8")
+    yield "".join(out)
 
 
 def _value_text(v, indent: int) -> str:
@@ -429,19 +445,31 @@ def write_all(out: Path, cds: CanonicalDataset, ontology_graph: Graph, report: G
         sizes[name] = path.stat().st_size
         return _used_prefixes_in_file(path)
 
-    used = stream(FORMATS["nq"][0], cds.ox_quads, ox.RdfFormat.N_QUADS)  # the quads' prefixes (TriG, RDF/XML)
+    def write_chunks(name: str, chunks) -> dict[str, str]:
+        """Text already in its final form written chunk by chunk; the prefixes used in it."""
+        path = out / name
+        with open(path, "wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+        sizes[name] = path.stat().st_size
+        return _used_prefixes_in_file(path)
+
+    used = write_chunks(FORMATS["nq"][0], cds.chunks)  # the quads' prefixes (TriG, RDF/XML)
     # N-Triples: the distinct triples of the union, in the quads' order, which is the order of
     # their lines (a quad's line is its triple's line with the graph name before the final dot)
     triples = _ox_triples(cds)
-    used_by_triples = stream(FORMATS["nt"][0], triples, ox.RdfFormat.N_TRIPLES)
+    used_by_triples = write_chunks(FORMATS["nt"][0], triples.chunks)
     put(FORMATS["trig"][0], _trig(cds, used))
     # the whole dataset by pyoxigraph (fast on thousands of triples); the ontology, which people
     # read, by rdflib's longturtle (one statement a line, nested restrictions)
     put(FORMATS["ttl"][0], _ox_turtle_triples(triples, used_by_triples))
     context = json_ld_context(ontology_graph)
     put("context.jsonld", (json.dumps(context, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-    put(FORMATS["jsonld"][0], _json_ld(cds, context))
-    write_framed(out, cds.ox_quads)  # framed/<view>.json: plain-JSON views (kg.build.framed), not dumps in VoID
+    with open(out / FORMATS["jsonld"][0], "wb") as fh:
+        for part in _json_ld_parts(cds, context):
+            fh.write(part.encode("utf-8"))
+    sizes[FORMATS["jsonld"][0]] = (out / FORMATS["jsonld"][0]).stat().st_size
+    write_framed(out, _graph_quads(cds, [g for g, _l in _GRAPHS if g != GRAPH_PROVENANCE]))  # framed/<view>.json: plain-JSON views (kg.build.framed), not dumps in VoID
     # pyoxigraph writes the triples in the order given (sorted), so the file is reproducible;
     # rdflib's RDF/XML writers follow hash order and are not
     put(FORMATS["rdf"][0], _sorted_xmlns(ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=used)))
@@ -451,17 +479,57 @@ def write_all(out: Path, cds: CanonicalDataset, ontology_graph: Graph, report: G
     return sizes
 
 
-def _ox_triples(cds: CanonicalDataset) -> list:
-    """Distinct triples of the union, sorted by subject, predicate, object: the quads are sorted
-    by their N-Quads line, which starts with the triple, so a triple held in several graphs comes
-    in a run and the runs come in the triples' order."""
-    out, last = [], None
-    for q in cds.ox_quads:
-        t = (q.subject, q.predicate, q.object)
-        if t != last:
-            out.append(q.triple)
-            last = t
-    return out
+class _Triples:
+    """The distinct triples of the union, sorted by subject, predicate, object, read from the
+    dataset's text: the quads are sorted by their N-Quads line, which starts with the triple, so
+    a triple held in several graphs comes in a run and the runs come in the triples' order (a space
+    sorts before every character that can continue a term). `chunks` are its N-Triples lines;
+    iterating parses them again, a chunk at a time (no list of millions of term objects)."""
+
+    def __init__(self, cds: CanonicalDataset):
+        self.chunks: list[bytes] = []
+        last, n = None, 0
+        for chunk in cds.chunks:
+            part = []
+            for line in chunk.split(b"\n"):
+                if not line:
+                    continue
+                body = line.rsplit(b" ", 2)[0]  # the graph name (an IRI) and the dot off
+                if body != last:
+                    part.append(body + b" .\n")
+                    last = body
+            if part:
+                self.chunks.append(b"".join(part))
+                n += len(part)
+        self._count = n
+
+    def __iter__(self):
+        for chunk in self.chunks:
+            yield from ox.parse(chunk, format=ox.RdfFormat.N_TRIPLES)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+
+def _ox_triples(cds: CanonicalDataset) -> _Triples:
+    """Distinct triples of the union, sorted by subject, predicate, object (`_Triples`)."""
+    return _Triples(cds)
+
+
+def _graph_quads(cds: CanonicalDataset, names):
+    """The quads of the named graphs `names`, graph by graph in that order, each in line order:
+    the lines of each graph picked from the text, then parsed."""
+    for name in names:
+        wanted = f" <{name}> .".encode("utf-8")
+        for chunk in cds.chunks:
+            if wanted not in chunk:
+                continue
+            picked = b"".join(line + b"\n" for line in chunk.split(b"\n") if line.endswith(wanted))
+            if picked:
+                yield from ox.parse(picked, format=ox.RdfFormat.N_QUADS)
 
 
 def _sorted_xmlns(xml: bytes) -> bytes:
@@ -496,12 +564,10 @@ def _trig(cds: CanonicalDataset, used: dict[str, str]) -> bytes:
     pyoxigraph groups consecutive triples of one subject, so sorted input gives a compact, stable
     file. (rdflib's TriG writer visits the graphs in hash order: its output changes run to run.)
     """
-    order = {str(g): i for i, (g, _l) in enumerate(_GRAPHS)}
-    quads = list(cds.ox_quads)
-    # the quads are in N-Quads line order, i.e. by subject, predicate, object within a graph; the
-    # sort is stable, so ordering by graph alone keeps that order inside each graph
-    quads.sort(key=lambda q: order[q.graph_name.value])
-    return _sorted_prefix_lines(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=used))
+    # the quads are in N-Quads line order, i.e. by subject, predicate, object within a graph; taken
+    # graph by graph in that order
+    names = [g for g, _l in _GRAPHS]
+    return _sorted_prefix_lines(ox.serialize(_graph_quads(cds, names), format=ox.RdfFormat.TRIG, prefixes=used))
 
 
 def _ox_turtle(g: Graph) -> bytes:
@@ -520,11 +586,19 @@ def _ox_turtle_triples(triples: list, used: dict[str, str] | None = None) -> byt
 def _sorted_prefix_lines(text: bytes) -> bytes:
     """pyoxigraph writes the @prefix lines in an order of its own; sort them so that the bytes
     depend only on the prefixes, and leave a blank line before the data."""
-    lines = text.split(b"\n")
-    n = 0
-    while n < len(lines) and lines[n].startswith(b"@prefix "):
-        n += 1
-    return b"\n".join(sorted(lines[:n]) + ([b""] if n else []) + lines[n:])
+    heads, pos = [], 0
+    while text.startswith(b"@prefix ", pos):
+        end = text.find(b"\n", pos)
+        if end < 0:  # a text of prefix lines only, the last without its newline
+            heads.append(text[pos:])
+            pos = len(text)
+            return b"\n".join(sorted(heads) + [b""])
+        heads.append(text[pos:end])
+        pos = end + 1
+    if not heads:
+        return text
+    # only the header is split into lines: the rest (most of a large file) is not copied line by line
+    return b"\n".join(sorted(heads)) + b"\n\n" + text[pos:]
 
 
 def _canonical_turtle(g: Graph) -> bytes:

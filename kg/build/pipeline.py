@@ -30,7 +30,7 @@ from kg import __version__
 from kg.build.canonical import CanonicalDataset, canonical_dataset
 from kg.build.checks import run_violation_queries
 from kg.build.export import write_all
-from kg.build.provenance import provenance_quads
+from kg.build.provenance import provenance_lines
 from kg.build.reason import InconsistentError, Method, infer
 from kg.build.shacl import Finding, Inference, locate_findings, validate_shapes
 from kg.build.sources import SourceTree, check_terms_defined, load_tree, source_files
@@ -228,7 +228,7 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
         with clock.stage("reason"):
             rr = _reason(tree, catalogue, method, report)
     with clock.stage("canonicalise"):
-        provenance = provenance_quads(tree.sourced_quads)
+        provenance = provenance_lines(tree.sourced_quads)
         cds = canonical_dataset(tree.ontology, tree.data_triples(), rr.inferred_triples, provenance)
         del provenance
         report.triples = {"ontology": len(tree.ontology), "data": cds.count(GRAPH_DATA),
@@ -239,7 +239,8 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
         from kg.query.embedded import OxigraphEngine, QueryError
 
         store = ox.Store()
-        store.extend(cds.ox_quads)
+        for chunk in cds.chunks:  # parsed by pyoxigraph from the text: no term object is made
+            store.load(chunk, format=ox.RdfFormat.N_QUADS, lenient=True)  # pyoxigraph wrote it
         engine = OxigraphEngine(store)
         violations = [(q.name, q.text, q.summary) for q in catalogue.values() if q.role == "violation"]
         report.violation_queries = [v[0] for v in violations]

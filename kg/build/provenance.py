@@ -16,7 +16,7 @@ from rdflib.namespace import RDF
 from kg.namespaces import GRAPH_PROVENANCE, PROV, STATEMENT
 from kg.terms import to_oxigraph
 
-__all__ = ["statement_iri", "provenance_graph", "provenance_quads"]
+__all__ = ["statement_iri", "provenance_graph", "provenance_quads", "provenance_lines", "nquads_lines"]
 
 
 def _nt(t) -> str:
@@ -64,4 +64,50 @@ def provenance_quads(sourced) -> list:
             out += [ox.Quad(st, a, statement, g), ox.Quad(st, subj, s, g), ox.Quad(st, pred, p, g),
                     ox.Quad(st, obj, o, g)]
         out.append(ox.Quad(st, derived, q.graph_name, g))
+    return out
+
+
+def nquads_lines(items, graph: str | None = None, batch: int = 100_000):
+    """N-Quads lines (str, without newline) of pyoxigraph quads or triples, written by pyoxigraph a
+    batch at a time, so that only one batch of term objects lives at once; `graph` (an IRI) puts
+    every one in that graph."""
+    g = ox.NamedNode(graph) if graph is not None else None
+    buf: list = []
+    for t in items:
+        buf.append(ox.Quad(t.subject, t.predicate, t.object, g) if g is not None else t)
+        if len(buf) >= batch:
+            yield from ox.serialize(buf, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines()
+            buf = []
+    if buf:
+        yield from ox.serialize(buf, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines()
+
+
+def provenance_lines(sourced) -> list[str]:
+    """The statements of `provenance_quads` as N-Quads lines (str, no newline), made from the text
+    of the data files' quads: no term object is made per statement (at a million asserted
+    triples the quads cost three gigabytes, the lines a third of that). The same statement IRIs
+    (SHA-1 of the triple's N-Triples line, a blank node as `_:b`) and the same quads."""
+    g = f"<{GRAPH_PROVENANCE}>"
+    a = f"<{RDF.type}> <{RDF.Statement}> {g} ."
+    subj, pred, obj = (f"<{x}>" for x in (RDF.subject, RDF.predicate, RDF.object))
+    derived = f"<{PROV.wasDerivedFrom}>"
+    base = str(STATEMENT)
+    sha1 = hashlib.sha1
+    out: list[str] = []
+    add = out.append
+    made: dict[str, str] = {}
+    for line in nquads_lines(sourced):
+        body, source, _dot = line.rsplit(" ", 2)  # the graph name is an IRI: no space in it
+        st = made.get(body)
+        if st is None:
+            i = body.index(" ")
+            j = body.index(" ", i + 1)
+            s, p, o = body[:i], body[i + 1:j], body[j + 1:]
+            key = f"{'_:b' if s.startswith('_:') else s} {p} {'_:b' if o.startswith('_:') else o} ."
+            st = made[body] = f"<{base}{sha1(key.encode('utf-8')).hexdigest()}>"
+            add(f"{st} {a}")
+            add(f"{st} {subj} {s} {g} .")
+            add(f"{st} {pred} {p} {g} .")
+            add(f"{st} {obj} {o} {g} .")
+        add(f"{st} {derived} {source} {g} .")
     return out
