@@ -136,7 +136,7 @@ def test_failed_export_leaves_the_previous_dist(fixture_tree, monkeypatch):
     def explode(*a, **k):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(kg.build.export, "_json_ld", explode)
+    monkeypatch.setattr(kg.build.export, "_json_ld_parts", explode)  # the JSON-LD dump, written in parts
     with pytest.raises(OSError):
         build(fixture_tree)
     assert {p.name: p.read_bytes() for p in files(dist_dir(fixture_tree))} == before
