@@ -130,11 +130,12 @@ def _graph_lines(name: URIRef, triples):
     return nquads_lines(triples, str(name))
 
 
-def canonical_dataset(ontology: Graph, data, inferred, provenance) -> CanonicalDataset:
+def canonical_dataset(ontology: Graph, data, inferred, provenance, *, data_lines=()) -> CanonicalDataset:
     """Canonicalise the four graphs together (blank nodes relabelled by RDFC-1.0). `data` and
     `inferred` are rdflib Graphs or pyoxigraph triples or quads (a triple given twice is one);
     `provenance` an rdflib Graph, the pyoxigraph quads of `kg.build.provenance.provenance_quads`,
-    or the N-Quads lines of `kg.build.provenance.provenance_lines` (what the build gives)."""
+    or N-Quads lines (`kg.build.provenance.data_and_provenance_lines`, what the build gives, with
+    the data's own lines as `data_lines`)."""
     from kg.build.provenance import nquads_lines
 
     if isinstance(provenance, Graph):
@@ -144,7 +145,7 @@ def canonical_dataset(ontology: Graph, data, inferred, provenance) -> CanonicalD
     lines: list[str] = []
     blank: list[str] = []
     for source in (_graph_lines(GRAPH_ONTOLOGY, ontology), _graph_lines(GRAPH_DATA, data),
-                   _graph_lines(GRAPH_INFERRED, inferred), provenance):
+                   data_lines, _graph_lines(GRAPH_INFERRED, inferred), provenance):
         for line in source:
             if "_:" in line and _has_blank_line(line):
                 blank.append(line)
@@ -154,6 +155,7 @@ def canonical_dataset(ontology: Graph, data, inferred, provenance) -> CanonicalD
         ds = ox.Dataset(ox.parse("\n".join(blank) + "\n", format=ox.RdfFormat.N_QUADS))
         ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
         lines.extend(ox.serialize(ds, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines())
+    # the provenance lines come sorted, and timsort merges a sorted run in linear time
     lines.sort()
     # a quad given twice (a triple in one passage's graph in two files) is one quad; the lines go
     # into chunks of bytes, and each chunk's lines are let go as it is made

@@ -313,7 +313,7 @@ def _expand(compact_iri: str, ctx: dict) -> str:
 def void_triples(cds: CanonicalDataset, triples: list, version: str, sizes: dict[str, int]) -> list:
     """VoID + DCAT description: the dataset, one distribution a file, triples per graph, partitions;
     pyoxigraph triples, sorted as `_ox_turtle` sorts them. `triples` are the union's distinct
-    triples (`_ox_triples(cds)`).
+    triples (`_Triples`).
 
     Partitions get hash IRIs under the dataset IRI (not blank nodes), so each has a stable name.
     """
@@ -352,15 +352,12 @@ def void_triples(cds: CanonicalDataset, triples: list, version: str, sizes: dict
     add(ds, v("vocabulary"), N(str(PD)))
     add(ds, v("uriSpace"), L(PREFIXES["pdi"]))
     add(ds, dct("conformsTo"), N(BASE + "ontology"))
-    # counted on the distinct triples of the union (`_ox_triples`) and the quads' graph names
+    # counted on the distinct triples of the union (`_Triples`) and the quads' graph names
     rdf_type = a
     subjects: set = set()
     classes: dict = {}
     props: dict = {}
-    per_graph: dict[str, int] = {}
-    for q in cds.ox_quads:
-        g = q.graph_name.value
-        per_graph[g] = per_graph.get(g, 0) + 1
+    per_graph = {str(g): cds.count(g) for g, _l in _GRAPHS}  # counted in the text, not parsed
     for t in triples:
         s, p = t.subject, t.predicate
         subjects.add(s)
@@ -457,8 +454,9 @@ def write_all(out: Path, cds: CanonicalDataset, ontology_graph: Graph, report: G
     used = write_chunks(FORMATS["nq"][0], cds.chunks)  # the quads' prefixes (TriG, RDF/XML)
     # N-Triples: the distinct triples of the union, in the quads' order, which is the order of
     # their lines (a quad's line is its triple's line with the graph name before the final dot)
-    triples = _ox_triples(cds)
-    used_by_triples = write_chunks(FORMATS["nt"][0], triples.chunks)
+    triples = _Triples(cds, out / FORMATS["nt"][0])
+    sizes[FORMATS["nt"][0]] = triples.path.stat().st_size
+    used_by_triples = _used_prefixes_in_file(triples.path)
     put(FORMATS["trig"][0], _trig(cds, used))
     # the whole dataset by pyoxigraph (fast on thousands of triples); the ontology, which people
     # read, by rdflib's longturtle (one statement a line, nested restrictions)
@@ -483,40 +481,50 @@ class _Triples:
     """The distinct triples of the union, sorted by subject, predicate, object, read from the
     dataset's text: the quads are sorted by their N-Quads line, which starts with the triple, so
     a triple held in several graphs comes in a run and the runs come in the triples' order (a space
-    sorts before every character that can continue a term). `chunks` are its N-Triples lines;
-    iterating parses them again, a chunk at a time (no list of millions of term objects)."""
+    sorts before every character that can continue a term). Their N-Triples lines are written to
+    `path` (the .nt file); iterating parses the file again, a block of lines at a time (no list of
+    millions of term objects, no second copy of the text in memory)."""
 
-    def __init__(self, cds: CanonicalDataset):
-        self.chunks: list[bytes] = []
+    BLOCK = 1 << 24
+
+    def __init__(self, cds: CanonicalDataset, path: Path):
+        self.path = path
         last, n = None, 0
-        for chunk in cds.chunks:
-            part = []
-            for line in chunk.split(b"\n"):
-                if not line:
-                    continue
-                body = line.rsplit(b" ", 2)[0]  # the graph name (an IRI) and the dot off
-                if body != last:
-                    part.append(body + b" .\n")
-                    last = body
-            if part:
-                self.chunks.append(b"".join(part))
-                n += len(part)
+        with open(path, "wb") as fh:
+            for chunk in cds.chunks:
+                part = []
+                for line in chunk.split(b"\n"):
+                    if not line:
+                        continue
+                    body = line.rsplit(b" ", 2)[0]  # the graph name (an IRI) and the dot off
+                    if body != last:
+                        part.append(body + b" .\n")
+                        last = body
+                if part:
+                    fh.write(b"".join(part))
+                    n += len(part)
         self._count = n
 
     def __iter__(self):
-        for chunk in self.chunks:
-            yield from ox.parse(chunk, format=ox.RdfFormat.N_TRIPLES)
+        with open(self.path, "rb") as fh:
+            rest = b""
+            while True:
+                block = fh.read(self.BLOCK)
+                if not block:
+                    break
+                block = rest + block
+                cut = block.rfind(b"\n") + 1
+                rest = block[cut:]
+                if cut:
+                    yield from ox.parse(block[:cut], format=ox.RdfFormat.N_TRIPLES)
+            if rest:
+                yield from ox.parse(rest, format=ox.RdfFormat.N_TRIPLES)
 
     def __len__(self) -> int:
         return self._count
 
     def __bool__(self) -> bool:
         return self._count > 0
-
-
-def _ox_triples(cds: CanonicalDataset) -> _Triples:
-    """Distinct triples of the union, sorted by subject, predicate, object (`_Triples`)."""
-    return _Triples(cds)
 
 
 def _graph_quads(cds: CanonicalDataset, names):

@@ -30,7 +30,7 @@ from kg import __version__
 from kg.build.canonical import CanonicalDataset, canonical_dataset
 from kg.build.checks import run_violation_queries
 from kg.build.export import write_all
-from kg.build.provenance import provenance_lines
+from kg.build.provenance import data_and_provenance_lines
 from kg.build.reason import InconsistentError, Method, infer
 from kg.build.shacl import Finding, Inference, locate_findings, validate_shapes
 from kg.build.sources import SourceTree, check_terms_defined, load_tree, source_files
@@ -228,9 +228,10 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
         with clock.stage("reason"):
             rr = _reason(tree, catalogue, method, report)
     with clock.stage("canonicalise"):
-        provenance = provenance_lines(tree.sourced_quads)
-        cds = canonical_dataset(tree.ontology, tree.data_triples(), rr.inferred_triples, provenance)
-        del provenance
+        data_lines, provenance = data_and_provenance_lines(tree.sourced_quads)
+        cds = canonical_dataset(tree.ontology, tree.plain_triples, rr.inferred_triples, provenance,
+                                data_lines=data_lines)
+        del data_lines, provenance
         report.triples = {"ontology": len(tree.ontology), "data": cds.count(GRAPH_DATA),
                           "inferred": len(rr.inferred_triples), "provenance": cds.count(GRAPH_PROVENANCE)}
     with clock.stage("check"):
@@ -382,9 +383,10 @@ def _build(root: Path, dist: Path, report: BuildReport, progress: Progress | Non
         raise OSError(exc.errno, f"{exc.strerror}: the new {dist.name}/ cannot be written in this folder "
                       "(nothing was built or changed)", str(dist.parent)) from exc
     clock = _Clock(report, progress)
-    _tree, cds, shacl_report = _check(root, report, clock, method=method, parser=parser,
-                                      shacl_inference=shacl_inference,
-                                      parallel=_can_fork() if parallel is None else parallel)
+    # the source tree is let go here: the export reads the canonical dataset only
+    cds, shacl_report = _check(root, report, clock, method=method, parser=parser,
+                               shacl_inference=shacl_inference,
+                               parallel=_can_fork() if parallel is None else parallel)[1:]
     with clock.stage("export"), _lock(dist):
         tmp = Path(tempfile.mkdtemp(prefix=f".{dist.name}.tmp-", dir=dist.parent))
         try:

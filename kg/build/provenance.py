@@ -13,10 +13,11 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph
 from rdflib.namespace import RDF
 
-from kg.namespaces import GRAPH_PROVENANCE, PROV, STATEMENT
+from kg.namespaces import GRAPH_DATA, GRAPH_PROVENANCE, PROV, STATEMENT
 from kg.terms import to_oxigraph
 
-__all__ = ["statement_iri", "provenance_graph", "provenance_quads", "provenance_lines", "nquads_lines"]
+__all__ = ["statement_iri", "provenance_graph", "provenance_quads", "provenance_lines", "data_and_provenance_lines",
+           "nquads_lines"]
 
 
 def _nt(t) -> str:
@@ -83,31 +84,60 @@ def nquads_lines(items, graph: str | None = None, batch: int = 100_000):
 
 
 def provenance_lines(sourced) -> list[str]:
-    """The statements of `provenance_quads` as N-Quads lines (str, no newline), made from the text
-    of the data files' quads: no term object is made per statement (at a million asserted
-    triples the quads cost three gigabytes, the lines a third of that). The same statement IRIs
-    (SHA-1 of the triple's N-Triples line, a blank node as `_:b`) and the same quads."""
+    """The statements of `provenance_quads` as sorted N-Quads lines (`data_and_provenance_lines`)."""
+    return data_and_provenance_lines(sourced, with_data=False)[1]
+
+
+def data_and_provenance_lines(sourced, *, with_data: bool = True) -> tuple[list[str], list[str]]:
+    """From one N-Quads text of the data files' quads (pyoxigraph's): the lines of `graph/data`
+    (one a quad: a triple held by several passages comes once per passage, for the canonical
+    dataset to make one) and the statements of `provenance_quads` as N-Quads lines, distinct and
+    sorted. No term object is made per statement (at a million asserted triples the quads cost
+    three gigabytes, the lines a third of that), and the lines are not sorted as strings: a
+    statement's lines share its subject, whose IRIs all have the same length, so they are put in
+    order by the SHA-1 alone and, within a statement, by predicate (rdf:object, rdf:predicate,
+    rdf:subject, rdf:type, prov:wasDerivedFrom, in the order of their IRIs) and source."""
     g = f"<{GRAPH_PROVENANCE}>"
+    data_g = f"<{GRAPH_DATA}> ."
     a = f"<{RDF.type}> <{RDF.Statement}> {g} ."
     subj, pred, obj = (f"<{x}>" for x in (RDF.subject, RDF.predicate, RDF.object))
     derived = f"<{PROV.wasDerivedFrom}>"
+    assert obj < pred < subj < f"<{RDF.type}>" < derived  # the order the lines are written in
     base = str(STATEMENT)
     sha1 = hashlib.sha1
-    out: list[str] = []
-    add = out.append
-    made: dict[str, str] = {}
+    data: list[str] = []
+    rows: list[tuple] = []
     for line in nquads_lines(sourced):
         body, source, _dot = line.rsplit(" ", 2)  # the graph name is an IRI: no space in it
-        st = made.get(body)
-        if st is None:
-            i = body.index(" ")
-            j = body.index(" ", i + 1)
-            s, p, o = body[:i], body[i + 1:j], body[j + 1:]
-            key = f"{'_:b' if s.startswith('_:') else s} {p} {'_:b' if o.startswith('_:') else o} ."
-            st = made[body] = f"<{base}{sha1(key.encode('utf-8')).hexdigest()}>"
+        if with_data:
+            data.append(f"{body} {data_g}")
+        i = body.index(" ")
+        j = body.index(" ", i + 1)
+        s, o = body[:i], body[j + 1:]
+        key = f"{'_:b' if s.startswith('_:') else s} {body[i + 1:j]} {'_:b' if o.startswith('_:') else o} ."
+        rows.append((sha1(key.encode("utf-8")).hexdigest(), source, body, i, j))
+    if any(body.startswith("_:") or body.startswith("_:", j + 1) for _h, _s, body, _i, j in rows):
+        # a blank node is hashed as `_:b`, so two triples may share a statement: plain sorting
+        lines = set()
+        for hexd, source, body, i, j in rows:
+            st = f"<{base}{hexd}>"
+            lines.update((f"{st} {obj} {body[j + 1:]} {g} .", f"{st} {pred} {body[i + 1:j]} {g} .",
+                          f"{st} {subj} {body[:i]} {g} .", f"{st} {a}", f"{st} {derived} {source} {g} ."))
+        return data, sorted(lines)
+    rows.sort()
+    out: list[str] = []
+    add = out.append
+    last_hex = last_source = None
+    for k, (hexd, source, body, i, j) in enumerate(rows):
+        rows[k] = None  # type: ignore[call-overload]  # let each row go once written
+        st = f"<{base}{hexd}>"
+        if hexd != last_hex:
+            add(f"{st} {obj} {body[j + 1:]} {g} .")
+            add(f"{st} {pred} {body[i + 1:j]} {g} .")
+            add(f"{st} {subj} {body[:i]} {g} .")
             add(f"{st} {a}")
-            add(f"{st} {subj} {s} {g} .")
-            add(f"{st} {pred} {p} {g} .")
-            add(f"{st} {obj} {o} {g} .")
-        add(f"{st} {derived} {source} {g} .")
-    return out
+            last_hex, last_source = hexd, None
+        if source != last_source:
+            add(f"{st} {derived} {source} {g} .")
+            last_source = source
+    return data, out

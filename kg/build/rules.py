@@ -401,16 +401,23 @@ def run_rules(ontology: Graph, data) -> RuleRun:
         if ox.Quad(*t, dg) not in store:
             schema_new += [ox.Quad(*t, g) for g in (dg, _DELTA, _INFERRED)]
     store.extend(schema_new)
+    # the two round graphs trade places each round (what one round derived is the next one's
+    # delta), so no round copies its triples from one to the other: the same rules with the two
+    # graph names swapped
+    swapped = [(f, u.replace(_DELTA.value, "\0").replace(_NEW.value, _DELTA.value).replace("\0", _NEW.value))
+               for f, u in rules]
+    current, delta, new = rules, _DELTA, _NEW
     first = True
     while True:
-        for is_first, u in rules:
+        for is_first, u in current:
             if is_first == first:
                 store.update(u)
         first = False
-        if next(iter(store.quads_for_pattern(None, None, None, _NEW)), None) is None:
+        if next(iter(store.quads_for_pattern(None, None, None, new)), None) is None:
             break
-        store.update(f"DROP SILENT GRAPH <{_DELTA.value}> ; ADD SILENT <{_NEW.value}> TO DEFAULT ; "
-                     f"ADD SILENT <{_NEW.value}> TO <{_INFERRED.value}> ; MOVE SILENT <{_NEW.value}> TO <{_DELTA.value}>")
+        store.update(f"DROP SILENT GRAPH <{delta.value}> ; ADD SILENT <{new.value}> TO DEFAULT ; "
+                     f"ADD SILENT <{new.value}> TO <{_INFERRED.value}>")
+        current, delta, new = (swapped if current is rules else rules), new, delta
     store.update(f"DROP SILENT GRAPH <{_DELTA.value}> ; DROP SILENT GRAPH <{_NEW.value}>")
     errors = []
     rdf_type = f"<{RDF.type}>"
