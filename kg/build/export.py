@@ -504,8 +504,16 @@ class _Triples:
                     fh.write(b"".join(part))
                     n += len(part)
         self._count = n
+        self._kept: list | None = None
 
     def __iter__(self):
+        if self._count < KEEP_PARSED_BELOW:  # small: parsed once, kept for the next reader
+            if self._kept is None:
+                self._kept = list(self._read())
+            return iter(self._kept)
+        return self._read()
+
+    def _read(self):
         with open(self.path, "rb") as fh:
             rest = b""
             while True:
@@ -527,17 +535,36 @@ class _Triples:
         return self._count > 0
 
 
+# below this many quads the export parses each graph's lines once and keeps the quads for the
+# formats that read them again (TriG, JSON-LD, framed views): a few hundred megabytes at most;
+# above it each reading parses the text again, so that memory stays flat at a million triples
+KEEP_PARSED_BELOW = 600_000
+
+
 def _graph_quads(cds: CanonicalDataset, names):
     """The quads of the named graphs `names`, graph by graph in that order, each in line order:
-    the lines of each graph picked from the text, then parsed."""
+    the lines of each graph picked from the text, then parsed (or kept from the last time, for a
+    small dataset: `KEEP_PARSED_BELOW`)."""
+    keep = len(cds.ox_quads) < KEEP_PARSED_BELOW
+    cache = cds.__dict__.setdefault("_parsed_graphs", {}) if keep else {}
     for name in names:
+        if str(name) in cache:
+            yield from cache[str(name)]
+            continue
         wanted = f" <{name}> .".encode("utf-8")
+        parsed = [] if keep else None
         for chunk in cds.chunks:
             if wanted not in chunk:
                 continue
             picked = b"".join(line + b"\n" for line in chunk.split(b"\n") if line.endswith(wanted))
             if picked:
-                yield from ox.parse(picked, format=ox.RdfFormat.N_QUADS)
+                if keep:
+                    parsed.extend(ox.parse(picked, format=ox.RdfFormat.N_QUADS))
+                else:
+                    yield from ox.parse(picked, format=ox.RdfFormat.N_QUADS)
+        if keep:
+            cache[str(name)] = parsed
+            yield from parsed
 
 
 def _sorted_xmlns(xml: bytes) -> bytes:
