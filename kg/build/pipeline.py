@@ -134,8 +134,8 @@ def _start_shacl_child(tree: SourceTree, inference: Inference):
     def run() -> None:
         t0 = time.perf_counter()
         try:
-            res = validate_shapes(tree.ontology, tree.data, tree.shapes, inference=inference,
-                                  data_quads=tree.sourced_quads)
+            res = validate_shapes(tree.ontology, lambda: tree.data, tree.shapes, inference=inference,
+                                  data_quads=tree.data_triples())
             send.send(("ok", res.conforms, res.findings, res.report.serialize(format="nt"),
                        time.perf_counter() - t0))
         except BaseException as exc:  # handed to the parent, which raises it as if run there
@@ -170,8 +170,8 @@ def _finish_shacl_child(pending, tree: SourceTree, inference: Inference):
         proc.join()
     if msg is None:
         t0 = time.perf_counter()
-        res = validate_shapes(tree.ontology, tree.data, tree.shapes, inference=inference,
-                              data_quads=tree.sourced_quads)
+        res = validate_shapes(tree.ontology, lambda: tree.data, tree.shapes, inference=inference,
+                              data_quads=tree.data_triples())
         return res, time.perf_counter() - t0
     if msg[0] == "error":
         raise msg[1]
@@ -211,8 +211,8 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
         clock.record("shacl", shacl_s, waited=time.perf_counter() - t0)
     else:
         with clock.stage("shacl"):
-            shacl = validate_shapes(tree.ontology, tree.data, tree.shapes, inference=shacl_inference,
-                                    data_quads=tree.sourced_quads)
+            shacl = validate_shapes(tree.ontology, lambda: tree.data, tree.shapes, inference=shacl_inference,
+                                    data_quads=tree.data_triples())
     # each finding with the file and line where its focus node is described
     shacl = dataclasses.replace(shacl, findings=locate_findings(shacl.findings, tree.root))
     report.warnings = shacl.warnings

@@ -139,18 +139,23 @@ class ShaclResult:
         return [f for f in self.findings if f.severity != "Violation"]
 
 
-def validate_shapes(ontology: Graph, data: Graph, shapes: Graph, *,
+def validate_shapes(ontology: Graph, data, shapes: Graph, *,
                     inference: Inference = "none", native_sparql: bool = True,
-                    data_quads: list | None = None) -> ShaclResult:
+                    data_quads=None) -> ShaclResult:
     """Validate ontology ∪ data against the shapes; the inputs are not modified.
 
     The ontology is part of the data graph because SHACL's `sh:targetClass` follows
     `rdfs:subClassOf` triples found in the data graph: an instance of a subclass is then checked
     by the superclass's shapes without any inference. `native_sparql=False` leaves every shape to
-    pySHACL (the reference the tests compare with). `data_quads`, pyoxigraph quads whose triples
-    are the data's (the build's `SourceTree.sourced_quads`), spares converting the data from
-    rdflib; they are used only if they hold as many distinct triples as `data`.
+    pySHACL (the reference the tests compare with).
+
+    `data` is an rdflib Graph, or a function that makes one (the build's `lambda: tree.data`),
+    called only if pySHACL runs or a blank node of the data is copied into the report.
+    `data_quads`, the data as pyoxigraph quads or triples (the build's `tree.data_triples()`: the
+    same triples, a triple held by several passages once per passage), spares making and converting
+    rdflib terms: they must be the data's triples, all of them.
     """
+    data_fn = data if callable(data) else (lambda: data)
     checks: list[_SparqlCheck] = []
     core_checks: list = []
     rest = shapes
@@ -158,7 +163,7 @@ def validate_shapes(ontology: Graph, data: Graph, shapes: Graph, *,
     if inference == "none" and native_sparql and not _has_advanced_features(shapes):
         from kg.build.shacl_core import compile_shapes
 
-        store = _store(ontology, data, data_quads)
+        store = _store(ontology, data_fn, data_quads)
         rest, checks = _take_sparql_constraints(shapes)
         core_checks, _left = compile_shapes(rest, store, _targeted_shapes(rest))
         if core_checks:
@@ -170,7 +175,7 @@ def validate_shapes(ontology: Graph, data: Graph, shapes: Graph, *,
         blank node to copy into the report)."""
         if not merged:
             g = Graph()
-            for src in (ontology, data):
+            for src in (ontology, data_fn()):
                 for t in src:
                     g.add(t)
             merged.append(g)
@@ -198,10 +203,7 @@ def validate_shapes(ontology: Graph, data: Graph, shapes: Graph, *,
         report = _empty_report(rest)
     if sparql_results or core_results:
         _add_results(report, sparql_results, core_results, shapes, data_graph)
-    conflicts: dict[Node, list[Node]] = {}
-    for c in data.subjects(RDF.type, PD.SourceConflict):
-        for concerned in data.objects(c, PD.concerns):
-            conflicts.setdefault(concerned, []).append(c)
+    conflicts = _conflicts(data_fn, store if data_quads is not None else None)
     findings = []
     for r in report.subjects(RDF.type, SH.ValidationResult):
         sev = report.value(r, SH.resultSeverity)
@@ -281,7 +283,7 @@ def _needs_pyshacl(shapes: Graph) -> bool:
     return False
 
 
-def _store(ontology: Graph, data: Graph, data_quads: list | None = None):
+def _store(ontology: Graph, data_fn, data_quads=None):
     """ontology ∪ data in a pyoxigraph store (the default graph)."""
     import pyoxigraph as ox
 
@@ -291,11 +293,29 @@ def _store(ontology: Graph, data: Graph, data_quads: list | None = None):
     if data_quads is not None:
         # a generator, not a list: at a million quads a list of them is half a gigabyte more
         store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in data_quads)
-        if len(store) != len(data):  # the quads' triples are some of the data's: all of them only then
-            store = ox.Store()
-            data_quads = None
-    store.extend(oxigraph_quads([(None, ontology)] if data_quads is not None else [(None, ontology), (None, data)]))
+        store.extend(oxigraph_quads([(None, ontology)]))
+    else:
+        store.extend(oxigraph_quads([(None, ontology), (None, data_fn())]))
     return store
+
+
+def _conflicts(data_fn, store) -> dict:
+    """Each node the data's pd:SourceConflict nodes concern → those conflicts (rdflib terms). From
+    the store when it holds the data (the ontology, also there, declares no conflict), else from
+    the data graph."""
+    conflicts: dict[Node, list[Node]] = {}
+    if store is not None:
+        from kg.terms import from_oxigraph
+
+        q = (f"SELECT DISTINCT ?c ?x WHERE {{ ?c a <{PD.SourceConflict}> ; <{PD.concerns}> ?x }}")
+        for row in store.query(q):
+            conflicts.setdefault(from_oxigraph(row[1]), []).append(from_oxigraph(row[0]))
+        return conflicts
+    data = data_fn()
+    for c in data.subjects(RDF.type, PD.SourceConflict):
+        for concerned in data.objects(c, PD.concerns):
+            conflicts.setdefault(concerned, []).append(c)
+    return conflicts
 
 
 def _empty_report(shapes: Graph) -> Graph:
