@@ -248,16 +248,19 @@ def test_table_sorts_filters_and_pages(page, server):
 
 
 def test_map_places_yogyakartas_partners_by_country(page, server):
-    """DI Yogyakarta's partners (B.2): "(1) Kyoto Perfecture ... (4) ... Geongsangbuk-Do, Korea Selatan ...
+    """DI Yogyakarta's partners (B.5): "(1) Kyoto Perfecture ... (4) ... Geongsangbuk-Do, Korea Selatan ...
     (1) Kerjasama dengan Provinsi Ismalia, Republik Arab Mesir ... (2) ... California State, Amerika
     Serikat ... (4) ... Provinsi Tyrol, Republik Austria"."""
     run_shared(page, server, "question=agreements-of-actor&view=map&actor=pdi:special-region-of-yogyakarta")
     page.wait_for_selector("#results-map[data-rendered] svg")
     places = page.inner_text("#map-places", timeout=5000) if page.is_visible("#map-places") else \
         page.eval_on_selector("#map-places", "e => e.textContent")
-    for country, partner in [("Japan", "Kyoto Prefecture"), ("Egypt", "Ismailia"), ("United States", "California"),
+    for country, partner in [("Egypt", "Ismailia"), ("United States", "California"),
                              ("Austria", "Tyrol"), ("South Korea", "Gyeongsangbuk-do")]:
         assert country in places and partner in places, (country, partner, places)
+    # "(1) Kyoto Perfecture" (b5-06) names no country: named under the map, not placed in one
+    assert "Kyoto Prefecture" not in places and "Japan" not in places, places
+    assert "Kyoto Prefecture" in page.inner_text("#map-unplaced")
     symbols = page.locator("#results-map g.mark-symbol.role-mark path")
     assert symbols.count() == page.locator("#map-places li").count()
     assert page.get_attribute("#view-map", "aria-selected") == "true"
@@ -265,7 +268,7 @@ def test_map_places_yogyakartas_partners_by_country(page, server):
 
 
 def test_timeline_shows_yogyakartas_signings(page, server):
-    """B.2: "Kyoto Perfecture ... dibuat pada 16 Juli tahun 1985", "Provinsi Tyrol ... pada 30 November 1999"."""
+    """B.5: "Kyoto Perfecture ... dibuat pada 16 Juli tahun 1985", "Provinsi Tyrol ... pada 30 November 1999"."""
     run_shared(page, server, "question=agreements-of-actor&view=timeline")
     page.wait_for_selector("#results-timeline[data-rendered] svg")
     points = page.eval_on_selector_all("#results-timeline g.mark-symbol.role-mark path", "ps => ps.map(p => p.getAttribute('aria-label'))")
@@ -275,7 +278,7 @@ def test_timeline_shows_yogyakartas_signings(page, server):
 
 
 def test_network_of_shaanxis_partners_and_its_shared_link(browser, server):
-    """Shaanxi's sister relations (B.2): "... Minnesotta dan Kansas City-USA, Nara dan Kyoto-Jepang,
+    """Shaanxi's sister relations (B.4): "... Minnesotta dan Kansas City-USA, Nara dan Kyoto-Jepang,
     Edinburgh-UK, Bo Town-Perancis, Esfahan-Iran, Dortmund City-Jerman, ..."."""
     pg, errors, offsite, context = open_page(browser, server)
     try:
@@ -419,19 +422,19 @@ def test_entity_field_completes_names_and_takes_a_name(page, server):
 
 
 def test_entity_page_opens_its_agreements_on_a_map(browser, server):
-    """From DI Yogyakarta's page to its partners on the map (B.2: Kyoto Prefecture, Japan)."""
+    """From DI Yogyakarta's page to its partners on the map (B.5: "Provinsi Tyrol, Republik Austria")."""
     pg, errors, offsite, context = open_page(browser, server, path="/id/special-region-of-yogyakarta")
     try:
         pg.click(".entity-views a[data-view=map]")
         pg.wait_for_selector("#results-map[data-rendered] svg")
-        assert "Kyoto Prefecture" in pg.eval_on_selector("#map-places", "e => e.textContent")
+        assert "Tyrol" in pg.eval_on_selector("#map-places", "e => e.textContent")
         assert not errors and not offsite, (errors, offsite)
     finally:
         context.close()
 
 
 def test_entity_page_shows_its_partners_on_a_small_map_and_its_agreements_on_a_timeline(browser, server):
-    """DI Yogyakarta's own page (B.2) draws its partners' countries and its dated agreements: "Kyoto
+    """DI Yogyakarta's own page (B.5) draws its partners' countries and its dated agreements: "Kyoto
     Perfecture ... dibuat pada 16 Juli tahun 1985", "Provinsi Tyrol, Republik Austria ... pada 30 November
     1999", "Provinsi Ismalia, Republik Arab Mesir". The map and the world's shapes come from this server."""
     pg, errors, offsite, context = open_page(browser, server, path="/id/special-region-of-yogyakarta")
@@ -439,8 +442,9 @@ def test_entity_page_shows_its_partners_on_a_small_map_and_its_agreements_on_a_t
         pg.wait_for_selector("#entity-glance[data-ready=yes]")
         assert pg.locator("#entity-map-view[data-rendered] svg").count() == 1
         places = pg.eval_on_selector("#map-places", "e => e.textContent")
-        for country, partner in [("Japan", "Kyoto Prefecture"), ("Austria", "Tyrol"), ("Egypt", "Ismailia")]:
+        for country, partner in [("Austria", "Tyrol"), ("Egypt", "Ismailia")]:
             assert country in places and partner in places, (country, partner, places)
+        assert "Kyoto Prefecture" in pg.eval_on_selector("#map-unplaced", "e => e.textContent")
         assert "Indonesia" not in places  # the page's own actor is not one of its partners
         # one circle per partner country, each drawn on the map
         assert pg.locator("#entity-map-view g.mark-symbol.role-mark path").count() == pg.locator("#map-places li").count()

@@ -50,6 +50,7 @@ const INDONESIAN = {
   "filter rows": "saring baris", "previous": "sebelumnya", "next": "berikutnya", "sort by": "urutkan menurut",
   "rows": "baris", "rows match": "baris cocok", "page": "halaman", "by": "menurut", "of": "dari",
   "column": "kolom", "date": "tanggal", "nodes": "simpul", "links": "tautan", "places on the map": "tempat di peta",
+  "not on the map (no country in the sources)": "tidak di peta (sumbernya tidak menyebut negara)",
   "nodes of the network": "simpul jaringan", "Download": "Unduh", "Link to this view": "Tautan ke tampilan ini",
   "View": "Tampilan", "Run": "Jalankan", "Open in the editor": "Buka di editor", "row": "baris",
   "Answer": "Jawaban", "yes": "ya", "no": "tidak", "A graph (Turtle):": "Sebuah graf (Turtle):",
@@ -291,11 +292,12 @@ KG.map = async function map(result, holder, opts = {}) {
   // circles sized by the result's number (summed: agreements by country) or else by how many things
   const number = shownColumns(vars, kinds).find((v) => kinds[v] === "number");
   const groups = new Map();  // country|column -> {country, column, names:Set, total}
+  const unplaced = new Set();  // things whose sources give no country: named under the map, not dropped
   for (const r of rows) {
     for (const v of cols) {
       if (!r[v]) continue;
       const country = placeOf(r[v].value);
-      if (!country) continue;
+      if (!country) { unplaced.add(KG.name(r[v].value)); continue; }
       const key = country + "|" + v;
       if (!groups.has(key)) groups.set(key, { country, column: v, names: new Set(), total: 0 });
       const g = groups.get(key);
@@ -352,6 +354,10 @@ KG.map = async function map(result, holder, opts = {}) {
   }
   const res = await embed(holder, spec, opts.id || "results-map");
   holder.append(el("details", {}, el("summary", {}, KG.t("places on the map")), list));
+  if (unplaced.size) {
+    holder.append(el("p", { id: "map-unplaced", class: "places" },
+      KG.t("not on the map (no country in the sources)") + ": " + [...unplaced].sort().join(", ")));
+  }
   return res;
 };
 
