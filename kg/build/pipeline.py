@@ -1,6 +1,6 @@
 """The build: sources (ontology/, shapes/, data/, queries/) → one dataset in `dist/`.
 
-Stages: parse → shacl (pySHACL) → version (stamp the ontology header) → reason (OWL 2 RL rules compiled
+Stages: parse → shacl (every shape compiled to SPARQL on pyoxigraph, `kg.build.shacl_core`; pySHACL only for what that does not cover) → version (stamp the ontology header) → reason (OWL 2 RL rules compiled
 to SPARQL on pyoxigraph, `kg.build.rules`, then the `construct-*.rq` queries) → canonicalise (RDFC-1.0) → check (the `*-violation.rq` queries) →
 export (every format, written into a temporary folder beside `dist/` and swapped in with renames
 at the end). On a multi-core machine shacl runs in a forked child beside version and reason.
