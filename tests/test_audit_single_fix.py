@@ -10,6 +10,7 @@ from cq.kgdata import ROOT, engines
 from datagraph import _named_graphs, article_body, article_full, normalise
 from kg.namespaces import PD, PDI, PROV
 from kg.query.catalogue import load_catalogue
+from test_provenance import sources
 
 CATALOGUE = load_catalogue(ROOT)
 pytestmark = pytest.mark.usefixtures("real_dist")
@@ -25,15 +26,6 @@ B3_11 = ("Gyeongsangbuk-Do juga merupakan pusat gerakan ‘Saemaul Undong’ sel
          "pelatihan gerakan ini bagi pada delegasi dari berbagai belahan dunia.")
 
 
-def sources(real_dist, s, p, o=None, query="statement-sources"):
-    """statement-sources on both engines (they must agree on the sources); the rows."""
-    q = CATALOGUE[query]
-    params = {"s": s, "p": p, "o": o or ""}
-    oxi, ref = engines(real_dist)
-    rows = oxi.query(q.text, q.bind(params)).rows
-    assert sorted(map(str, (r["source"] for r in rows))) == \
-        sorted(map(str, (r["source"] for r in ref.query(q.text, q.bind(params)).rows)))
-    return rows
 
 
 def only_footnote_13(rows) -> None:

@@ -5,24 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from cq.kgdata import ROOT, engines
 from datagraph import article_body, article_full, normalise, select
 from kg.namespaces import PDI
-from kg.query.catalogue import load_catalogue
+from test_provenance import sources
 
-CATALOGUE = load_catalogue(ROOT)
 pytestmark = pytest.mark.usefixtures("real_dist")
 
 
-def sources(real_dist, s, p, o=None):
-    """statement-sources on both engines (they must agree); the rows."""
-    q = CATALOGUE["statement-sources"]
-    params = {"s": s, "p": p, "o": o or ""}
-    oxi, ref = engines(real_dist)
-    rows = oxi.query(q.text, q.bind(params)).rows
-    assert sorted(map(str, (r["source"] for r in rows))) == \
-        sorted(map(str, (r["source"] for r in ref.query(q.text, q.bind(params)).rows)))
-    return rows
 
 
 # --------------------------------------------------------------------------------------------------
