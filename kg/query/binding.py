@@ -87,9 +87,11 @@ def _group_braces(text: str) -> list[int] | None:
     return found or None
 
 
-def _direct_mentions(text: str) -> dict[int, set[str]]:
-    """For each group's opening brace (offset just after it), the variables written in the group
-    itself, outside the groups nested in it."""
+def _mentions(text: str, nested: bool) -> dict[int, set[str]]:
+    """For each group's opening brace (offset just after it), the variables written in the group:
+    in the group itself, outside the groups nested in it (`nested=False`), or anywhere in it, the
+    nested groups included (`nested=True`: each variable is added to every group open around it, at
+    most the guard's nesting limit). One pass over the tokens."""
     toks = [t for t in tokens(text) if t.kind not in ("ws", "comment")]
     out: dict[int, set[str]] = {}
     open_groups: list[tuple[int, int]] = []   # (offset after the brace, its depth)
@@ -100,28 +102,13 @@ def _direct_mentions(text: str) -> dict[int, set[str]]:
             continue
         while open_groups and t.depth < open_groups[-1][1]:
             open_groups.pop()
-        if t.kind == "var" and open_groups and t.depth == open_groups[-1][1]:
-            out[open_groups[-1][0]].add(t.text[1:])
-    return out
-
-
-def _mentions_within(text: str) -> dict[int, set[str]]:
-    """For each opening brace (offset just after it), the variables written anywhere in its group,
-    the groups nested in it included. One pass; each variable is added to the groups open around
-    it (at most the guard's nesting limit)."""
-    toks = [t for t in tokens(text) if t.kind not in ("ws", "comment")]
-    out: dict[int, set[str]] = {}
-    open_groups: list[tuple[int, int]] = []   # (offset after the brace, its depth)
-    for t in toks:
-        if t.kind == "punct" and t.text == "{":
-            open_groups.append((t.end, t.depth))
-            out[t.end] = set()
+        if t.kind != "var" or not open_groups:
             continue
-        while open_groups and t.depth < open_groups[-1][1]:
-            open_groups.pop()
-        if t.kind == "var":
+        if nested:
             for at, _ in open_groups:
                 out[at].add(t.text[1:])
+        elif t.depth == open_groups[-1][1]:
+            out[open_groups[-1][0]].add(t.text[1:])
     return out
 
 
@@ -170,7 +157,7 @@ def bind_with_values(sparql: str, bindings: Mapping[str, Node | None] | None) ->
     projected = projected_variables(sparql)
     local = [(k, v) for k, v in items if projected is not None and k not in projected]
     if local:
-        mentions = _direct_mentions(sparql)
+        mentions = _mentions(sparql, nested=False)
         out, last = [], 0
         for at in sorted(mentions):
             here = [(k, v) for k, v in local if k in mentions[at]]
@@ -189,7 +176,7 @@ def bind_with_values(sparql: str, bindings: Mapping[str, Node | None] | None) ->
     braces = _group_braces(sparql)
     if braces is None:  # DESCRIBE <x> without WHERE, CONSTRUCT WHERE: a trailing VALUES is all there is
         return sparql.rstrip() + "\n" + block(items).strip() + "\n"
-    within = _mentions_within(sparql)
+    within = _mentions(sparql, nested=True)
     # the branches of a UNION count as one group: Virtuoso 7.2 drops the rows of a branch without
     # the block when another branch has it (the fixture query labels-and-notes)
     for at, chain in _union_siblings(sparql).items():
