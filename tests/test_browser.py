@@ -181,6 +181,10 @@ def test_prefix_completion_comes_from_this_server(page):
     page.keyboard.press("Control+A")
     page.keyboard.type("PREFIX p")  # the list opens by itself after PREFIX
     page.wait_for_selector(".CodeMirror-hints li")
+    # the list opens on "PREFIX " with every prefix and is narrowed to "p…" as the letter arrives: on a
+    # loaded machine Enter could otherwise take the unfiltered list's first ("dcat:")
+    page.wait_for_function("() => [...document.querySelectorAll('.CodeMirror-hints li')]"
+                           ".every((li) => li.textContent.startsWith('p'))")
     hints = page.inner_text(".CodeMirror-hints").splitlines()
     assert "pdv: <https://w3id.org/paradiplomacy/vocab/>" in hints
     assert "pd: <https://w3id.org/paradiplomacy/ontology#>" in hints
