@@ -519,6 +519,8 @@ def _range_check(param, bound: Literal) -> Callable:
         try:
             cmp = compare(v, bound)
         except (TypeError, NotImplementedError):
+            # a value that cannot be ordered against the bound (a date against a number, an
+            # ill-typed literal) fails the range constraint, as pySHACL reports it: not skipped
             return True
         if param == SH.minInclusive:
             return not cmp >= 0
