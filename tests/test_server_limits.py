@@ -176,3 +176,21 @@ def test_an_answer_far_past_the_row_limit_is_stopped_near_it():
     with pytest.raises(QueryLimitError, match="more than 20 rows"):
         write_solutions("json", engine.evaluate("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"), max_rows=20,
                         max_bytes=100_000, timeout_s=600, started=time.monotonic())
+
+
+def test_the_workers_run_the_allocator_they_report(server):
+    """mimalloc in the workers where the system has it (scripts/install-stores.sh installs Debian's
+    libmimalloc2.0): what `/health` says of the allocator is what each worker process has mapped."""
+    from kg.serve.pool import find_allocator
+
+    pool = server.endpoint.pool
+    expected = find_allocator("auto")
+    assert pool.walls["allocator"] == (f"preloaded {expected}" if expected else "the system's malloc")
+    with pool._lock:
+        pids = [w.process.pid for w in pool._all]
+    for pid in pids:
+        maps = open(f"/proc/{pid}/maps").read()
+        if expected:
+            assert os.path.realpath(expected) in maps or expected in maps, (pid, expected)
+        else:
+            assert "libmimalloc" not in maps, pid
