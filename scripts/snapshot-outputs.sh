@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 kg=.venv/bin/kg
 mkdir -p "$out/q"
 "$kg" build -q > /dev/null 2>&1
-(cd dist && sha256sum $(ls | sort)) > "$out/dist.sha256"
+(cd dist && find . -type f | LC_ALL=C sort | xargs sha256sum) > "$out/dist.sha256"
 for f in queries/*.rq; do
   n=$(basename "$f" .rq)
   case $n in
