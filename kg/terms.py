@@ -125,6 +125,16 @@ def from_oxigraph(term) -> Node | None:
     raise TypeError(f"unexpected pyoxigraph term {term!r}")
 
 
+def graph_from_oxigraph(triples) -> "Graph":
+    """An rdflib Graph of pyoxigraph triples (or quads: their graph name is dropped)."""
+    from rdflib import Graph
+
+    g = Graph()
+    for t in triples:
+        g.add((from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)))
+    return g
+
+
 # --- the worker's wire form -----------------------------------------------------------------------
 
 def to_wire(term: Node) -> tuple:

@@ -65,12 +65,9 @@ class ReasoningResult:
     @property
     def inferred(self) -> Graph:
         """The inferred triples as an rdflib Graph (made on each use)."""
-        from kg.terms import from_oxigraph
+        from kg.terms import graph_from_oxigraph
 
-        g = Graph()
-        for t in self.inferred_triples:
-            g.add((from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)))
-        return g
+        return graph_from_oxigraph(self.inferred_triples)
 
 
 def drop_reason(t: tuple) -> str | None:
@@ -258,12 +255,9 @@ def _closure_candidates(ontology: Graph, data: Graph, method: Method):
 def _as_graph(data) -> Graph:
     if isinstance(data, Graph):
         return data
-    from kg.terms import from_oxigraph
+    from kg.terms import graph_from_oxigraph
 
-    g = Graph()
-    for t in data:
-        g.add((from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)))
-    return g
+    return graph_from_oxigraph(data)
 
 
 def infer(ontology: Graph, data, *, method: Method = "full",

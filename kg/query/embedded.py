@@ -30,7 +30,7 @@ from kg.errors import QueryError, QueryLimitError, QuerySyntaxError, QueryTimeou
 from kg.query.diagnose import diagnose
 from kg.query.lexer import projected_variables
 from kg.query.safety import UnsafeQueryError, check_query
-from kg.terms import from_oxigraph, normalise_term, oxigraph_quads, to_oxigraph
+from kg.terms import from_oxigraph, graph_from_oxigraph, normalise_term, oxigraph_quads, to_oxigraph
 
 __all__ = [
     "SelectResult", "QueryResult", "OxigraphRows", "Engine", "OxigraphEngine", "RdflibEngine",
@@ -125,10 +125,7 @@ class OxigraphEngine:
                                                 for row in res.rows])
         if isinstance(res, bool):
             return res
-        g = Graph()
-        for t in res:
-            g.add((from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)))
-        return g
+        return graph_from_oxigraph(res)
 
     def evaluate(self, sparql: str, substitutions: Mapping[str, object] | None = None, *,
                  default_graph: list[str] | None = None, named_graphs: list[str] | None = None,

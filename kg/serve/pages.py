@@ -291,15 +291,10 @@ def _ontology_graph(res: "Resources"):
     """graph/ontology as an rdflib Graph (for kg.explain.render_class), made once per store."""
     key = id(res.store)
     if key not in _ONTOLOGY_GRAPHS:
-        from rdflib import Graph
+        from kg.terms import graph_from_oxigraph
 
-        from kg.terms import from_oxigraph
-
-        g = Graph()
-        for t in res.graph(str(GRAPH_ONTOLOGY)):
-            g.add((from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)))
         _ONTOLOGY_GRAPHS.clear()
-        _ONTOLOGY_GRAPHS[key] = g
+        _ONTOLOGY_GRAPHS[key] = graph_from_oxigraph(res.graph(str(GRAPH_ONTOLOGY)))
     return _ONTOLOGY_GRAPHS[key]
 
 
