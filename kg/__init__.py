@@ -47,7 +47,7 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 __all__ = ["__version__", "open", "load_engine", "DatasetLocation", "KgError"]
 
 
-_LAZY = {"load_engine": ("kg.query.embedded", "load_engine"), "DatasetLocation": ("kg.dataset", "DatasetLocation"),
+_LAZY = {"load_engine": ("kg.query.engines", "load_engine"), "DatasetLocation": ("kg.dataset", "DatasetLocation"),
          "KgError": ("kg.errors", "KgError"), "open": ("kg.api", "open_dataset")}
 
 

@@ -35,7 +35,7 @@ from kg.terms import from_oxigraph, graph_from_oxigraph, normalise_term, oxigrap
 __all__ = [
     "SelectResult", "QueryResult", "OxigraphRows", "Engine", "OxigraphEngine", "RdflibEngine",
     "QueryError", "QueryLimitError", "UnsafeQueryError", "DEFAULT_ROW_LIMIT", "DEFAULT_TIMEOUT_S",
-    "load_engine", "comparable",
+    "comparable",
 ]
 
 DEFAULT_ROW_LIMIT = 100_000
@@ -256,21 +256,6 @@ class RdflibEngine:
         for t in res.graph if res.graph is not None else []:
             g.add(t)
         return g
-
-
-def load_engine(name: str, nquads: Path, *, stoppable: bool = False) -> Engine:
-    """An engine by name ('oxigraph' or 'rdflib') over the built dataset file. `stoppable`: the
-    oxigraph engine in a child process killed at each query's time limit (`kg.query.child`; in
-    this process the limit is checked only between rows, so a query returning no row runs on)."""
-    if name == "oxigraph":
-        if stoppable:
-            from kg.query.child import ChildOxigraphEngine
-
-            return ChildOxigraphEngine(nquads)
-        return OxigraphEngine.from_nquads(nquads)
-    if name == "rdflib":
-        return RdflibEngine.from_nquads(nquads)
-    raise ValueError(f"unknown engine {name!r}: choose 'oxigraph' or 'rdflib' (or --endpoint URL)")
 
 
 def comparable(result: QueryResult):
