@@ -20,6 +20,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from kg.build.canonical import CanonicalDataset, bind_prefixes
 from kg.build.framed import write_framed
+from kg.build.longturtle import TripleIndex, longturtle
 from kg.namespaces import (BASE, DCAT, DCTERMS, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_PROVENANCE, PD,
                            PREFIXES, VOID)
 from kg.terms import from_oxigraph, oxigraph_quads, to_oxigraph
@@ -423,9 +424,20 @@ def _turtle(g: Graph) -> bytes:
     return g.serialize(format="longturtle").encode("utf-8")
 
 
-def write_all(out: Path, cds: CanonicalDataset, ontology_graph: Graph, report: Graph, version: str) -> dict[str, int]:
+def _ontology_index(cds: CanonicalDataset) -> TripleIndex:
+    """The ontology graph's triples as rdflib terms in a small read-only index (`kg.build.longturtle`):
+    what `ontology.ttl` (rdflib's longturtle, the same bytes as `_turtle` of `cds.graph(GRAPH_ONTOLOGY)`)
+    and `json_ld_context` read, without making an rdflib Graph. Its quads are the ones `_graph_quads`
+    parses for the TriG, in line order (the order `cds.graph` adds them)."""
+    namespaces = Graph()  # empty: only its prefix bindings are used, those of `cds.graph`
+    bind_prefixes(namespaces)
+    return TripleIndex.from_ox(_graph_quads(cds, [GRAPH_ONTOLOGY]), namespaces)
+
+
+def write_all(out: Path, cds: CanonicalDataset, report: Graph, version: str) -> dict[str, int]:
     """Write every file of `dist/` into the (empty, temporary) folder `out`; return byte sizes."""
     sizes: dict[str, int] = {}
+    ontology = _ontology_index(cds)
 
     def put(name: str, content: bytes) -> None:
         (out / name).write_bytes(content)
@@ -461,7 +473,7 @@ def write_all(out: Path, cds: CanonicalDataset, ontology_graph: Graph, report: G
     # the whole dataset by pyoxigraph (fast on thousands of triples); the ontology, which people
     # read, by rdflib's longturtle (one statement a line, nested restrictions)
     put(FORMATS["ttl"][0], _ox_turtle_triples(triples, used_by_triples))
-    context = json_ld_context(ontology_graph)
+    context = json_ld_context(ontology)  # type: ignore[arg-type]  # the Graph methods it reads
     put("context.jsonld", (json.dumps(context, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     with open(out / FORMATS["jsonld"][0], "wb") as fh:
         for part in _json_ld_parts(cds, context):
@@ -471,7 +483,7 @@ def write_all(out: Path, cds: CanonicalDataset, ontology_graph: Graph, report: G
     # pyoxigraph writes the triples in the order given (sorted), so the file is reproducible;
     # rdflib's RDF/XML writers follow hash order and are not
     put(FORMATS["rdf"][0], _sorted_xmlns(ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=used)))
-    put("ontology.ttl", _turtle(ontology_graph))
+    put("ontology.ttl", longturtle(ontology))
     put("validation-report.ttl", _canonical_turtle(report))
     put("void.ttl", _ox_turtle_triples(void_triples(cds, triples, version, dict(sizes))))
     return sizes

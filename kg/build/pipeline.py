@@ -36,7 +36,7 @@ from kg.build.shacl import Finding, Inference, locate_findings, validate_shapes
 from kg.build.sources import SourceTree, check_terms_defined, load_tree, source_files
 from kg.dataset import Progress, dist_dir
 from kg.errors import BuildFailed, InputError, os_error_parts
-from kg.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_PROVENANCE, ONTOLOGY_IRI, project_root, version_iri
+from kg.namespaces import GRAPH_DATA, GRAPH_PROVENANCE, ONTOLOGY_IRI, project_root, version_iri
 from kg.query.catalogue import load_catalogue
 
 __all__ = ["build", "check", "BuildReport", "BuildFailed", "stamp_version", "Progress"]
@@ -390,7 +390,7 @@ def _build(root: Path, dist: Path, report: BuildReport, progress: Progress | Non
     with clock.stage("export"), _lock(dist):
         tmp = Path(tempfile.mkdtemp(prefix=f".{dist.name}.tmp-", dir=dist.parent))
         try:
-            report.files = write_all(tmp, cds, cds.graph(GRAPH_ONTOLOGY), shacl_report, report.version)
+            report.files = write_all(tmp, cds, shacl_report, report.version)
             os.chmod(tmp, 0o755)
             old = _swap_in(tmp, dist)
         except OSError as exc:  # a full disk, a file-size limit, a read-only folder: say which dist/
