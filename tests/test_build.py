@@ -274,6 +274,36 @@ def test_parallel_and_sequential_builds_write_the_same_bytes(fixture_tree, tmp_p
     assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
 
 
+def test_the_export_child_writes_the_json_ld_files_and_a_failed_child_leaves_them_to_the_parent(
+        fixture_tree, tmp_path, monkeypatch):
+    """With `parallel`, the export forks a child that writes the JSON-LD files and the framed views;
+    when it fails, the build writes them itself: the same bytes as a build without the child."""
+    import os
+
+    import kg.build.export as export
+
+    monkeypatch.setattr("kg.build.pipeline.PARALLEL_MIN_TRIPLES", 0)
+    build(fixture_tree, dist=tmp_path / "seq", parallel=False)
+    children: list[int] = []
+    real_fork = export._fork
+    monkeypatch.setattr(export, "_fork", lambda work: children.append(real_fork(work)) or children[-1])
+    build(fixture_tree, dist=tmp_path / "child", parallel=True)
+    assert len(children) == 1 and children[0] is not None
+    assert snapshot(tmp_path / "child") == snapshot(tmp_path / "seq")
+
+    parent, real_framed = os.getpid(), export.write_framed
+
+    def framed_failing_in_the_child(*args, **kwargs):
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return real_framed(*args, **kwargs)
+
+    monkeypatch.setattr(export, "write_framed", framed_failing_in_the_child)
+    build(fixture_tree, dist=tmp_path / "failed", parallel=True)
+    assert len(children) == 2
+    assert snapshot(tmp_path / "failed") == snapshot(tmp_path / "seq")
+
+
 def test_every_shacl_finding_names_the_file_and_line_of_its_focus_node(real_dist):
     """`kg validate` points at the data: each warning starts with the file and line where its
     focus node is described. Section B.1's staff count ("Pegawai ... ada 95 orang", while its parts

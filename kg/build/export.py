@@ -434,25 +434,21 @@ def _ontology_index(cds: CanonicalDataset) -> TripleIndex:
     return TripleIndex.from_ox(_graph_quads(cds, [GRAPH_ONTOLOGY]), namespaces)
 
 
-def write_all(out: Path, cds: CanonicalDataset, report: Graph, version: str) -> dict[str, int]:
-    """Write every file of `dist/` into the (empty, temporary) folder `out`; return byte sizes."""
+def write_all(out: Path, cds: CanonicalDataset, report: Graph, version: str, *,
+              fork: bool = False) -> dict[str, int]:
+    """Write every file of `dist/` into the (empty, temporary) folder `out`; return byte sizes.
+
+    With `fork` (a POSIX machine with a core to spare, no other thread: `pipeline._can_fork`), the
+    JSON-LD files and the framed views are written by a forked child into the same folder while
+    this process writes the others (they read the same canonical dataset and nothing of each
+    other); VoID, which gives every file's size, is written last. A child that fails leaves its
+    files to be written here, as without `fork`, so any error is raised here. The bytes are the
+    same either way."""
     sizes: dict[str, int] = {}
-    ontology = _ontology_index(cds)
 
     def put(name: str, content: bytes) -> None:
         (out / name).write_bytes(content)
         sizes[name] = len(content)
-
-    def stream(name: str, items: list, fmt) -> dict[str, str]:
-        """`items` written by pyoxigraph straight into the file (the largest files: no copy of
-        their text in memory); the project's prefixes whose namespace starts an IRI in it."""
-        path = out / name
-        if items:
-            ox.serialize(items, output=str(path), format=fmt)
-        else:
-            path.write_bytes(b"")
-        sizes[name] = path.stat().st_size
-        return _used_prefixes_in_file(path)
 
     def write_chunks(name: str, chunks) -> dict[str, str]:
         """Text already in its final form written chunk by chunk; the prefixes used in it."""
@@ -464,29 +460,94 @@ def write_all(out: Path, cds: CanonicalDataset, report: Graph, version: str) -> 
         return _used_prefixes_in_file(path)
 
     used = write_chunks(FORMATS["nq"][0], cds.chunks)  # the quads' prefixes (TriG, RDF/XML)
-    # N-Triples: the distinct triples of the union, in the quads' order, which is the order of
-    # their lines (a quad's line is its triple's line with the graph name before the final dot)
-    triples = _Triples(cds, out / FORMATS["nt"][0])
-    sizes[FORMATS["nt"][0]] = triples.path.stat().st_size
-    used_by_triples = _used_prefixes_in_file(triples.path)
-    put(FORMATS["trig"][0], _trig(cds, used))
-    # the whole dataset by pyoxigraph (fast on thousands of triples); the ontology, which people
-    # read, by rdflib's longturtle (one statement a line, nested restrictions)
-    put(FORMATS["ttl"][0], _ox_turtle_triples(triples, used_by_triples))
+    names = [g for g, _l in _GRAPHS]
+    if len(cds.ox_quads) < KEEP_PARSED_BELOW:  # parsed once here, before a fork: both processes read them
+        for _q in _graph_quads(cds, names):
+            pass
+    ontology = _ontology_index(cds)
     context = json_ld_context(ontology)  # type: ignore[arg-type]  # the Graph methods it reads
-    put("context.jsonld", (json.dumps(context, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-    with open(out / FORMATS["jsonld"][0], "wb") as fh:
-        for part in _json_ld_parts(cds, context):
-            fh.write(part.encode("utf-8"))
-    sizes[FORMATS["jsonld"][0]] = (out / FORMATS["jsonld"][0]).stat().st_size
-    write_framed(out, _graph_quads(cds, [g for g, _l in _GRAPHS if g != GRAPH_PROVENANCE]))  # framed/<view>.json: plain-JSON views (kg.build.framed), not dumps in VoID
-    # pyoxigraph writes the triples in the order given (sorted), so the file is reproducible;
-    # rdflib's RDF/XML writers follow hash order and are not
-    put(FORMATS["rdf"][0], _sorted_xmlns(ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=used)))
-    put("ontology.ttl", longturtle(ontology))
-    put("validation-report.ttl", _canonical_turtle(report))
+
+    def json_files() -> None:
+        """context.jsonld, the JSON-LD dump and the framed views (the child's share)."""
+        (out / "context.jsonld").write_bytes(
+            (json.dumps(context, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        with open(out / FORMATS["jsonld"][0], "wb") as fh:
+            for part in _json_ld_parts(cds, context):
+                fh.write(part.encode("utf-8"))
+        # framed/<view>.json: plain-JSON views (kg.build.framed), not dumps in VoID
+        write_framed(out, _graph_quads(cds, [g for g in names if g != GRAPH_PROVENANCE]))
+
+    child = _fork(json_files) if fork else None
+    try:
+        if child is None:
+            json_files()
+        # N-Triples: the distinct triples of the union, in the quads' order, which is the order of
+        # their lines (a quad's line is its triple's line with the graph name before the final dot)
+        triples = _Triples(cds, out / FORMATS["nt"][0])
+        sizes[FORMATS["nt"][0]] = triples.path.stat().st_size
+        used_by_triples = _used_prefixes_in_file(triples.path)
+        put(FORMATS["trig"][0], _trig(cds, used))
+        # the whole dataset by pyoxigraph (fast on thousands of triples); the ontology, which people
+        # read, by rdflib's longturtle (one statement a line, nested restrictions)
+        put(FORMATS["ttl"][0], _ox_turtle_triples(triples, used_by_triples))
+        # pyoxigraph writes the triples in the order given (sorted), so the file is reproducible;
+        # rdflib's RDF/XML writers follow hash order and are not
+        put(FORMATS["rdf"][0], _sorted_xmlns(ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=used)))
+        put("ontology.ttl", longturtle(ontology))
+        put("validation-report.ttl", _canonical_turtle(report))
+        if child is not None:
+            ok, child = _wait(child), None
+            if not ok:  # written here instead; an error is raised here
+                json_files()
+    finally:
+        if child is not None:  # this process failed first: the child is stopped before the folder goes
+            _kill(child)
+    for name in ("context.jsonld", FORMATS["jsonld"][0]):
+        sizes[name] = (out / name).stat().st_size
+    order = [FORMATS["nq"][0], FORMATS["nt"][0], FORMATS["trig"][0], FORMATS["ttl"][0], "context.jsonld",
+             FORMATS["jsonld"][0], FORMATS["rdf"][0], "ontology.ttl", "validation-report.ttl"]
+    sizes = {name: sizes[name] for name in order}  # in the order the files were always listed
     put("void.ttl", _ox_turtle_triples(void_triples(cds, triples, version, dict(sizes))))
     return sizes
+
+
+def _fork(work) -> int | None:
+    """`work()` run in a forked child; the child's pid (None if no child could be made). The child
+    ends with status 0 when `work` returned, 1 when it raised (the parent does the work again and
+    raises the error itself); it writes nothing to the parent's streams."""
+    import os
+
+    try:
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:  # the child
+        code = 1
+        try:
+            work()
+            code = 0
+        finally:
+            os._exit(code)  # no buffered output flushed twice, no atexit handler of the parent's
+    return pid
+
+
+def _wait(pid: int) -> bool:
+    """Whether the child `pid` ended with status 0."""
+    import os
+
+    _pid, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
+
+
+def _kill(pid: int) -> None:
+    import os
+    import signal
+
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
 
 
 class _Triples:

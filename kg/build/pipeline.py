@@ -3,7 +3,8 @@
 Stages: parse → shacl (every shape compiled to SPARQL on pyoxigraph, `kg.build.shacl_core`; pySHACL only for what that does not cover) → version (stamp the ontology header) → reason (OWL 2 RL rules compiled
 to SPARQL on pyoxigraph, `kg.build.rules`, then the `construct-*.rq` queries) → canonicalise (RDFC-1.0) → check (the `*-violation.rq` queries) →
 export (every format, written into a temporary folder beside `dist/` and swapped in with renames
-at the end). On a multi-core machine shacl runs in a forked child beside version and reason.
+at the end). On a multi-core machine shacl runs in a forked child beside version and reason, and
+the export writes its JSON-LD files in a forked child beside the other formats.
 
 A failure at any stage raises before the swap, so the last good `dist/` is never touched:
 `InputError` for unreadable input (the CLI exits 2), `BuildFailed` when the data does not
@@ -390,7 +391,10 @@ def _build(root: Path, dist: Path, report: BuildReport, progress: Progress | Non
     with clock.stage("export"), _lock(dist):
         tmp = Path(tempfile.mkdtemp(prefix=f".{dist.name}.tmp-", dir=dist.parent))
         try:
-            report.files = write_all(tmp, cds, shacl_report, report.version)
+            # the JSON-LD files in a forked child beside the other formats, on the terms of the
+            # SHACL child (asked again: the load may have changed)
+            fork = (_can_fork() if parallel is None else parallel) and cds.lines_count >= PARALLEL_MIN_TRIPLES
+            report.files = write_all(tmp, cds, shacl_report, report.version, fork=fork)
             os.chmod(tmp, 0o755)
             old = _swap_in(tmp, dist)
         except OSError as exc:  # a full disk, a file-size limit, a read-only folder: say which dist/
