@@ -295,3 +295,26 @@ def test_push_warns_about_blank_nodes_shared_between_graphs(tmp_path):
     assert shared == 1 and counts == {"http://e/g1": 2, "http://e/g2": 1}
     _bodies, counts, shared = read_graphs(nq, into="http://e/all")
     assert shared == 0 and counts == {"http://e/all": 3}  # one graph keeps the node one node
+
+
+def test_inline_terms_writes_a_constant_only_where_one_can_stand():
+    from kg.query.binding import inline_terms
+
+    lang = Literal("id")
+    q = 'SELECT ?x WHERE { ?x <http://e/p> ?l OPTIONAL { ?x <http://e/q> ?m FILTER(LANG(?m) = ?lang) } }'
+    out, rest = inline_terms(q, {"lang": lang})
+    assert not rest and 'FILTER(LANG(?m) =  "id" )' in out
+    for unsafe in ['SELECT ?x WHERE { ?x <http://e/p> ?l BIND(STR(?l) AS ?lang) }',
+                   'SELECT ?x WHERE { ?x <http://e/p> ?l FILTER(BOUND(?lang)) }',
+                   'SELECT ?x WHERE { { SELECT ?x ?lang WHERE { ?x <http://e/p> ?lang } } }',
+                   'SELECT ?x WHERE { ?x <http://e/p> ?l VALUES (?l ?lang) { ("a" "b") } }',
+                   'SELECT ?x WHERE { ?x <http://e/p> ?lang } GROUP BY ?x ?lang',
+                   'SELECT ?x WHERE { ?x <http://e/p> ?l } ORDER BY ?lang',
+                   'SELECT ?x WHERE { ?x <http://e/p> ?l MINUS { ?x <http://e/q> ?lang } }']:
+        out, rest = inline_terms(unsafe, {"lang": lang})
+        assert out == unsafe and rest == {"lang": lang}, unsafe
+    out, rest = inline_terms('SELECT ?x WHERE { ?x <http://e/p> ?l } ORDER BY DESC(?lang = ?l)', {"lang": lang})
+    assert not rest and "?lang" not in out
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    parseQuery(out)

@@ -143,19 +143,34 @@ class OxigraphEngine:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or []]
         else:
             kwargs["use_default_graph_as_union"] = True
+        fallback = None
         if substitutions:
             # pyoxigraph substitutes only projected variables; the others (a label language used
-            # only in a FILTER) are bound by a VALUES block in every group, as for a remote endpoint
+            # only in a FILTER) are written into the text as constants where one can stand for the
+            # variable (kg.query.binding.inline_terms: a VALUES block in an OPTIONAL has pyoxigraph
+            # evaluate the OPTIONAL whole), else bound by a VALUES block in the groups that mention
+            # them, as for a remote endpoint
             projected = projected_variables(sparql)
             if projected is not None and any(k not in projected for k in substitutions):
-                from kg.query.binding import bind_with_values
+                from kg.query.binding import bind_with_values, inline_terms
 
-                sparql = bind_with_values(sparql, {k: from_oxigraph(v) for k, v in substitutions.items()
-                                                   if k not in projected})
+                local = {k: from_oxigraph(v) for k, v in substitutions.items() if k not in projected}
                 substitutions = {k: v for k, v in substitutions.items() if k in projected}
+                fallback = bind_with_values(sparql, local)
+                sparql, rest = inline_terms(sparql, local)
+                if rest:
+                    sparql = bind_with_values(sparql, rest)
             kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
         try:
-            res = self.store.query(sparql, **kwargs)
+            try:
+                res = self.store.query(sparql, **kwargs)
+            except SyntaxError:
+                if fallback is None or fallback == sparql:
+                    raise
+                # a constant where the grammar takes no literal (a literal as a subject): the
+                # VALUES blocks bind the variable instead
+                sparql = fallback
+                res = self.store.query(sparql, **kwargs)
         except SyntaxError as exc:
             raise syntax_error(sparql, exc, prefixes) from exc
         except OSError as exc:
