@@ -47,7 +47,7 @@ def test_some_queries_have_parameters():
 @pytest.mark.parametrize("name", WITH_PARAMETERS)
 def test_parameters_are_projected(name, real_dist):
     """Each row says which thing it is about: every parameter but the label language (`lang`, used
-    only in label filters and bound by a VALUES block) is a projected variable."""
+    only in label filters and written in as a constant) is a projected variable."""
     q = CATALOGUE[name]
     oxi, _ = engines(real_dist)
     res = oxi.query(q.text, q.bind({}))

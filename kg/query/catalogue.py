@@ -12,7 +12,7 @@ Each file is runnable on its own (its own PREFIX lines) and starts with a header
 unbound) | description. An IRI parameter may name the class it wants, `iri(pd:CentreRegionRelation)`:
 given a name, the resolver (`kg.names`) then takes a thing of another class to the one instance of
 that class linked to it (`relation=catalonia` → Catalonia's relation with Spain). `lang` is the
-language of names and texts (en or id). Parameters are bound by the engine, never spliced into
+language of names and texts (en or id). Parameters are bound by the engine (`kg.query.embedded`), never pasted as raw text into
 the text.
 
 Roles, by name: `*-violation.rq` must return no rows on the real data or the build fails;

@@ -9,8 +9,10 @@ Every engine answers `query(text, bindings)` with a `SelectResult`, a `bool` (AS
 engines compare directly. The default graph of every engine is the union of the dataset's
 graphs (ontology, asserted data, inferred).
 
-Parameters are bound by the engine (pyoxigraph substitutions, rdflib initBindings), never
-spliced into the query text; so are predeclared prefixes (`prefixes=`: pyoxigraph's `prefixes`,
+Parameters are bound by the engine (pyoxigraph substitutions, rdflib initBindings), not spliced
+into the query text as written, but for the ones a SELECT does not project on pyoxigraph, which
+does not substitute those: they are written in as escaped constants (`kg.query.binding.inline_terms`)
+or, where no constant can stand, bound by VALUES blocks. So are predeclared prefixes (`prefixes=`: pyoxigraph's `prefixes`,
 rdflib's `initNs`), so that a syntax error's line and column are those of the text as written.
 A syntax error is a `QuerySyntaxError` whose message is `kg.query.diagnose`'s (position, token
 found, what was expected, a hint) and whose `diagnosis` attribute holds the parts.
