@@ -28,10 +28,9 @@ from rdflib import Graph, Literal
 from rdflib.namespace import OWL, RDF
 
 from kg import __version__
-from kg.build.canonical import CanonicalDataset, canonical_dataset
+from kg.build.canonical import CanonicalDataset, build_canonical
 from kg.build.checks import run_violation_queries
 from kg.build.export import write_all
-from kg.build.provenance import data_and_provenance_lines
 from kg.build.reason import InconsistentError, Method, infer
 from kg.build.shacl import Finding, Inference, locate_findings, validate_shapes
 from kg.build.sources import SourceTree, check_terms_defined, load_tree, source_files
@@ -229,10 +228,7 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
         with clock.stage("reason"):
             rr = _reason(tree, catalogue, method, report)
     with clock.stage("canonicalise"):
-        data_lines, provenance = data_and_provenance_lines(tree.sourced_quads)
-        cds = canonical_dataset(tree.ontology, tree.plain_triples, rr.inferred_triples, provenance,
-                                data_lines=data_lines)
-        del data_lines, provenance
+        cds = build_canonical(tree.ontology, tree.plain_triples, rr.inferred_triples, tree.sourced_quads)
         report.triples = {"ontology": len(tree.ontology), "data": cds.count(GRAPH_DATA),
                           "inferred": len(rr.inferred_triples), "provenance": cds.count(GRAPH_PROVENANCE)}
     with clock.stage("check"):
