@@ -128,6 +128,38 @@ def test_void_class_partitions_count_instances(built_fixture):
     assert counts[ex.Region] == 2 and counts[ex.SubStateGovernment] == 2
 
 
+@pytest.mark.parametrize("read", ["text", "parsed"])
+def test_void_counts_are_those_of_the_parsed_triples(real_dist, read, monkeypatch, tmp_path):
+    """VoID's counts are read from the N-Triples text with a regular expression, and from
+    pyoxigraph's parse of a block whose lines it does not match (forced here for every block):
+    both give the counts of the union's triples as pyoxigraph parses them from the N-Quads."""
+    import re
+
+    from kg.build import export
+    from kg.build.canonical import CanonicalDataset
+    from kg.namespaces import PDI
+
+    if read == "parsed":
+        monkeypatch.setattr(export, "_NT_LINE", re.compile(rb"^(?!)", re.M))
+    chunk = (real_dist / "paradiplomacy.nq").read_bytes()
+    triples = export._Triples(CanonicalDataset([chunk], chunk.count(b"\n")), tmp_path / "x.nt")
+    triples.BLOCK = 1 << 16  # several blocks: a subject's run may cross from one to the next
+    counts = export._void_counts(triples)
+    union = {(q.subject, q.predicate, q.object) for q in ox.parse(chunk, format=ox.RdfFormat.N_QUADS)}
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    subjects = {s for s, _p, _o in union}
+    assert counts.subjects == len(subjects)
+    assert counts.entities == sum(isinstance(s, ox.NamedNode) and s.value.startswith(str(PDI)) for s in subjects)
+    properties: dict[str, int] = {}
+    classes: dict[str, set] = {}
+    for s, p, o in union:
+        properties[p.value] = properties.get(p.value, 0) + 1
+        if p.value == rdf_type and isinstance(o, ox.NamedNode):
+            classes.setdefault(o.value, set()).add(s)
+    assert counts.properties == properties
+    assert counts.classes == {c: len(ss) for c, ss in classes.items()}
+
+
 def test_failed_export_leaves_the_previous_dist(fixture_tree, monkeypatch):
     build(fixture_tree)
     before = {p.name: p.read_bytes() for p in files(dist_dir(fixture_tree))}

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 from json.encoder import encode_basestring as _enc  # json.dumps's own string encoder (ensure_ascii=False)
+import re
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -353,26 +355,18 @@ def void_triples(cds: CanonicalDataset, triples: list, version: str, sizes: dict
     add(ds, v("vocabulary"), N(str(PD)))
     add(ds, v("uriSpace"), L(PREFIXES["pdi"]))
     add(ds, dct("conformsTo"), N(BASE + "ontology"))
-    # counted on the distinct triples of the union (`_Triples`) and the quads' graph names
-    rdf_type = a
-    subjects: set = set()
-    classes: dict = {}
-    props: dict = {}
+    # counted on the distinct triples of the union (`_Triples`, read as text) and the quads' graph names
     per_graph = {str(g): cds.count(g) for g, _l in _GRAPHS}  # counted in the text, not parsed
-    for t in triples:
-        s, p = t.subject, t.predicate
-        subjects.add(s)
-        props[p] = props.get(p, 0) + 1
-        if p == rdf_type and isinstance(t.object, ox.NamedNode):
-            classes.setdefault(t.object, set()).add(s)
+    counts = _void_counts(triples)
     n_triples = len(triples)
     add(ds, v("triples"), integer(n_triples))
     # VoID's entities are the resources whose IRI starts with void:uriSpace (VoID 4.6)
-    add(ds, v("entities"), integer(len({s for s in subjects if isinstance(s, ox.NamedNode)
-                                        and s.value.startswith(PREFIXES["pdi"])})))
+    add(ds, v("entities"), integer(counts.entities))
     add(ds, v("sparqlEndpoint"), N(BASE + "sparql"))
-    add(ds, v("distinctSubjects"), integer(len(subjects)))
-    add(ds, v("properties"), integer(len(props)))
+    add(ds, v("distinctSubjects"), integer(counts.subjects))
+    add(ds, v("properties"), integer(len(counts.properties)))
+    classes = {N(c): n for c, n in counts.classes.items()}
+    props = {N(p): n for p, n in counts.properties.items()}
     for gname, local in _GRAPHS:
         part = N(f"{ds.value}#graph-{local}")
         add(ds, v("subset"), part)
@@ -384,7 +378,7 @@ def void_triples(cds: CanonicalDataset, triples: list, version: str, sizes: dict
         part = N(f"{ds.value}#class-{_slug(URIRef(cls.value))}")
         add(ds, v("classPartition"), part)
         add(part, v("class"), cls)
-        add(part, v("entities"), integer(len(classes[cls])))
+        add(part, v("entities"), integer(classes[cls]))
     for p in sorted(props, key=lambda x: x.value):
         part = N(f"{ds.value}#property-{_slug(URIRef(p.value))}")
         add(ds, v("propertyPartition"), part)
@@ -404,6 +398,51 @@ def void_triples(cds: CanonicalDataset, triples: list, version: str, sizes: dict
         if fname == FORMATS["nq"][0]:
             add(ds, v("dataDump"), dist)
     return sorted(out, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
+class _VoidCounts(NamedTuple):
+    subjects: int                # distinct subjects
+    entities: int                # distinct subjects that are IRIs in void:uriSpace (pdi:)
+    properties: dict[str, int]   # predicate IRI -> triples
+    classes: dict[str, int]      # class IRI -> distinct subjects typed with it
+
+
+# an N-Triples line whose subject is an IRI or a blank node: subject, predicate IRI, object (an IRI
+# holds no space, "<" or ">"; a line ends with " ." and a newline inside a literal is written \n)
+_NT_LINE = re.compile(rb"^(<[^<>\s]*>|_:\S+) <([^<>\s]*)> (.*) \.$", re.M)
+
+
+def _void_counts(triples: "_Triples") -> _VoidCounts:
+    """VoID's counts read from the N-Triples text of the union's distinct triples, a block of lines
+    at a time, with a regular expression (`_NT_LINE`: no term object is made). The lines come sorted,
+    so a subject's lines are one run (they share the subject and the space after it). A block whose
+    lines do not all match (a quoted triple) is counted from pyoxigraph's parse of it instead."""
+    rdf_type = str(RDF.type).encode("utf-8")
+    entity_start = ("<" + PREFIXES["pdi"]).encode("utf-8")
+    props: dict[bytes, int] = {}
+    classes: dict[bytes, set] = {}
+    subjects = entities = 0
+    last = None
+    for block in triples.blocks():
+        rows = _NT_LINE.findall(block)
+        if len(rows) != block.count(b"\n"):  # not the simple shape: as pyoxigraph reads it
+            rows = [(_nt_term(t.subject), t.predicate.value.encode("utf-8"), _nt_term(t.object))
+                    for t in ox.parse(block, format=ox.RdfFormat.N_TRIPLES)]
+        for s_, p_, o_ in rows:
+            if s_ != last:
+                subjects += 1
+                if s_.startswith(entity_start):
+                    entities += 1
+                last = s_
+            props[p_] = props.get(p_, 0) + 1
+            if p_ == rdf_type and o_.startswith(b"<") and not o_.startswith(b"<<"):
+                classes.setdefault(o_[1:-1], set()).add(s_)
+    return _VoidCounts(subjects, entities, {p.decode("utf-8"): n for p, n in props.items()},
+                       {c.decode("utf-8"): len(ss) for c, ss in classes.items()})
+
+
+def _nt_term(term) -> bytes:
+    return str(term).encode("utf-8")
 
 
 def _slug(iri: URIRef) -> str:
@@ -587,6 +626,11 @@ class _Triples:
         return self._read()
 
     def _read(self):
+        for block in self.blocks():
+            yield from ox.parse(block, format=ox.RdfFormat.N_TRIPLES)
+
+    def blocks(self):
+        """The file's text in blocks of whole lines (of about `BLOCK` bytes)."""
         with open(self.path, "rb") as fh:
             rest = b""
             while True:
@@ -597,9 +641,9 @@ class _Triples:
                 cut = block.rfind(b"\n") + 1
                 rest = block[cut:]
                 if cut:
-                    yield from ox.parse(block[:cut], format=ox.RdfFormat.N_TRIPLES)
-            if rest:
-                yield from ox.parse(rest, format=ox.RdfFormat.N_TRIPLES)
+                    yield block[:cut]
+            if rest:  # the file ends with a newline: never, but kept whole
+                yield rest if rest.endswith(b"\n") else rest + b"\n"
 
     def __len__(self) -> int:
         return self._count
