@@ -160,6 +160,60 @@ def test_void_counts_are_those_of_the_parsed_triples(real_dist, read, monkeypatc
     assert counts.classes == {c: len(ss) for c, ss in classes.items()}
 
 
+@pytest.mark.parametrize("block", [1 << 12, 1 << 16, 1 << 30])
+def test_turtle_and_rdf_xml_written_a_block_at_a_time_are_one_document_of_all_the_triples(
+        real_dist, block, tmp_path):
+    """paradiplomacy.ttl and .rdf are written from blocks of whole subjects (one parse for both
+    formats): the bytes of pyoxigraph's one document of all the triples (header sorted), whatever
+    the block size (4 KiB: hundreds of blocks; 1 GiB: one)."""
+    from kg.build import export
+    from kg.build.canonical import CanonicalDataset
+
+    chunk = (real_dist / "paradiplomacy.nq").read_bytes()
+    triples = export._Triples(CanonicalDataset([chunk], chunk.count(b"\n")), tmp_path / "x.nt")
+    triples.BLOCK = block
+    blocks = list(triples.subject_blocks())
+    assert b"".join(blocks) == triples.path.read_bytes()
+    subject = lambda line: line.split(b" ", 1)[0]  # noqa: E731
+    for a, b in zip(blocks, blocks[1:]):  # no subject's lines are cut in two
+        assert subject(a.splitlines()[-1]) != subject(b.splitlines()[0])
+    if block == 1 << 12:
+        assert len(blocks) > 100
+    prefixes = export._used_prefixes_in_file(triples.path)
+    export._turtle_and_rdf_xml(triples, tmp_path / "x.ttl", prefixes, tmp_path / "x.rdf", prefixes)
+    whole = list(ox.parse(path=triples.path, format=ox.RdfFormat.N_TRIPLES))
+    assert (tmp_path / "x.ttl").read_bytes() == export._sorted_prefix_lines(
+        ox.serialize(whole, format=ox.RdfFormat.TURTLE, prefixes=prefixes))
+    assert (tmp_path / "x.rdf").read_bytes() == export._sorted_xmlns(
+        ox.serialize(whole, format=ox.RdfFormat.RDF_XML, prefixes=prefixes))
+
+
+def test_a_block_with_another_header_makes_turtle_and_rdf_xml_be_written_whole(real_dist, monkeypatch,
+                                                                                  tmp_path):
+    from kg.build import export
+    from kg.build.canonical import CanonicalDataset
+
+    chunk = (real_dist / "paradiplomacy.nq").read_bytes()
+    triples = export._Triples(CanonicalDataset([chunk], chunk.count(b"\n")), tmp_path / "x.nt")
+    triples.BLOCK = 1 << 16
+    prefixes = export._used_prefixes_in_file(triples.path)
+    real_parts, calls = export._turtle_parts, []
+
+    def parts(text):  # the third block's header is another one
+        calls.append(1)
+        head, body = real_parts(text)
+        return (head + b"@prefix x: <http://example.org/> .\n" if len(calls) == 3 else head), body
+
+    monkeypatch.setattr(export, "_turtle_parts", parts)
+    export._turtle_and_rdf_xml(triples, tmp_path / "x.ttl", prefixes, tmp_path / "x.rdf", prefixes)
+    assert len(calls) == 3
+    whole = list(ox.parse(path=triples.path, format=ox.RdfFormat.N_TRIPLES))
+    assert (tmp_path / "x.ttl").read_bytes() == export._sorted_prefix_lines(
+        ox.serialize(whole, format=ox.RdfFormat.TURTLE, prefixes=prefixes))
+    assert (tmp_path / "x.rdf").read_bytes() == export._sorted_xmlns(
+        ox.serialize(whole, format=ox.RdfFormat.RDF_XML, prefixes=prefixes))
+
+
 def test_failed_export_leaves_the_previous_dist(fixture_tree, monkeypatch):
     build(fixture_tree)
     before = {p.name: p.read_bytes() for p in files(dist_dir(fixture_tree))}

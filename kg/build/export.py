@@ -526,12 +526,12 @@ def write_all(out: Path, cds: CanonicalDataset, report: Graph, version: str, *,
         sizes[FORMATS["nt"][0]] = triples.path.stat().st_size
         used_by_triples = _used_prefixes_in_file(triples.path)
         put(FORMATS["trig"][0], _trig(cds, used))
-        # the whole dataset by pyoxigraph (fast on thousands of triples); the ontology, which people
-        # read, by rdflib's longturtle (one statement a line, nested restrictions)
-        put(FORMATS["ttl"][0], _ox_turtle_triples(triples, used_by_triples))
-        # pyoxigraph writes the triples in the order given (sorted), so the file is reproducible;
+        # the whole dataset by pyoxigraph, Turtle and RDF/XML from one parse of the N-Triples; the
+        # ontology, which people read, by rdflib's longturtle (one statement a line, nested restrictions)
+        # pyoxigraph writes the triples in the order given (sorted), so the files are reproducible;
         # rdflib's RDF/XML writers follow hash order and are not
-        put(FORMATS["rdf"][0], _sorted_xmlns(ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=used)))
+        sizes.update(_turtle_and_rdf_xml(triples, out / FORMATS["ttl"][0], used_by_triples,
+                                         out / FORMATS["rdf"][0], used))
         put("ontology.ttl", longturtle(ontology))
         put("validation-report.ttl", _canonical_turtle(report))
         if child is not None:
@@ -595,7 +595,8 @@ class _Triples:
     a triple held in several graphs comes in a run and the runs come in the triples' order (a space
     sorts before every character that can continue a term). Their N-Triples lines are written to
     `path` (the .nt file); iterating parses the file again, a block of lines at a time (no list of
-    millions of term objects, no second copy of the text in memory)."""
+    millions of term objects, no second copy of the text in memory); `blocks` and `subject_blocks`
+    give the text."""
 
     BLOCK = 1 << 24
 
@@ -616,18 +617,25 @@ class _Triples:
                     fh.write(b"".join(part))
                     n += len(part)
         self._count = n
-        self._kept: list | None = None
 
     def __iter__(self):
-        if self._count < KEEP_PARSED_BELOW:  # small: parsed once, kept for the next reader
-            if self._kept is None:
-                self._kept = list(self._read())
-            return iter(self._kept)
-        return self._read()
-
-    def _read(self):
         for block in self.blocks():
             yield from ox.parse(block, format=ox.RdfFormat.N_TRIPLES)
+
+    def subject_blocks(self):
+        """`blocks`, each cut where a subject's lines end (a subject's lines are one run: they share
+        its term and the space after it); a block is one subject's lines at least."""
+        rest = b""
+        for block in self.blocks():
+            block = rest + block
+            last = block.rfind(b"\n", 0, len(block) - 1) + 1  # the start of the block's last line
+            subject = block[last:block.index(b" ", last) + 1]
+            start = 0 if block.startswith(subject) else block.find(b"\n" + subject) + 1
+            rest = block[start:]  # the last subject's lines: they may go on in the next block
+            if start:
+                yield block[:start]
+        if rest:
+            yield rest
 
     def blocks(self):
         """The file's text in blocks of whole lines (of about `BLOCK` bytes)."""
@@ -650,6 +658,65 @@ class _Triples:
 
     def __bool__(self) -> bool:
         return self._count > 0
+
+
+def _turtle_and_rdf_xml(triples: _Triples, ttl: Path, ttl_prefixes: dict[str, str], rdf: Path,
+                        rdf_prefixes: dict[str, str]) -> dict[str, int]:
+    """The distinct triples as Turtle and as RDF/XML (pyoxigraph), both written from one parse of
+    each block of the N-Triples, a block of whole subjects at a time; the files' sizes by name.
+
+    pyoxigraph writes a subject's triples together and each block's document is its header
+    (prefixes; the XML declaration and the `rdf:RDF` start tag), its subjects, and (RDF/XML) the end
+    tag; so the whole file is the first block's header, every block's subjects and the end, which
+    the tests compare with one document of all the triples. A block whose header is not the first
+    one's would make another file: then the files are written again from all the triples at once."""
+    if not triples:
+        ttl.write_bytes(_ox_turtle_triples([], ttl_prefixes))
+        rdf.write_bytes(_sorted_xmlns(ox.serialize([], format=ox.RdfFormat.RDF_XML, prefixes=rdf_prefixes)))
+        return {ttl.name: ttl.stat().st_size, rdf.name: rdf.stat().st_size}
+    heads: tuple | None = None
+    same = True
+    with open(ttl, "wb") as t_out, open(rdf, "wb") as r_out:
+        body_end = b""  # what the last RDF/XML body ends with: written before the end tag
+        for block in triples.subject_blocks():
+            items = list(ox.parse(block, format=ox.RdfFormat.N_TRIPLES))
+            t_head, t_body = _turtle_parts(ox.serialize(items, format=ox.RdfFormat.TURTLE, prefixes=ttl_prefixes))
+            r_head, r_body, r_tail = _rdf_xml_parts(
+                ox.serialize(items, format=ox.RdfFormat.RDF_XML, prefixes=rdf_prefixes))
+            del items
+            if heads is None:
+                heads = (t_head, r_head, r_tail)
+                t_out.write(t_head + b"\n" if t_head else b"")  # a blank line after the prefixes
+                r_out.write(r_head)
+            elif heads != (t_head, r_head, r_tail):
+                same = False
+                break
+            t_out.write(t_body)
+            # each body ends with a newline that one document has only after its last description
+            r_out.write(r_body[:-1])
+            body_end = r_body[-1:]
+        if same:
+            r_out.write(body_end + heads[2])
+    if not same:
+        ttl.write_bytes(_ox_turtle_triples(list(triples), ttl_prefixes))
+        rdf.write_bytes(_sorted_xmlns(ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=rdf_prefixes)))
+    return {ttl.name: ttl.stat().st_size, rdf.name: rdf.stat().st_size}
+
+
+def _turtle_parts(text: bytes) -> tuple[bytes, bytes]:
+    """pyoxigraph's Turtle: the @prefix lines (sorted, as a set), the rest."""
+    pos = 0
+    while text.startswith(b"@prefix ", pos):
+        pos = text.index(b"\n", pos) + 1
+    return b"\n".join(sorted(text[:pos].splitlines())) + (b"\n" if pos else b""), text[pos:]
+
+
+def _rdf_xml_parts(text: bytes) -> tuple[bytes, bytes, bytes]:
+    """pyoxigraph's RDF/XML: up to the `rdf:RDF` start tag (its namespaces sorted), the
+    descriptions, the end tag on."""
+    head_end = text.index(b">", text.index(b"<rdf:RDF")) + 1
+    tail = text.rindex(b"</rdf:RDF>")
+    return _sorted_xmlns(text[:head_end]), text[head_end:tail], text[tail:]
 
 
 # below this many quads the export parses each graph's lines once and keeps the quads for the
