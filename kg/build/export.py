@@ -407,38 +407,42 @@ class _VoidCounts(NamedTuple):
     classes: dict[str, int]      # class IRI -> distinct subjects typed with it
 
 
-# an N-Triples line whose subject is an IRI or a blank node: subject, predicate IRI, object (an IRI
-# holds no space, "<" or ">"; a line ends with " ." and a newline inside a literal is written \n)
-_NT_LINE = re.compile(rb"^(<[^<>\s]*>|_:\S+) <([^<>\s]*)> (.*) \.$", re.M)
-
-
 def _void_counts(triples: "_Triples") -> _VoidCounts:
-    """VoID's counts read from the N-Triples text of the union's distinct triples, a block of lines
-    at a time, with a regular expression (`_NT_LINE`: no term object is made). The lines come sorted,
-    so a subject's lines are one run (they share the subject and the space after it). A block whose
-    lines do not all match (a quoted triple) is counted from pyoxigraph's parse of it instead."""
-    rdf_type = str(RDF.type).encode("utf-8")
+    """VoID's counts read from the N-Triples text of the union's distinct triples, a block of whole
+    subjects at a time (`_Triples.subject_blocks`: a subject is in one block only), with C-level
+    splitting and counting (no term object is made, no Python loop over the lines): a line is its
+    subject, a space, its predicate, a space and the rest, since an IRI or a blank node label holds
+    no space. The triples are distinct, so a class's instances are its `rdf:type` lines. A block
+    that may hold a quoted triple (`<<`, whose subject has spaces) is read from pyoxigraph's parse
+    of it instead. Seed: 0.05 s CPU against 0.07 s for the parse alone (pyoxigraph terms)."""
+    from collections import Counter
+    from itertools import repeat
+    from operator import itemgetter
+
+    rdf_type = str(RDF.type)
+    typed = re.compile(rb" <" + re.escape(rdf_type.encode("utf-8")) + rb"> <([^<>\s]*)> \.\n")
     entity_start = ("<" + PREFIXES["pdi"]).encode("utf-8")
-    props: dict[bytes, int] = {}
-    classes: dict[bytes, set] = {}
+    props: Counter = Counter()
+    classes: Counter = Counter()
     subjects = entities = 0
-    last = None
-    for block in triples.blocks():
-        rows = _NT_LINE.findall(block)
-        if len(rows) != block.count(b"\n"):  # not the simple shape: as pyoxigraph reads it
-            rows = [(_nt_term(t.subject), t.predicate.value.encode("utf-8"), _nt_term(t.object))
-                    for t in ox.parse(block, format=ox.RdfFormat.N_TRIPLES)]
-        for s_, p_, o_ in rows:
-            if s_ != last:
-                subjects += 1
-                if s_.startswith(entity_start):
-                    entities += 1
-                last = s_
-            props[p_] = props.get(p_, 0) + 1
-            if p_ == rdf_type and o_.startswith(b"<") and not o_.startswith(b"<<"):
-                classes.setdefault(o_[1:-1], set()).add(s_)
-    return _VoidCounts(subjects, entities, {p.decode("utf-8"): n for p, n in props.items()},
-                       {c.decode("utf-8"): len(ss) for c, ss in classes.items()})
+    for block in triples.subject_blocks():
+        if b"<<" not in block:
+            lines = block.split(b"\n")
+            lines.pop()  # after the last newline
+            rows = list(map(bytes.split, lines, repeat(b" "), repeat(2)))
+            distinct = set(map(itemgetter(0), rows))
+            props.update(map(itemgetter(1), rows))
+            classes.update(typed.findall(block))
+        else:  # as pyoxigraph reads it
+            parsed = list(ox.parse(block, format=ox.RdfFormat.N_TRIPLES))
+            distinct = {_nt_term(t.subject) for t in parsed}
+            props.update(_nt_term(t.predicate) for t in parsed)
+            classes.update(t.object.value.encode("utf-8") for t in parsed
+                           if t.predicate.value == rdf_type and isinstance(t.object, ox.NamedNode))
+        subjects += len(distinct)
+        entities += sum(1 for s_ in distinct if s_.startswith(entity_start))
+    return _VoidCounts(subjects, entities, {p[1:-1].decode("utf-8"): n for p, n in props.items()},
+                       {c.decode("utf-8"): n for c, n in classes.items()})
 
 
 def _nt_term(term) -> bytes:
