@@ -190,6 +190,54 @@ def test_turtle_and_rdf_xml_written_a_block_at_a_time_are_one_document_of_all_th
         ox.serialize(whole, format=ox.RdfFormat.RDF_XML, prefixes=prefixes))
 
 
+@pytest.mark.parametrize("keep", [True, False])
+def test_trig_written_a_block_at_a_time_is_one_document_of_all_the_quads(real_dist, keep, monkeypatch,
+                                                                          tmp_path):
+    """paradiplomacy.trig is written graph by graph, a block of whole subjects at a time (each
+    graph's lines picked from chunks of the dataset and parsed, the way a large dataset is
+    written; or its kept quads): the bytes of one document of all the quads (`_trig`)."""
+    from kg.build import export
+    from kg.build.canonical import CanonicalDataset
+
+    lines = (real_dist / "paradiplomacy.nq").read_bytes().splitlines(keepends=True)
+    chunks = [b"".join(lines[i:i + 300]) for i in range(0, len(lines), 300)]  # subjects cut in two
+    prefixes = export._used_prefixes_in_file(real_dist / "paradiplomacy.nq")
+    expected = export._trig(CanonicalDataset(list(chunks), len(lines)), prefixes)
+    if not keep:
+        monkeypatch.setattr(export, "KEEP_PARSED_BELOW", 0)
+    written = []
+    real_serialize = export.ox.serialize
+    monkeypatch.setattr(export.ox, "serialize", lambda *a, **k: written.append(1) or real_serialize(*a, **k))
+    size = export._write_trig(CanonicalDataset(list(chunks), len(lines)), tmp_path / "x.trig", prefixes)
+    assert (tmp_path / "x.trig").read_bytes() == expected and size == len(expected)
+    if keep:  # one document a graph
+        assert len(written) == 4
+    else:  # a block a chunk of each graph's lines, at least
+        assert len(written) > 40
+
+
+def test_a_trig_block_with_another_header_makes_the_trig_be_written_whole(real_dist, monkeypatch, tmp_path):
+    from kg.build import export
+    from kg.build.canonical import CanonicalDataset
+
+    lines = (real_dist / "paradiplomacy.nq").read_bytes().splitlines(keepends=True)
+    chunks = [b"".join(lines[i:i + 300]) for i in range(0, len(lines), 300)]
+    prefixes = export._used_prefixes_in_file(real_dist / "paradiplomacy.nq")
+    expected = export._trig(CanonicalDataset(list(chunks), len(lines)), prefixes)
+    monkeypatch.setattr(export, "KEEP_PARSED_BELOW", 0)
+    real_parts, calls = export._turtle_parts, []
+
+    def parts(text):  # the fifth block's header is another one
+        calls.append(1)
+        head, body = real_parts(text)
+        return (head + b"@prefix x: <http://example.org/> .\n" if len(calls) == 5 else head), body
+
+    monkeypatch.setattr(export, "_turtle_parts", parts)
+    size = export._write_trig(CanonicalDataset(list(chunks), len(lines)), tmp_path / "x.trig", prefixes)
+    assert len(calls) == 5
+    assert (tmp_path / "x.trig").read_bytes() == expected and size == len(expected)
+
+
 def test_a_block_with_another_header_makes_turtle_and_rdf_xml_be_written_whole(real_dist, monkeypatch,
                                                                                   tmp_path):
     from kg.build import export

@@ -528,8 +528,15 @@ def write_all(out: Path, cds: CanonicalDataset, report: Graph, version: str, *,
         # their lines (a quad's line is its triple's line with the graph name before the final dot)
         triples = _Triples(cds, out / FORMATS["nt"][0])
         sizes[FORMATS["nt"][0]] = triples.path.stat().st_size
-        used_by_triples = _used_prefixes_in_file(triples.path)
-        put(FORMATS["trig"][0], _trig(cds, used))
+        # the N-Triples lines are the N-Quads' without the graph names: the same prefixes, but for one
+        # whose namespace starts a graph name (none of the project's), looked for again
+        graph_ns = {p: ns for p, ns in used.items() if any(str(g).startswith(ns) for g, _l in _GRAPHS)}
+        used_by_triples = {p: ns for p, ns in used.items() if p not in graph_ns}
+        if graph_ns:
+            used_by_triples.update((p, ns) for p, ns in _used_prefixes_in_file(triples.path).items()
+                                   if p in graph_ns)
+            used_by_triples = dict(sorted(used_by_triples.items()))
+        sizes[FORMATS["trig"][0]] = _write_trig(cds, out / FORMATS["trig"][0], used)
         # the whole dataset by pyoxigraph, Turtle and RDF/XML from one parse of the N-Triples; the
         # ontology, which people read, by rdflib's longturtle (one statement a line, nested restrictions)
         # pyoxigraph writes the triples in the order given (sorted), so the files are reproducible;
@@ -627,19 +634,8 @@ class _Triples:
             yield from ox.parse(block, format=ox.RdfFormat.N_TRIPLES)
 
     def subject_blocks(self):
-        """`blocks`, each cut where a subject's lines end (a subject's lines are one run: they share
-        its term and the space after it); a block is one subject's lines at least."""
-        rest = b""
-        for block in self.blocks():
-            block = rest + block
-            last = block.rfind(b"\n", 0, len(block) - 1) + 1  # the start of the block's last line
-            subject = block[last:block.index(b" ", last) + 1]
-            start = 0 if block.startswith(subject) else block.find(b"\n" + subject) + 1
-            rest = block[start:]  # the last subject's lines: they may go on in the next block
-            if start:
-                yield block[:start]
-        if rest:
-            yield rest
+        """`blocks`, each cut where a subject's lines end (`_subject_runs`)."""
+        return _subject_runs(self.blocks())
 
     def blocks(self):
         """The file's text in blocks of whole lines (of about `BLOCK` bytes)."""
@@ -739,20 +735,49 @@ def _graph_quads(cds: CanonicalDataset, names):
         if str(name) in cache:
             yield from cache[str(name)]
             continue
-        wanted = f" <{name}> .".encode("utf-8")
         parsed = [] if keep else None
-        for chunk in cds.chunks:
-            if wanted not in chunk:
-                continue
-            picked = b"".join(line + b"\n" for line in chunk.split(b"\n") if line.endswith(wanted))
-            if picked:
-                if keep:
-                    parsed.extend(ox.parse(picked, format=ox.RdfFormat.N_QUADS))
-                else:
-                    yield from ox.parse(picked, format=ox.RdfFormat.N_QUADS)
+        for picked in _graph_line_blocks(cds, name):
+            if keep:
+                parsed.extend(ox.parse(picked, format=ox.RdfFormat.N_QUADS))
+            else:
+                yield from ox.parse(picked, format=ox.RdfFormat.N_QUADS)
         if keep:
             cache[str(name)] = parsed
             yield from parsed
+
+
+def _graph_line_blocks(cds: CanonicalDataset, name):
+    """The N-Quads lines of the graph `name`, a block of lines (each with its newline) a chunk of
+    the dataset: picked by their end (the graph name; a newline in a literal is written \\n) with
+    C-level filtering, no Python loop over the lines."""
+    from operator import methodcaller
+
+    wanted = f" <{name}> .".encode("utf-8")
+    ends = methodcaller("endswith", wanted)
+    for chunk in cds.chunks:
+        if wanted not in chunk:
+            continue
+        picked = list(filter(ends, chunk.split(b"\n")))
+        if picked:
+            picked.append(b"")
+            yield b"\n".join(picked)
+
+
+def _subject_runs(blocks):
+    """Blocks of whole lines re-cut so that no subject's lines are split between two blocks (the
+    lines are sorted, so a subject's lines are one run: they share its term and the space after it);
+    a block holds one subject's lines at least."""
+    rest = b""
+    for block in blocks:
+        block = rest + block
+        last = block.rfind(b"\n", 0, len(block) - 1) + 1  # the start of the block's last line
+        subject = block[last:block.index(b" ", last) + 1]
+        start = 0 if block.startswith(subject) else block.find(b"\n" + subject) + 1
+        rest = block[start:]  # the last subject's lines: they may go on in the next block
+        if start:
+            yield block[:start]
+    if rest:
+        yield rest
 
 
 def _sorted_xmlns(xml: bytes) -> bytes:
@@ -791,6 +816,51 @@ def _trig(cds: CanonicalDataset, used: dict[str, str]) -> bytes:
     # graph by graph in that order
     names = [g for g, _l in _GRAPHS]
     return _sorted_prefix_lines(ox.serialize(_graph_quads(cds, names), format=ox.RdfFormat.TRIG, prefixes=used))
+
+
+def _write_trig(cds: CanonicalDataset, path: Path, used: dict[str, str]) -> int:
+    """`_trig` written into `path` a block of whole subjects at a time (each graph's lines picked
+    and parsed a chunk at a time, or its kept quads for a small dataset), so that neither the
+    quads nor the text are held whole; its size. pyoxigraph writes a block's quads as its prefixes
+    and `<graph> {`, the subjects, `}`: the file is the first block's prefixes and, graph by graph,
+    the opening, every block's subjects and the closing brace (the tests compare it with `_trig`).
+    A block of another shape makes the file be written by `_trig` instead."""
+    keep = len(cds.ox_quads) < KEEP_PARSED_BELOW
+    head = None
+    whole = True  # until every graph is written a block at a time
+    with open(path, "wb") as fh:
+        for name, _local in _GRAPHS:
+            opening = f"<{name}> {{\n".encode("utf-8")
+            if keep:
+                kept = list(_graph_quads(cds, [name]))
+                quad_blocks = iter([kept] if kept else [])
+            else:
+                quad_blocks = (list(ox.parse(b, format=ox.RdfFormat.N_QUADS))
+                               for b in _subject_runs(_graph_line_blocks(cds, name)))
+            opened = False
+            for quads in quad_blocks:
+                h, body = _turtle_parts(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=used))
+                del quads
+                if (head is not None and h != head) or not body.startswith(opening) \
+                        or not body.endswith(b"\n}\n"):
+                    break  # not the shape this relies on: written whole below
+                if head is None:
+                    head = h
+                    fh.write(h + b"\n" if h else b"")  # a blank line after the prefixes
+                if not opened:
+                    fh.write(opening)
+                    opened = True
+                fh.write(body[len(opening):-2])  # the subjects, each line with its newline
+            else:
+                if opened:
+                    fh.write(b"}\n")
+                continue
+            break  # from the inner loop's break
+        else:
+            whole = False
+    if whole:
+        path.write_bytes(_trig(cds, used))
+    return path.stat().st_size  # the file closed: every byte counted
 
 
 def _ox_turtle(g: Graph) -> bytes:
