@@ -123,7 +123,17 @@ class OxigraphEngine:
         subs = {k: to_oxigraph(v) for k, v in (bindings or {}).items() if v is not None}
         res = self.query_native(sparql, subs, timeout_s=timeout_s, row_limit=row_limit, prefixes=prefixes)
         if isinstance(res, OxigraphRows):
-            return SelectResult(res.variables, [{v: from_oxigraph(t) for v, t in zip(res.variables, row)}
+            # each distinct term made once: an answer repeats its labels and classes row after row,
+            # and making an rdflib Literal costs more than the engine's lookup of it
+            made: dict = {None: None}
+
+            def term(t):
+                got = made.get(t)
+                if got is None and t is not None:
+                    got = made[t] = from_oxigraph(t)
+                return got
+
+            return SelectResult(res.variables, [{v: term(t) for v, t in zip(res.variables, row)}
                                                 for row in res.rows])
         if isinstance(res, bool):
             return res
