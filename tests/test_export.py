@@ -297,3 +297,78 @@ def test_named_graphs_hold_exactly_the_sources(built_fixture):
             built.remove((ONTOLOGY_IRI, OWL.versionIRI, None))
             built.remove((ONTOLOGY_IRI, OWL.versionInfo, None))
         assert isomorphic(built, source), folder
+
+
+ODD_ONTOLOGY = """@prefix owl: <http://www.w3.org/2002/07/owl#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> . @prefix pd: <https://w3id.org/paradiplomacy/ontology#> .
+pd:Agreement a owl:Class . pd:party a owl:ObjectProperty . pd:note a owl:DatatypeProperty .
+pd:startDate a owl:DatatypeProperty ; rdfs:range xsd:date . pd:order a owl:DatatypeProperty ; rdfs:range xsd:integer .
+"""
+# every kind of value the JSON-LD writer meets: escapes and characters JSON writes its own way, language tags,
+# datatypes a term coerces and others, blank nodes as subjects, objects and types, IRIs no prefix
+# shortens, several values of one key (strings and objects mixed), rdf:type with a literal
+ODD_DATA = r"""@prefix pd: <https://w3id.org/paradiplomacy/ontology#> . @prefix pdi: <https://w3id.org/paradiplomacy/id/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+pdi:a a pd:Agreement, <http://example.org/Other>, [ rdfs:label "anonymous class" ] ;
+  rdfs:label "quote \" backslash \\ newline \n tab \t cr \r", "é ∀ 😀 \u0001 \u001f \u007f"@fr, "Tirol"@de-AT ;
+  pd:note "plain", "typed"^^xsd:string, "2020-01-01"^^xsd:date, "x"^^<http://example.org/dt> ;
+  pd:startDate "2005-02-24"^^xsd:date, "2005"^^xsd:gYear ; pd:order 3, "04"^^xsd:integer, 2.5 ;
+  pd:party pdi:b, <http://example.org/c>, [ rdfs:label "a blank party" ], <http://example.org/c/> ;
+  rdf:type "a literal type" ; <http://example.org/p> pdi:b, "s", [ ] .
+<http://example.org/x-y> rdfs:label "shorter sorts after" . <http://example.org/x> rdfs:label "x" .
+pdi: rdfs:label "the namespace itself" .
+"""
+
+
+@pytest.mark.parametrize("extra", ["", "<pdi:clash> <http://www.w3.org/2000/01/rdf-schema#label> \"an IRI written"
+                                       " as another's compacted form\" .\n<https://w3id.org/paradiplomacy/id/clash>"
+                                       " <http://www.w3.org/2000/01/rdf-schema#label> \"its twin\" ."])
+def test_json_ld_read_from_the_text_is_the_reference_writers(extra):
+    """The JSON-LD dump is written from the N-Quads text (no RDF term made): the same characters as
+    the writer that reads pyoxigraph's parsed quads, on every kind of value, including two subjects
+    whose compacted ids coincide (their node objects merged, as the reference does); and, without
+    that clash, it reads back (pyoxigraph's JSON-LD parser) as the N-Quads' quads."""
+    from kg.build.canonical import canonical_dataset
+    from kg.build.export import _json_ld_parts, json_ld_context
+    from kg.namespaces import GRAPH_ONTOLOGY
+
+    ontology = Graph().parse(data=ODD_ONTOLOGY, format="turtle")
+    data = Graph().parse(data=ODD_DATA, format="turtle")
+    if extra:
+        data.parse(data=extra, format="nt")
+    inferred = Graph().parse(data='<https://w3id.org/paradiplomacy/id/a> <http://www.w3.org/2000/01/rdf-schema#'
+                                  'label> "inferred" .', format="nt")
+    cds = canonical_dataset(ontology, data, inferred, Graph())
+    context = json_ld_context(cds.graph(GRAPH_ONTOLOGY))
+    assert context["@context"]["startDate"] == {"@id": "pd:startDate", "@type": "xsd:date"}
+    text = "".join(_json_ld_parts(cds, context))
+    assert text == "".join(_json_ld_parts(cds, context, from_text=False))
+    assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+    if extra:  # the IRI <pdi:clash> reads back as the prefixed name pdi:clash, in either writer
+        return
+    parsed = {str(q) for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.JSON_LD)}
+    assert parsed == {str(q) for q in ox.parse(cds.nquads(), format=ox.RdfFormat.N_QUADS)}
+
+
+def test_framing_input_read_from_the_text_is_the_quads_one():
+    """The framed views' input is read from the N-Quads text in the build: the same nodes as made
+    from pyoxigraph's parsed quads, on every kind of value (numbers, booleans, ill-typed literals,
+    escapes, languages, blank nodes, an inferred value beside an asserted one)."""
+    from kg.build.canonical import canonical_dataset
+    from kg.build.framed import framing_input, framing_input_from_lines
+
+    data = Graph().parse(data=ODD_DATA + """@prefix pd: <https://w3id.org/paradiplomacy/ontology#> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <https://w3id.org/paradiplomacy/id/b> pd:order "x"^^xsd:integer, "1.0e3"^^xsd:double, "true"^^xsd:boolean,
+          "0"^^xsd:boolean, "maybe"^^xsd:boolean, "01"^^xsd:integer, "1"^^xsd:integer .""", format="turtle")
+    ontology = Graph().parse(data=ODD_ONTOLOGY + """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        pd:Agreement rdfs:label "Agreement"@en ; skos:prefLabel "Perjanjian"@id .""", format="turtle")
+    inferred = Graph().parse(data="""<https://w3id.org/paradiplomacy/id/a> <http://www.w3.org/2000/01/rdf-schema#label>
+        "inferred", "Tirol"@de-at . <https://w3id.org/paradiplomacy/id/a> a <http://example.org/Inferred> .""",
+                             format="turtle")
+    cds = canonical_dataset(ontology, data, inferred, Graph())
+    from_text = framing_input_from_lines(cds.chunks)
+    assert from_text == framing_input(cds.ox_quads)
+    assert json.dumps(from_text) == json.dumps(framing_input(cds.ox_quads))  # the same order, too
+    assert any("https://w3id.org/paradiplomacy/framed#inferred" in n for n in from_text)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from json.encoder import encode_basestring as _enc  # json.dumps's own string encoder (ensure_ascii=False)
 import re
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -23,6 +24,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from kg.build.canonical import CanonicalDataset, bind_prefixes
 from kg.build.framed import write_framed
 from kg.build.longturtle import TripleIndex, longturtle
+from kg.build.nqtext import iri_text, unescape
 from kg.namespaces import (BASE, DCAT, DCTERMS, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_PROVENANCE, PD,
                            PREFIXES, VOID)
 from kg.terms import from_oxigraph, oxigraph_quads, to_oxigraph
@@ -98,15 +100,23 @@ def _json_ld(cds: "CanonicalDataset", context: dict) -> bytes:
     return "".join(_json_ld_parts(cds, context)).encode("utf-8")
 
 
-def _json_ld_parts(cds: "CanonicalDataset", context: dict):
+def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = True):
     """Compacted JSON-LD of the dataset, written directly from the sorted quads: one graph object
     a named graph (`{"@id": <graph>, "@graph": [...]}`), as the TriG and N-Quads keep them.
 
     The shape is simple (one flat node object per subject and graph, no nesting), so compaction against our
     own context is a few rules: a property uses its term when the term's type coercion fits the
-    value, else its prefixed name; `rdf:type` becomes `@type`. Five times faster than rdflib's
-    general JSON-LD serialiser, and the output is sorted, so it is reproducible. The export tests
-    parse it back with pyoxigraph's JSON-LD parser and compare it with the N-Quads.
+    value, else its prefixed name; `rdf:type` becomes `@type`. The output is sorted, so it is
+    reproducible. The export tests parse it back with pyoxigraph's JSON-LD parser and compare it
+    with the N-Quads.
+
+    The graphs are read from the N-Quads text itself, in one pass (`node_texts_from_lines`): a
+    line's predicate and object (in its graph) become the JSON text of one value once (memoised),
+    each subject's run of lines one node object's text per graph; no RDF term is made. When the
+    text holds what that reader does not cover (`_NotPlain`: an RDF 1.2 triple term, a directional
+    language tag, two subjects whose compacted ids coincide), the nodes are made by `graph_nodes`
+    from pyoxigraph's quads instead, the reference (`from_text=False` uses it always), with the
+    same characters.
     """
     ctx = context["@context"]
     prefixes = sorted(((ns, p) for p, ns in ctx.items() if isinstance(ns, str) and ns.startswith("http")),
@@ -123,27 +133,40 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict):
         key = (iri, vocab)
         out = compacted.get(key)
         if out is None:
+            if len(compacted) > _MEMO_MAX:  # bounded: memory stays flat on millions of IRIs
+                compacted.clear()
             out = compacted[key] = _compact(iri, vocab)
         return out
+
+    # the longest namespace that starts an IRI (and is shorter) depends only on the IRI up to its
+    # last "/" or "#" before the end, when every namespace ends with one: found once per such head
+    by_ns: dict[str, str] = {}
+    for ns, p in prefixes:
+        by_ns.setdefault(ns, p)
+    heads: dict[str, tuple | None] = {}
+    by_head = all(ns.endswith(("/", "#")) for ns in by_ns)
 
     def _compact(iri: str, vocab: bool) -> str:
         if vocab and iri in terms_by_iri and terms_by_iri[iri][1] is None:
             return terms_by_iri[iri][0]
+        if by_head:
+            last = len(iri) - 1
+            slash = iri.rfind("/", 0, last)
+            hash_ = iri.rfind("#", slash + 1, last)
+            head = iri[:(hash_ if hash_ > slash else slash) + 1]
+            found = heads.get(head, False)
+            if found is False:
+                found = heads[head] = next(((len(ns), p) for ns, p in prefixes if head.startswith(ns)), None)
+            return iri if found is None else f"{found[1]}:{iri[found[0]:]}"
         for ns, p in prefixes:
             if iri.startswith(ns) and len(iri) > len(ns):
                 return f"{p}:{iri[len(ns):]}"
         return iri
 
-    ids: dict[str, str] = {}  # IRI -> its compacted form as a node reference (not vocabulary)
-
     def node_ref(t) -> str:
         if isinstance(t, ox.BlankNode):
             return f"_:{t.value}"
-        v = t.value
-        out = ids.get(v)
-        if out is None:
-            out = ids[v] = compact(v)
-        return out
+        return compact(t.value)
 
     # what a predicate becomes, decided once per predicate: (term, its coercion, compacted IRI)
     predicates: dict[str, tuple] = {}
@@ -161,7 +184,7 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict):
     rdf_type, xsd_string = str(RDF.type), str(XSD.string)
 
     def graph_nodes(gname) -> dict[str, dict[str, list]]:
-        """The node objects of one named graph (its quads come sorted by subject)."""
+        """The node objects of one named graph (its quads come sorted by subject): the reference."""
         nodes: dict[str, dict[str, list]] = {}
         last_s = node = None
         for q in _graph_quads(cds, [gname]):  # pyoxigraph terms: no rdflib term is made
@@ -196,37 +219,206 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict):
             node.setdefault(key, []).append(value)
         return nodes
 
+    def node_text(node_id: str, props: dict[str, list]) -> str:
+        """One node object of `graph_nodes` as dumps_indented writes it inside the graph's list."""
+        out = ['        {\n          "@id": ', _enc(node_id)]
+        for key in sorted(props):
+            vals = props[key]
+            if len(vals) == 1:
+                text = _value_text(vals[0], 10)
+            else:
+                vals = sorted(vals, key=_sort_key)
+                text = "[\n            " + ",\n            ".join(_value_text(v, 12) for v in vals) + "\n          ]"
+            out.append(",\n          " + _enc(key) + ": " + text)
+        out.append("\n        }")
+        return "".join(out)
+
+    def value_of(po: str) -> tuple:
+        """The predicate and object of an N-Quads line (`<p> o`, the subject and graph off) as one
+        value of a node: (key, sort text, the key and value's text as the property's one value, the
+        key's text, the value's text in a list), each as `node_text` writes it. `_NotPlain` for
+        what only pyoxigraph reads."""
+        j = po.index(" ")
+        pv, o = iri_text(po[1:j - 1]), po[j + 1:]
+        first = o[0]
+        if pv == rdf_type and first != '"':
+            if first == "<":
+                if o.startswith("<<"):
+                    raise _NotPlain
+                v = _enc(compact(iri_text(o[1:-1]), vocab=True))
+            else:
+                v = _enc(o)  # a blank node, _:label as written
+            return "@type", v, ',\n          "@type": ' + v, ',\n          "@type": ', v
+        term, plain, coercion, compacted_p, coerced_dt = predicate(pv)
+        if first == '"':
+            end = o.rindex('"')  # a language tag or a datatype IRI holds no quote
+            lex, rest = o[1:end], o[end + 1:]
+            value = _enc(unescape(lex))
+            if not rest:
+                key, dict_of = plain or compacted_p, None
+            elif rest[0] == "@":
+                lang = rest[1:]
+                if "--" in lang:
+                    raise _NotPlain  # a base direction (RDF 1.2)
+                key, dict_of = plain or compacted_p, ("@language", _enc(lang))
+            else:  # ^^<datatype>
+                dt = iri_text(rest[3:-1])
+                if dt == xsd_string:
+                    key, dict_of = plain or compacted_p, None
+                elif coerced_dt == dt:
+                    key, dict_of = term[0], None
+                else:
+                    key, dict_of = plain or compacted_p, ("@type", _enc(compact(dt)))
+            key_text = ",\n          " + _enc(key) + ": "
+            if dict_of is None:
+                return key, value, key_text + value, key_text, value
+            k2, v2 = dict_of
+            return (key, "{" + _enc(k2) + ": " + v2 + ', "@value": ' + value + "}",
+                    key_text + '{\n            "@value": ' + value + ",\n            " + _enc(k2) + ": " + v2
+                    + "\n          }", key_text,
+                    '{\n              "@value": ' + value + ",\n              " + _enc(k2) + ": " + v2
+                    + "\n            }")
+        if first == "<":
+            if o.startswith("<<"):
+                raise _NotPlain  # a triple term
+            ref = _enc(compact(iri_text(o[1:-1])))
+        else:
+            ref = _enc(o)  # a blank node
+        if coercion == "@id":
+            key = term[0]
+            key_text = ",\n          " + _enc(key) + ": "
+            return key, ref, key_text + ref, key_text, ref
+        key = plain or compacted_p
+        key_text = ",\n          " + _enc(key) + ": "
+        return (key, '{"@id": ' + ref + "}", key_text + '{\n            "@id": ' + ref + "\n          }", key_text,
+                '{\n              "@id": ' + ref + "\n            }")
+
+    values: dict[bytes, tuple] = {}  # b"<p> o <g> ." -> (its graph's list's append, value_of's answer), bounded
+
+    def node_texts_from_lines() -> list[list[tuple[str, str]]]:
+        """(node id, node object's text) of each named graph of `_GRAPHS`, sorted by id, read from
+        the N-Quads lines in one pass: a subject's lines come together (they are sorted), each
+        line goes to its graph's node by the graph name that ends it."""
+        graph_of = {f" <{g}> .".encode("utf-8"): i for i, (g, _l) in enumerate(_GRAPHS)}
+        texts: list[list[tuple[str, str]]] = [[] for _g in _GRAPHS]
+        pending: list[list[tuple]] = [[] for _g in _GRAPHS]  # the subject's values, per graph
+
+        def flush(subject: bytes) -> None:
+            subject = subject.decode("utf-8")
+            if subject.startswith("_:"):
+                node_id = subject
+            elif subject.startswith("<<"):
+                raise _NotPlain
+            else:  # not kept in the memo: most subjects are met once (a statement's, in the provenance)
+                node_id = _compact(iri_text(subject[1:-1]), False)
+            id_text = '        {\n          "@id": ' + _enc(node_id)
+            for g, items in enumerate(pending):
+                if not items:
+                    continue
+                if len(items) == 1:
+                    texts[g].append((node_id, id_text + items[0][2] + "\n        }"))
+                    items.clear()
+                    continue
+                items.sort()  # by key, then by the value's sort text: as `sorted(props)`, `_sort_key`
+                if len(set(map(_first, items))) == len(items):  # one value a key, as most nodes
+                    texts[g].append((node_id, id_text + "".join(map(_third, items)) + "\n        }"))
+                    items.clear()
+                    continue
+                out = [id_text]
+                i, count = 0, len(items)
+                while i < count:
+                    key = items[i][0]
+                    k = i + 1
+                    while k < count and items[k][0] == key:
+                        k += 1
+                    if k == i + 1:
+                        out.append(items[i][2])
+                    else:
+                        out.append(items[i][3] + "[\n            " + ",\n            ".join(x[4] for x in items[i:k])
+                                   + "\n          ]")
+                    i = k
+                out.append("\n        }")
+                texts[g].append((node_id, "".join(out)))
+                items.clear()
+
+        appenders = {tail: pending[g].append for tail, g in graph_of.items()}
+        ignored: list = []
+
+        def new_value(rest: bytes) -> tuple:
+            """(the list it goes to, value_of) for a line's text after its subject."""
+            end = rest.rfind(b" <")
+            add = appenders.get(rest[end:]) if end >= 0 else None
+            if add is None:
+                ignored.clear()
+                return ignored.append, None  # a graph of no interest
+            if len(values) > _VALUES_MAX:
+                values.clear()
+            out = values[rest] = add, value_of(rest[:end].decode("utf-8"))
+            return out
+
+        get, head, n = values.get, b"\n", 0  # head: the subject's text and its space
+        for chunk in cds.chunks:  # bytes: a line is decoded only where it brings a new value
+            lines = chunk.split(b"\n")
+            if not lines[-1]:
+                lines.pop()  # the chunk's last newline
+            for line in lines:
+                if not line.startswith(head):
+                    flush(head[:-1])
+                    n = line.index(b" ") + 1
+                    head = line[:n]
+                rest = line[n:]
+                v = get(rest)  # a predicate and an object in a graph, met before (most are)
+                if v is None:
+                    v = new_value(rest)
+                add, value = v
+                add(value)
+        flush(head[:-1])
+        for graph_texts in texts:
+            graph_texts.sort()
+            for a, b in zip(graph_texts, graph_texts[1:]):  # cheap beside the sort
+                if a[0] == b[0]:
+                    raise _NotPlain  # two subjects, one compacted id: their node objects are merged
+        return texts
+
     # written as text, graph by graph and node by node, with the characters dumps_indented would
     # give the same document (every value is a string or a flat object of strings); one graph's
     # nodes are held at a time
     head = dumps_indented({"@context": ctx})
     out = [head[:-2], ',\n  "@graph": [']  # the document so far, without its closing "\n}"
-    # handed on in pieces of a few thousand nodes, so the whole text is never held at once
+    every = None
+    if from_text:
+        try:
+            every = node_texts_from_lines()
+        except _NotPlain:
+            every = None
     for i, (gname, _local) in enumerate(_GRAPHS):  # each named graph a graph object, in the TriG's order
-        nodes = graph_nodes(gname)
+        texts = every[i] if every is not None else None
+        if texts is None:
+            nodes = graph_nodes(gname)
+            texts = [(node_id, node_text(node_id, nodes[node_id])) for node_id in sorted(nodes)]
+            del nodes
         out.append(("" if i == 0 else ",") + '\n    {\n      "@id": ' + _enc(compact(str(gname)))
-                   + ',\n      "@graph": ' + ("[" if nodes else "[]"))
-        first = True
-        for node_id in sorted(nodes):
-            props = nodes[node_id]
-            out.append(("\n" if first else ",\n") + "        {\n          \"@id\": " + _enc(node_id))
-            first = False
-            for key in sorted(props):
-                vals = props[key]
-                if len(vals) == 1:
-                    text = _value_text(vals[0], 10)
-                else:
-                    vals = sorted(vals, key=_sort_key)
-                    text = "[\n            " + ",\n            ".join(_value_text(v, 12) for v in vals) + "\n          ]"
-                out.append(",\n          " + _enc(key) + ": " + text)
-            out.append("\n        }")
-            if len(out) > 20_000:
-                yield "".join(out)
-                out = []
-        out.append("\n      ]\n    }" if nodes else "\n    }")
-        del nodes
+                   + ',\n      "@graph": ' + ("[" if texts else "[]"))
+        # handed on in pieces of a few thousand nodes, so the whole text is never held twice
+        for start in range(0, len(texts), 5000):
+            out.append(("\n" if start == 0 else ",\n") + ",\n".join(t for _id, t in texts[start:start + 5000]))
+            yield "".join(out)
+            out = []
+        out.append("\n      ]\n    }" if texts else "\n    }")
+        del texts
+        if every is not None:
+            every[i] = None
     out.append("\n  ]\n}\n")
     yield "".join(out)
+
+
+class _NotPlain(Exception):
+    """A graph's text holds what `_json_ld_parts` reads only through pyoxigraph's terms."""
+
+
+_first, _third = itemgetter(0), itemgetter(2)
+_MEMO_MAX = 1 << 20  # IRIs whose compacted forms the JSON-LD writer keeps before it starts afresh
+_VALUES_MAX = 1 << 18  # values (predicate and object) it keeps, the same way
 
 
 def _value_text(v, indent: int) -> str:
@@ -518,7 +710,7 @@ def write_all(out: Path, cds: CanonicalDataset, report: Graph, version: str, *,
             for part in _json_ld_parts(cds, context):
                 fh.write(part.encode("utf-8"))
         # framed/<view>.json: plain-JSON views (kg.build.framed), not dumps in VoID
-        write_framed(out, _graph_quads(cds, [g for g in names if g != GRAPH_PROVENANCE]))
+        write_framed(out, chunks=cds.chunks)
 
     child = _fork(json_files) if fork else None
     try:

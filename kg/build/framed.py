@@ -37,11 +37,12 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
+from kg.build.nqtext import iri_text, literal_parts
 from kg.errors import InputError
 from kg.namespaces import BASE, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, PREFIXES
 
-__all__ = ["VIEWS", "FRAMED_DIR", "load_frame", "readable_context", "framing_input", "frame", "framed_json",
-           "write_framed"]
+__all__ = ["VIEWS", "FRAMED_DIR", "load_frame", "readable_context", "framing_input", "framing_input_from_lines",
+           "frame", "framed_json", "framed_json_from_lines", "write_framed"]
 
 VIEWS = ("agreements", "actors", "relations")
 FRAMED_DIR = "framed"  # dist/framed/<view>.json
@@ -122,6 +123,93 @@ def framing_input(quads: Iterable[ox.Quad]) -> list[dict]:
         target.setdefault(_term(q.subject), {}).setdefault(q.predicate.value, set()).add(o)
         if not isinstance(o, ox.Literal):
             objects.add(_term(o))
+    return _nodes(asserted, inferred, ontology_labels, objects, _term, lambda o: (_json_key(v := _value(o)), v))
+
+
+def framing_input_from_lines(chunks: Iterable[bytes]) -> list[dict]:
+    """`framing_input` of the dataset's sorted N-Quads lines (`CanonicalDataset.chunks`), read as
+    text: no RDF term is made, and each distinct object is read once. The same nodes."""
+    graphs = {f" <{g}> .".encode("utf-8"): i for i, g in enumerate((GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY))}
+    tails = [tail + b"\n" for tail in graphs]
+    asserted: dict[str, dict[str, set]] = {}
+    inferred: dict[str, dict[str, set]] = {}
+    ontology_labels: dict[str, dict[str, set]] = {}
+    objects: set[str] = set()
+    targets = (asserted, inferred)
+    labels = {f"<{p}>" for p in _LABELS}
+    last = subject = None
+    props: dict[str, str] = {}
+    for chunk in chunks:
+        if not any(tail in chunk for tail in tails):
+            continue  # a chunk of provenance alone (the statements' lines come together): skipped whole
+        for line in chunk.split(b"\n"):
+            end = line.rfind(b" <")
+            g = graphs.get(line[end:])
+            if g is None:
+                continue  # the provenance graph, most of the lines
+            body = line[:end].decode("utf-8")
+            i = body.index(" ")
+            j = body.index(" ", i + 1)
+            s, p, o = body[:i], body[i + 1:j], body[j + 1:]
+            if s != last:  # the lines come sorted: a subject's come together
+                last, subject = s, _text_term(s)
+            if g == 2:
+                if p in labels:
+                    ontology_labels.setdefault(subject, {}).setdefault(p[1:-1], set()).add(o)
+                continue
+            prop = props.get(p)
+            if prop is None:
+                prop = props[p] = iri_text(p[1:-1])
+            targets[g].setdefault(subject, {}).setdefault(prop, set()).add(o)
+            if o[0] != '"':
+                objects.add(o)  # as text: made a term once, below
+    objects = {_text_term(o) for o in objects}
+    known: dict[str, tuple] = {}
+
+    def value(o: str) -> tuple:
+        v = known.get(o)
+        if v is None:
+            v = known[o] = (_json_key(x := _text_value(o)), x)
+        return v
+
+    return _nodes(asserted, inferred, ontology_labels, objects, _text_term, value)
+
+
+def _text_term(t: str) -> str:
+    """`_term` of a term's N-Quads text (a literal: its lexical form, as `_term` gives its value)."""
+    if t[0] == "<":
+        return iri_text(t[1:-1])
+    if t[0] == '"':
+        return literal_parts(t)[0]
+    return t  # a blank node, _:label
+
+
+def _text_value(o: str) -> dict:
+    """`_value` of an object's N-Quads text."""
+    if o[0] != '"':
+        return {"@id": _text_term(o)}
+    lex, lang, dt = literal_parts(o)
+    if lang:
+        return {"@value": lex, "@language": lang}
+    try:
+        if dt in _INTEGERS:
+            return {"@value": int(lex)}
+        if dt in _DECIMALS:
+            return {"@value": float(lex)}
+    except ValueError:
+        pass  # an ill-typed literal stays its text (SHACL reports it)
+    if dt == XSD + "boolean" and lex in ("true", "false", "1", "0"):
+        return {"@value": lex in ("true", "1")}
+    return {"@value": lex}
+
+
+def _nodes(asserted: dict, inferred: dict, ontology_labels: dict, objects: set, term, value) -> list[dict]:
+    """The nodes of `framing_input` from the objects of each subject and property in the asserted
+    graph, the inferred one and the ontology's labels; `term(o)` an object's id, `value(o)` its
+    (JSON sort text, expanded value)."""
+    def sorted_values(vals: set) -> list[dict]:
+        return [v for _k, v in sorted((value(o) for o in vals), key=_first)]
+
     nodes = []
     for s in sorted(set(asserted) | set(inferred) | (objects & set(ontology_labels))):
         props: dict[str, set] = {}
@@ -133,20 +221,19 @@ def framing_input(quads: Iterable[ox.Quad]) -> list[dict]:
         derived = {p: v for p, v in derived.items() if v}
         for p in sorted(props):
             if p == RDF_TYPE:
-                node["@type"] = sorted(_term(o) for o in props[p])
+                node["@type"] = sorted(term(o) for o in props[p])
             else:
-                node[p] = _sorted_values(props[p])
+                node[p] = sorted_values(props[p])
         if RDF_TYPE in derived:
-            node[INFERRED_TYPE] = [{"@id": t} for t in sorted(_term(o) for o in derived.pop(RDF_TYPE))]
+            node[INFERRED_TYPE] = [{"@id": t} for t in sorted(term(o) for o in derived.pop(RDF_TYPE))]
         if derived:
-            node[INFERRED] = [{p: _sorted_values(v) for p, v in sorted(derived.items())}]
+            node[INFERRED] = [{p: sorted_values(v) for p, v in sorted(derived.items())}]
         nodes.append(node)
     return nodes
 
 
-def _sorted_values(values: set) -> list[dict]:
-    """The values sorted by their JSON text (`json.dumps(v, sort_keys=True, ensure_ascii=False)`)."""
-    return sorted((_value(o) for o in values), key=_json_key)
+def _first(pair: tuple) -> str:
+    return pair[0]
 
 
 def _json_key(v: dict) -> str:
@@ -303,10 +390,13 @@ def _within_reach(nodes: list[dict], cls: str, depth: int) -> list[dict]:
             for key, vals in by_id[i].items():
                 if key.startswith("@"):
                     continue
-                for v in vals:
-                    for ref in ([v] if key != INFERRED else [x for vs in v.values() for x in vs]):
-                        if isinstance(ref, dict) and ref.get("@id") in by_id and ref["@id"] not in reached:
-                            following.add(ref["@id"])
+                if key == INFERRED:
+                    vals = [x for v in vals for vs in v.values() for x in vs]
+                for ref in vals:
+                    if isinstance(ref, dict):
+                        target = ref.get("@id")
+                        if target in by_id and target not in reached:
+                            following.add(target)
         reached |= following
         frontier = following
     return [n for n in nodes if n["@id"] in reached]
@@ -372,9 +462,17 @@ def _forward_reverse_terms(contexts: list, nodes: list[dict]) -> tuple[list, lis
 def framed_json(quads: Iterable[ox.Quad], views: Iterable[str] = VIEWS, *, engine: str = "auto") -> dict[str, bytes]:
     """The framed views of the dataset (its quads), as the bytes of `dist/framed/<view>.json`
     (`engine` as for `frame`)."""
+    return _framed_views(framing_input(quads), views, engine)
+
+
+def framed_json_from_lines(chunks: Iterable[bytes], views: Iterable[str] = VIEWS) -> dict[str, bytes]:
+    """`framed_json` of the dataset's sorted N-Quads lines (`CanonicalDataset.chunks`): the same bytes."""
+    return _framed_views(framing_input_from_lines(chunks), views, "auto")
+
+
+def _framed_views(nodes: list[dict], views: Iterable[str], engine: str) -> dict[str, bytes]:
     from kg.build.export import dumps_indented  # here: kg.build.export imports this module
 
-    nodes = framing_input(quads)
     context = readable_context(nodes)
     out = {}
     for view in views:
@@ -383,12 +481,14 @@ def framed_json(quads: Iterable[ox.Quad], views: Iterable[str] = VIEWS, *, engin
     return out
 
 
-def write_framed(out_dir: Path, quads: Iterable[ox.Quad]) -> dict[str, int]:
-    """Write `framed/<view>.json` under `out_dir` (the build's temporary dist/); their sizes by name."""
+def write_framed(out_dir: Path, quads: Iterable[ox.Quad] | None = None, *, chunks=None) -> dict[str, int]:
+    """Write `framed/<view>.json` under `out_dir` (the build's temporary dist/), from the dataset's
+    quads or from its sorted N-Quads lines (`chunks`, as `CanonicalDataset.chunks`); their sizes by name."""
     folder = Path(out_dir) / FRAMED_DIR
     folder.mkdir(parents=True, exist_ok=True)
     sizes = {}
-    for view, data in framed_json(quads).items():
+    views = framed_json_from_lines(chunks) if chunks is not None else framed_json(quads)
+    for view, data in views.items():
         (folder / f"{view}.json").write_bytes(data)
         sizes[f"{FRAMED_DIR}/{view}.json"] = len(data)
     return sizes

@@ -95,6 +95,7 @@ class _Framer:
         self.alias_id = self._alias("@id", allow_set=False)
         self.alias_type = self._alias("@type", allow_set=True)
         self._compacted: dict[tuple[str, bool], str] = {}
+        self._selected: dict[tuple[str, bool, bool], tuple] = {}
 
     # --- the context --------------------------------------------------------------------------
 
@@ -168,7 +169,15 @@ class _Framer:
 
     def select_term(self, iri: str, value: dict) -> tuple[str, str | None, tuple]:
         """The term PyLD's term selection picks for a property and one of its values; only a
-        property with one term, of a kind that takes the value, is handled here."""
+        property with one term, of a kind that takes the value, is handled here. (It depends on
+        the property and on whether the value has @value, @language: found once for each.)"""
+        kind = (iri, "@value" in value, "@language" in value)
+        found = self._selected.get(kind)
+        if found is None:
+            found = self._selected[kind] = self._select_term(iri, value)
+        return found
+
+    def _select_term(self, iri: str, value: dict) -> tuple[str, str | None, tuple]:
         names = self.by_iri.get(iri)
         if not names or len(names) > 1:
             raise Unsupported
@@ -217,8 +226,8 @@ class _Framer:
                     if not isinstance(o, dict):
                         raise Unsupported
                     if "@value" in o:
-                        if not set(o) <= {"@value", "@language"}:
-                            raise Unsupported
+                        if len(o) != 1 and (len(o) != 2 or "@language" not in o):
+                            raise Unsupported  # a key beside @value and @language
                         v = o["@value"]
                         if v is None or isinstance(v, (dict, list)) or v == "@null":
                             raise Unsupported
@@ -236,9 +245,11 @@ class _Framer:
                         if len(o) != 1 or not isinstance(ref, str) or ref.startswith("_:") or ":" not in ref \
                                 or ref == "@null":
                             raise Unsupported
-                        node(ref)
-                        if ("id", ref) not in keys:
-                            keys.add(("id", ref))
+                        if ref not in nm:
+                            nm[ref] = {"@id": ref}
+                        key = ("id", ref)
+                        if key not in keys:
+                            keys.add(key)
                             out.append({"@id": ref})
                     else:  # a nested node without an id: a blank node of its own
                         if not o or any(k.startswith("@") for k in o):
@@ -298,9 +309,12 @@ class _Framer:
             if fr["type"] == "any":
                 return len(types) > 0
             return any(t in types for t in fr["type"])
-        if not fr["props"]:
+        props = fr["props"]
+        if not props:
             return True  # a wildcard
-        return any(node.get(p) for p in fr["props"])
+        if len(props) > len(node):  # the same answer, from the smaller side (a frame may list many)
+            return any(node[p] for p in node if p in props)
+        return any(node.get(p) for p in props)
 
     # --- framing --------------------------------------------------------------------------------
 
@@ -388,7 +402,7 @@ class _Framer:
                             continue
                         compacted = item["@value"] if "@language" not in item else \
                             {"@language": item["@language"], "@value": item["@value"]}
-                    elif set(item) == {"@id"}:  # a reference
+                    elif len(item) == 1 and "@id" in item:  # a reference
                         ref = item["@id"]
                         if ref in pruned:
                             compacted = {}

@@ -1,0 +1,117 @@
+"""Time the JSON-LD dump and the framed views of a built dataset, each beside its reference: the
+JSON-LD writer read from the N-Quads text (what the build runs) beside the one that parses the quads
+into pyoxigraph terms (`_json_ld_parts(..., from_text=False)`), and the framed views' input read
+from the text beside the one made from parsed quads. Each pair is checked to give the same bytes.
+Not a test: it prints figures for people (CPU seconds of this process, median of N runs).
+
+    .venv/bin/python bench/bench_jsonld.py                     # the checkout's dist/ (build first)
+    .venv/bin/python bench/bench_jsonld.py --dist /tmp/kg-10x/dist --runs 3
+    .venv/bin/python bench/bench_jsonld.py --only text         # one part alone, once: CPU and peak RSS
+    .venv/bin/python bench/bench_jsonld.py --dist /work/m1/dist --only text --out /tmp/m1.jsonld
+    cmp /tmp/m1.jsonld /work/m1/dist/paradiplomacy.jsonld      # (that dist/ built by the code before)
+
+The dataset is read from `paradiplomacy.nq` as the build holds it (`CanonicalDataset`: sorted
+lines, in chunks of whole lines); a fresh one each run, so no parsed quads are kept from the last.
+With --only, the peak RSS printed is the process's (the dataset's text, about the .nq's size, is
+part of it, as in the build).
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from kg.build.canonical import CanonicalDataset  # noqa: E402
+from kg.build.export import _GRAPHS, _graph_quads, _json_ld_parts, json_ld_context  # noqa: E402
+from kg.namespaces import GRAPH_ONTOLOGY, GRAPH_PROVENANCE  # noqa: E402
+
+CHUNK_BYTES = 1 << 24
+
+
+def load(nq: Path) -> list[bytes]:
+    """The file's lines in chunks of whole lines (about 16 MB each; the build's hold 100,000 lines,
+    which the writers do not depend on), read a block at a time: no second copy of the text."""
+    chunks, rest = [], b""
+    with open(nq, "rb") as fh:
+        while block := fh.read(CHUNK_BYTES):
+            block = rest + block
+            cut = block.rfind(b"\n") + 1
+            if cut:
+                chunks.append(block[:cut])
+            rest = block[cut:]
+    if rest:
+        chunks.append(rest + b"\n")
+    return chunks
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--dist", type=Path, default=REPO / "dist", help="a built dist/ (default: the checkout's)")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--only", choices=("text", "reference", "framed", "framed-reference"),
+                    help="time one part alone, once, and print nothing else")
+    ap.add_argument("--out", type=Path, help="with --only text|reference: write the JSON-LD there")
+    args = ap.parse_args(argv)
+
+    chunks = load(args.dist / "paradiplomacy.nq")
+    count = sum(c.count(b"\n") for c in chunks)
+
+    def fresh() -> CanonicalDataset:
+        return CanonicalDataset(chunks=list(chunks), lines_count=count)
+
+    context = json_ld_context(fresh().graph(GRAPH_ONTOLOGY))
+
+    def json_ld(from_text: bool) -> str:
+        if args.out:  # streamed to a file, as the build writes it (compare it with `cmp`)
+            with open(args.out, "wb") as fh:
+                for part in _json_ld_parts(fresh(), context, from_text=from_text):
+                    fh.write(part.encode("utf-8"))
+            return ""
+        return "".join(_json_ld_parts(fresh(), context, from_text=from_text))
+
+    def framed(from_text: bool) -> dict:
+        from kg.build import framed as fr
+
+        cds = fresh()
+        if from_text:
+            return fr.framed_json_from_lines(cds.chunks)
+        return fr.framed_json(_graph_quads(cds, [g for g, _l in _GRAPHS if g != GRAPH_PROVENANCE]))
+
+    parts = {"text": lambda: json_ld(True), "reference": lambda: json_ld(False),
+             "framed": lambda: framed(True), "framed-reference": lambda: framed(False)}
+    if args.only:
+        import resource
+
+        t0 = time.process_time()
+        parts[args.only]()
+        print(f"{args.only}: {time.process_time() - t0:.2f} s CPU ({count} quads); peak RSS of the process "
+              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+        return 0
+
+    def timed(fn):
+        samples, result = [], None
+        for _ in range(args.runs):
+            t0 = time.process_time()
+            result = fn()
+            samples.append(time.process_time() - t0)
+        return statistics.median(samples), result
+
+    print(f"{args.dist}: {count} quads; CPU seconds, median of {args.runs} runs")
+    for new, old, what in (("text", "reference", "paradiplomacy.jsonld"), ("framed", "framed-reference", "framed/")):
+        t_new, out_new = timed(parts[new])
+        t_old, out_old = timed(parts[old])
+        print(f"  {what:<22} {t_new:8.3f} s   reference {t_old:8.3f} s   ({t_old / t_new:4.1f}x)"
+              f"   same bytes: {out_new == out_old}")
+    if (args.dist / "paradiplomacy.jsonld").exists():
+        same = (args.dist / "paradiplomacy.jsonld").read_text(encoding="utf-8") == json_ld(True)
+        print(f"  the same as {args.dist / 'paradiplomacy.jsonld'}: {same}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
