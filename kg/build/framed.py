@@ -208,7 +208,10 @@ def _nodes(asserted: dict, inferred: dict, ontology_labels: dict, objects: set, 
     graph, the inferred one and the ontology's labels; `term(o)` an object's id, `value(o)` its
     (JSON sort text, expanded value)."""
     def sorted_values(vals: set) -> list[dict]:
-        return [v for _k, v in sorted((value(o) for o in vals), key=_first)]
+        if len(vals) == 1:  # most properties: nothing to sort
+            for o in vals:
+                return [value(o)[1]]
+        return [v for _k, v in sorted(map(value, vals), key=_first)]
 
     nodes = []
     for s in sorted(set(asserted) | set(inferred) | (objects & set(ontology_labels))):

@@ -203,6 +203,8 @@ class _Framer:
                 n = nm[id_] = {"@id": id_}
             return n
 
+        valid: set[str] = set()  # references already checked
+
         def fill(n: dict, src: dict, seen: dict) -> None:
             for prop in sorted(src):
                 vals = src[prop]
@@ -242,9 +244,12 @@ class _Framer:
                             out.append({"@value": v, "@language": lang} if lang is not None else {"@value": v})
                     elif "@id" in o:
                         ref = o["@id"]
-                        if len(o) != 1 or not isinstance(ref, str) or ref.startswith("_:") or ":" not in ref \
-                                or ref == "@null":
+                        if len(o) != 1 or not isinstance(ref, str):
                             raise Unsupported
+                        if ref not in valid:  # each id checked once
+                            if ref.startswith("_:") or ":" not in ref or ref == "@null":
+                                raise Unsupported
+                            valid.add(ref)
                         if ref not in nm:
                             nm[ref] = {"@id": ref}
                         key = ("id", ref)
