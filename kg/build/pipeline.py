@@ -99,10 +99,11 @@ class _Clock:
             self.progress(name, dt)
 
 
-def _reason(tree: SourceTree, catalogue, method: Method, report: BuildReport):
+def _reason(tree: SourceTree, catalogue, method: Method, report: BuildReport, store=None):
     constructs = [(q.name, q.text) for q in catalogue.values() if q.role == "construct"]
     try:
-        rr = infer(tree.ontology, list(tree.data_triples()), method=method, construct_queries=constructs)
+        rr = infer(tree.ontology, list(tree.data_triples()), method=method, construct_queries=constructs,
+                   store=store)
     except InconsistentError as exc:
         raise BuildFailed(str(exc)) from exc
     report.dropped, report.from_construct = rr.dropped, rr.from_construct
@@ -128,7 +129,19 @@ def _can_fork(*, even_if_busy: bool = False) -> bool:
     return spare >= 0.5
 
 
-def _start_shacl_child(tree: SourceTree, inference: Inference):
+def _data_store(tree: SourceTree):
+    """The asserted data's triples in the default graph of one pyoxigraph store, which SHACL reads
+    (with the ontology added for it and taken out again) and the OWL RL rules then run in: the
+    data is copied into a store once rather than twice (at a million triples each copy is
+    several seconds and half a gigabyte)."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in tree.data_triples())
+    return store
+
+
+def _start_shacl_child(tree: SourceTree, inference: Inference, store=None):
     import multiprocessing
 
     # pySHACL is not imported here: most trees' shapes all compile to SPARQL (the seed's do), and
@@ -141,7 +154,7 @@ def _start_shacl_child(tree: SourceTree, inference: Inference):
         t0 = time.perf_counter()
         try:
             res = validate_shapes(tree.ontology, lambda: tree.data, tree.shapes, inference=inference,
-                                  data_quads=tree.data_triples())
+                                  data_quads=tree.data_triples(), store=store)
             send.send(("ok", res.conforms, res.findings, res.report.serialize(format="nt"),
                        time.perf_counter() - t0))
         except BaseException as exc:  # handed to the parent, which raises it as if run there
@@ -198,7 +211,11 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
     # near its time budget. The SHACL outcome is looked at first, as if it had run first.
     # below a few thousand triples a fork costs more than it saves
     parallel = parallel and len(tree.ontology) + len(tree.sourced_quads) + len(tree.plain_triples) >= PARALLEL_MIN_TRIPLES
-    pending = _start_shacl_child(tree, shacl_inference) if parallel else None
+    store = None
+    if method == "rules":  # the store the OWL RL rules run in; SHACL reads it first (a forked
+        with clock.stage("store"):  # child reads its own copy-on-write view of it)
+            store = _data_store(tree)
+    pending = _start_shacl_child(tree, shacl_inference, store) if parallel else None
     reason_error: BaseException | None = None
     rr = None
     if pending is not None:
@@ -206,7 +223,7 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
             stamp_version(tree.ontology, report.version)
         with clock.stage("reason"):
             try:
-                rr = _reason(tree, catalogue, method, report)
+                rr = _reason(tree, catalogue, method, report, store)
             except BuildFailed as exc:
                 reason_error = exc
             except BaseException:
@@ -214,11 +231,12 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
                 raise
         t0 = time.perf_counter()
         shacl, shacl_s = _finish_shacl_child(pending, tree, shacl_inference)
+        pending = None  # the child's function holds the tree
         clock.record("shacl", shacl_s, waited=time.perf_counter() - t0)
     else:
         with clock.stage("shacl"):
             shacl = validate_shapes(tree.ontology, lambda: tree.data, tree.shapes, inference=shacl_inference,
-                                    data_quads=tree.data_triples())
+                                    data_quads=tree.data_triples(), store=store)
     # each finding with the file and line where its focus node is described
     shacl = dataclasses.replace(shacl, findings=locate_findings(shacl.findings, tree.root))
     report.warnings = shacl.warnings
@@ -232,7 +250,8 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
         with clock.stage("version"):
             stamp_version(tree.ontology, report.version)
         with clock.stage("reason"):
-            rr = _reason(tree, catalogue, method, report)
+            rr = _reason(tree, catalogue, method, report, store)
+    del store  # the rules' store: what the build keeps of it is in `rr`
     with clock.stage("canonicalise"):
         cds = build_canonical(tree.ontology, tree.plain_triples, rr.inferred_triples, tree.sourced_quads)
         report.triples = {"ontology": len(tree.ontology), "data": cds.count(GRAPH_DATA),

@@ -275,20 +275,22 @@ def _as_graph(data) -> Graph:
 
 
 def infer(ontology: Graph, data, *, method: Method = "full",
-          construct_queries: Iterable[tuple[str, str]] = ()) -> ReasoningResult:
+          construct_queries: Iterable[tuple[str, str]] = (), store=None) -> ReasoningResult:
     """The inferred graph: closure minus asserted minus uninformative, plus construct-query output.
 
     `data` is an rdflib Graph or pyoxigraph triples or quads (what the build holds). With
     `method="rules"` the closure and the construct queries run on one pyoxigraph store and the
     data never becomes rdflib terms. `construct_queries` are (name, SPARQL text) pairs, run once
     on ontology ∪ data ∪ inferred with the embedded engine. Raises `InconsistentError` if the
-    reasoner finds a contradiction.
+    reasoner finds a contradiction. `store` (with `method="rules"`): a pyoxigraph store whose
+    default graph holds the data's triples and nothing else, which the rules then run in (and
+    change) instead of copying the data into a store of their own (`kg.build.rules.run_rules`).
     """
     if method == "rules":
         from kg.build.rules import Unsupported
 
         try:
-            return _infer_rules(ontology, data, construct_queries)
+            return _infer_rules(ontology, data, construct_queries, store)
         except Unsupported:
             method = "targeted"  # the compiled rules do not cover this ontology: owlrl instead
     data = _as_graph(data)
@@ -316,10 +318,10 @@ def infer(ontology: Graph, data, *, method: Method = "full",
     return result
 
 
-def _infer_rules(ontology: Graph, data, construct_queries) -> ReasoningResult:
+def _infer_rules(ontology: Graph, data, construct_queries, store=None) -> ReasoningResult:
     from kg.build.rules import SKOLEM, run_rules
 
-    run = run_rules(ontology, data)
+    run = run_rules(ontology, data, store)
     if run.errors:
         raise InconsistentError(sorted(run.errors))
     store = run.store

@@ -374,16 +374,20 @@ class RuleRun:
         return self.store.quads_for_pattern(None, None, None, _INFERRED)
 
 
-def run_rules(ontology: Graph, data) -> RuleRun:
+def run_rules(ontology: Graph, data, store=None) -> RuleRun:
     """Run the compiled rules on ontology ∪ data to their fixed point. `data` is an rdflib Graph or
     pyoxigraph triples or quads (what the build holds: no rdflib term is made for the data).
-    `Unsupported` if the ontology or data uses what is not compiled."""
+    `store`, if given, is a pyoxigraph store whose default graph holds the data's triples and
+    nothing else (the build's, which SHACL has read): the rules run in it rather than in a copy.
+    `Unsupported` if the ontology or data uses what is not compiled (the store is then untouched)."""
     if isinstance(data, Graph):
         data = list(_ox_triples(data))
     tb = tbox(ontology, data)
     skolem: dict = {}
     rules = compile_rules(tb, skolem)
-    store = ox.Store()
+    given = store is not None
+    if not given:
+        store = ox.Store()
     dg = ox.DefaultGraph()
     quads = []
     for s, p, o in ontology:
@@ -393,7 +397,8 @@ def run_rules(ontology: Graph, data) -> RuleRun:
     store.extend(quads)
     # the data once, in the default graph: the first round reads everything from there, so the data
     # is not copied into the delta graph (a million triples cost seconds and half a gigabyte each)
-    store.extend(ox.Quad(t.subject, t.predicate, t.object, dg) for t in data)
+    if not given:
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, dg) for t in data)
     del quads
     schema_new = []
     for s, p, o in tb.derived:

@@ -141,7 +141,7 @@ class ShaclResult:
 
 def validate_shapes(ontology: Graph, data, shapes: Graph, *,
                     inference: Inference = "none", native_sparql: bool = True,
-                    data_quads=None) -> ShaclResult:
+                    data_quads=None, store=None) -> ShaclResult:
     """Validate ontology ∪ data against the shapes; the inputs are not modified.
 
     The ontology is part of the data graph because SHACL's `sh:targetClass` follows
@@ -154,8 +154,22 @@ def validate_shapes(ontology: Graph, data, shapes: Graph, *,
     `data_quads`, the data as pyoxigraph quads or triples (the build's `tree.data_triples()`: the
     same triples, a triple held by several passages once per passage), spares making and converting
     rdflib terms: they must be the data's triples, all of them.
+
+    `store`, with `data_quads`, is a pyoxigraph store whose default graph holds the data's triples
+    and nothing else (the build's, which the reasoning then reads): the ontology is added to it for
+    the validation and taken out again, so that it is handed back as it was given.
     """
     data_fn = data if callable(data) else (lambda: data)
+    borrowed: list = []  # the ontology's quads added to `store`
+    try:
+        return _validate(ontology, data_fn, shapes, inference, native_sparql, data_quads, store, borrowed)
+    finally:
+        for q in borrowed:
+            store.remove(q)
+
+
+def _validate(ontology: Graph, data_fn, shapes: Graph, inference: Inference, native_sparql: bool,
+              data_quads, given, borrowed: list) -> ShaclResult:
     checks: list[_SparqlCheck] = []
     core_checks: list = []
     rest = shapes
@@ -163,7 +177,11 @@ def validate_shapes(ontology: Graph, data, shapes: Graph, *,
     if inference == "none" and native_sparql and not _has_advanced_features(shapes):
         from kg.build.shacl_core import compile_shapes
 
-        store = _store(ontology, data_fn, data_quads)
+        if given is not None and data_quads is not None:
+            store = given
+            borrowed += _add_new(store, ontology)
+        else:
+            store = _store(ontology, data_fn, data_quads)
         rest, checks = _take_sparql_constraints(shapes)
         core_checks, _left = compile_shapes(rest, store, _targeted_shapes(rest))
         if core_checks:
@@ -297,6 +315,16 @@ def _store(ontology: Graph, data_fn, data_quads=None):
     else:
         store.extend(oxigraph_quads([(None, ontology), (None, data_fn())]))
     return store
+
+
+def _add_new(store, ontology: Graph) -> list:
+    """Add the ontology's triples to the default graph of `store`; those that were not there (the
+    ones to take out again: a triple the data also asserts stays)."""
+    from kg.terms import oxigraph_quads
+
+    added = [q for q in oxigraph_quads([(None, ontology)]) if q not in store]
+    store.extend(added)
+    return added
 
 
 def _conflicts(data_fn, store) -> dict:
