@@ -111,89 +111,102 @@ def bind_prefixes(g: Graph) -> None:
         g.bind(prefix, ns, override=True, replace=True)
 
 
-def _has_blank_line(line: str) -> bool:
+def _has_blank_line(line) -> bool:
     """Whether an N-Quads line's subject or object is a blank node (graph names here are IRIs; a
-    subject and a predicate hold no space)."""
-    if line.startswith("_:"):
+    subject and a predicate hold no space). `line` is str or UTF-8 bytes."""
+    blank, space = ("_:", " ") if isinstance(line, str) else (b"_:", b" ")
+    if line.startswith(blank):
         return True
-    i = line.index(" ")
-    j = line.index(" ", i + 1)
-    return line.startswith("_:", j + 1)
+    i = line.index(space)
+    j = line.index(space, i + 1)
+    return line.startswith(blank, j + 1)
 
 
-def _graph_lines(name: URIRef, triples):
-    """N-Quads lines of the graph `name` from an rdflib Graph or from pyoxigraph triples or quads."""
+def _graph_lines(name: URIRef, triples, raw: bool = False):
+    """N-Quads lines of the graph `name` from an rdflib Graph or from pyoxigraph triples or quads
+    (str, or UTF-8 bytes with `raw`)."""
     from kg.build.provenance import nquads_lines
 
     if isinstance(triples, Graph):
-        return nquads_lines(oxigraph_quads([(name, triples)]))
-    return nquads_lines(triples, str(name))
+        return nquads_lines(oxigraph_quads([(name, triples)]), raw=raw)
+    return nquads_lines(triples, str(name), raw=raw)
 
 
 def canonical_dataset(ontology: Graph, data, inferred, provenance, *, data_lines=()) -> CanonicalDataset:
     """Canonicalise the four graphs together (blank nodes relabelled by RDFC-1.0). `data` and
     `inferred` are rdflib Graphs or pyoxigraph triples or quads (a triple given twice is one);
     `provenance` an rdflib Graph, the pyoxigraph quads of `kg.build.provenance.provenance_quads`,
-    N-Quads lines or `SortedChunks` (`kg.build.provenance.data_and_provenance_lines`, with the
-    data's own lines as `data_lines`)."""
-    from kg.build.provenance import SortedChunks, nquads_lines
+    or N-Quads lines (`kg.build.provenance.data_and_provenance_lines`, with the data's own lines
+    as `data_lines`)."""
+    from kg.build.provenance import nquads_lines
 
     if isinstance(provenance, Graph):
         provenance = _graph_lines(GRAPH_PROVENANCE, provenance)
-    elif provenance and not isinstance(provenance, SortedChunks) and not isinstance(provenance[0], str):
+    elif provenance and not isinstance(provenance[0], str):
         provenance = nquads_lines(provenance)
-    block = provenance if isinstance(provenance, SortedChunks) else None
     lines = _sorted_lines((_graph_lines(GRAPH_ONTOLOGY, ontology), _graph_lines(GRAPH_DATA, data),
-                           data_lines, _graph_lines(GRAPH_INFERRED, inferred), () if block else provenance))
-    return _dataset(lines, block)
+                           data_lines, _graph_lines(GRAPH_INFERRED, inferred), provenance))
+    return _dataset(lines, None)
 
 
 def build_canonical(ontology: Graph, plain_triples, inferred, sourced_quads) -> CanonicalDataset:
     """What the build makes: `canonical_dataset` of the ontology, the data (the data files' quads
     `sourced_quads` and the triples of its .ttl files `plain_triples`), the inferred triples and
-    the provenance of the quads, with the provenance's lines made straight into chunks of text
-    and the data's lines let go as they are sorted (at a million triples: a third of the time and
-    half the memory of making every line a string)."""
-    from kg.build.provenance import data_and_provenance_lines
+    the provenance of the quads. Everything stays UTF-8 text: the provenance's statements are made
+    straight into chunks (`kg.build.provenance.data_and_provenance_chunks`) that go in whole among
+    the other lines, the only ones sorted, and those are let go as their chunks are made (at a
+    million triples the provenance is 4.4 million of the 5.6 million lines)."""
+    from kg.build.provenance import data_and_provenance_chunks, data_and_provenance_lines
 
-    data_lines, provenance = data_and_provenance_lines(sourced_quads, chunk_lines=_CHUNK_LINES)
-    block = provenance if not isinstance(provenance, list) else None
-    sources = [_graph_lines(GRAPH_ONTOLOGY, ontology), _graph_lines(GRAPH_DATA, plain_triples), data_lines,
-               _graph_lines(GRAPH_INFERRED, inferred), () if block else provenance]
-    del data_lines, provenance
+    made = data_and_provenance_chunks(sourced_quads, _CHUNK_LINES)
+    if made is None:  # a blank node in the data: the statements need plain sorting
+        data_lines, provenance = data_and_provenance_lines(sourced_quads)
+        return canonical_dataset(ontology, plain_triples, inferred, provenance, data_lines=data_lines)
+    data_lines, block = made
+    del made
+    sources = [_graph_lines(GRAPH_ONTOLOGY, ontology, raw=True), _graph_lines(GRAPH_DATA, plain_triples, raw=True),
+               data_lines, _graph_lines(GRAPH_INFERRED, inferred, raw=True)]
+    del data_lines
     lines = _sorted_lines(sources, consume=True)
     return _dataset(lines, block)
 
 
-def _sorted_lines(sources: list, *, consume: bool = False) -> list[str]:
-    """The lines of `sources` (iterables of N-Quads lines; with `consume`, a list among them is
+def _sorted_lines(sources: list, *, consume: bool = False) -> list:
+    """The lines of `sources` (iterables of N-Quads lines, all str or all UTF-8 bytes, which sort
+    alike: UTF-8 keeps the order of code points; with `consume`, a list among them is
     emptied once read, so that its lines live only as long as the result holds them), the
     blank-node quads relabelled by RDFC-1.0, sorted (duplicates kept)."""
-    lines: list[str] = []
-    blank: list[str] = []
+    lines: list = []
+    blank: list = []
+    raw = None
     for source in sources:
         for line in source:
-            if "_:" in line and _has_blank_line(line):
+            if raw is None:
+                raw = isinstance(line, bytes)
+                mark = b"_:" if raw else "_:"
+            if mark in line and _has_blank_line(line):
                 blank.append(line)
             else:
                 lines.append(line)
         if consume and isinstance(source, list):
             source.clear()
     if blank:
-        ds = ox.Dataset(ox.parse("\n".join(blank) + "\n", format=ox.RdfFormat.N_QUADS))
+        nl = b"\n" if raw else "\n"
+        ds = ox.Dataset(ox.parse(nl.join(blank) + nl, format=ox.RdfFormat.N_QUADS))
         ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-        lines.extend(ox.serialize(ds, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines())
+        text = ox.serialize(ds, format=ox.RdfFormat.N_QUADS)
+        lines.extend((text if raw else text.decode("utf-8")).splitlines())
     # the provenance lines (when given as lines) come sorted, and timsort merges a sorted run in
     # linear time
     lines.sort()
     return lines
 
 
-def _dataset(lines: list[str], block) -> CanonicalDataset:
+def _dataset(lines: list, block) -> CanonicalDataset:
     """The dataset of the sorted `lines` and the sorted, distinct `SortedChunks` `block` (or None):
     the block's chunks go in whole where its lines fall among the others, when no other line falls
     within it (the provenance's statement IRIs are the only subjects in their namespace); else its
-    lines are merged with the others."""
+    lines are merged with the others. The lines are str or, with a block, UTF-8 bytes."""
     from bisect import bisect_left
 
     if block is not None and block.count:
@@ -204,13 +217,13 @@ def _dataset(lines: list[str], block) -> CanonicalDataset:
             more, more_count = _chunks(lines, k, len(lines))
             return CanonicalDataset(chunks + more, count + block.count + more_count)
         for chunk in block.chunks:
-            lines.extend(chunk.decode("utf-8").splitlines())
+            lines.extend(chunk.splitlines())
         lines.sort()
     chunks, count = _chunks(lines, 0, len(lines))
     return CanonicalDataset(chunks, count)
 
 
-def _chunks(lines: list[str], start: int, stop: int) -> tuple[list[bytes], int]:
+def _chunks(lines: list, start: int, stop: int) -> tuple[list[bytes], int]:
     """`lines[start:stop]` (sorted) as chunks of bytes of whole lines, a line repeated once (a quad
     given twice, a triple in one passage's graph in two files, is one quad); each line is let go
     as its chunk is made."""
@@ -225,7 +238,11 @@ def _chunks(lines: list[str], start: int, stop: int) -> tuple[list[bytes], int]:
                 last = line
             lines[k] = None  # type: ignore[call-overload]
         if part:
-            part.append("")
-            chunks.append("\n".join(part).encode("utf-8"))
-            count += len(part) - 1
+            count += len(part)
+            if isinstance(part[0], str):
+                part.append("")
+                chunks.append("\n".join(part).encode("utf-8"))
+            else:
+                part.append(b"")
+                chunks.append(b"\n".join(part))
     return chunks, count

@@ -18,7 +18,7 @@ from kg.namespaces import GRAPH_DATA, GRAPH_PROVENANCE, PROV, STATEMENT
 from kg.terms import to_oxigraph
 
 __all__ = ["statement_iri", "provenance_graph", "provenance_quads", "provenance_lines", "data_and_provenance_lines",
-           "nquads_lines", "SortedChunks"]
+           "nquads_lines", "SortedChunks", "data_and_provenance_chunks"]
 
 
 def _nt(t) -> str:
@@ -69,19 +69,21 @@ def provenance_quads(sourced) -> list:
     return out
 
 
-def nquads_lines(items, graph: str | None = None, batch: int = 100_000):
-    """N-Quads lines (str, without newline) of pyoxigraph quads or triples, written by pyoxigraph a
-    batch at a time, so that only one batch of term objects lives at once; `graph` (an IRI) puts
-    every one in that graph."""
+def nquads_lines(items, graph: str | None = None, batch: int = 100_000, *, raw: bool = False):
+    """N-Quads lines (str, without newline; UTF-8 bytes with `raw`) of pyoxigraph quads or
+    triples, written by pyoxigraph a batch at a time, so that only one batch of term objects lives
+    at once; `graph` (an IRI) puts every one in that graph."""
     g = ox.NamedNode(graph) if graph is not None else None
     buf: list = []
     for t in items:
         buf.append(ox.Quad(t.subject, t.predicate, t.object, g) if g is not None else t)
         if len(buf) >= batch:
-            yield from ox.serialize(buf, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines()
+            text = ox.serialize(buf, format=ox.RdfFormat.N_QUADS)
+            yield from (text if raw else text.decode("utf-8")).splitlines()
             buf = []
     if buf:
-        yield from ox.serialize(buf, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines()
+        text = ox.serialize(buf, format=ox.RdfFormat.N_QUADS)
+        yield from (text if raw else text.decode("utf-8")).splitlines()
 
 
 def provenance_lines(sourced) -> list[str]:
@@ -96,12 +98,11 @@ class SortedChunks:
 
     chunks: list
     count: int
-    first: str
-    last: str
+    first: bytes
+    last: bytes
 
 
-def data_and_provenance_lines(sourced, *, with_data: bool = True,
-                              chunk_lines: int = 0) -> tuple[list[str], list[str] | SortedChunks]:
+def data_and_provenance_lines(sourced, *, with_data: bool = True) -> tuple[list[str], list[str]]:
     """From one N-Quads text of the data files' quads (pyoxigraph's): the lines of `graph/data`
     (one a quad: a triple held by several passages comes once per passage, for the canonical
     dataset to make one) and the statements of `provenance_quads` as N-Quads lines, distinct and
@@ -110,11 +111,7 @@ def data_and_provenance_lines(sourced, *, with_data: bool = True,
     statement's lines share its subject, whose IRIs all have the same length, so they are put in
     order by the SHA-1 alone and, within a statement, by predicate (rdf:object, rdf:predicate,
     rdf:subject, rdf:type, prov:wasDerivedFrom, in the order of their IRIs) and source.
-
-    With `chunk_lines` the provenance comes as `SortedChunks` of about that many lines a chunk
-    (what the build uses: one string a statement rather than five, let go once encoded, so that
-    the 4.4 million lines at a million triples never live as string objects), except when a
-    blank node makes plain sorting necessary (then lines, as without it)."""
+    (`data_and_provenance_chunks` is the same as UTF-8 text, what the build uses.)"""
     g = f"<{GRAPH_PROVENANCE}>"
     data_g = f"<{GRAPH_DATA}> ."
     a = f"<{RDF.type}> <{RDF.Statement}> {g} ."
@@ -143,8 +140,6 @@ def data_and_provenance_lines(sourced, *, with_data: bool = True,
                           f"{st} {subj} {body[:i]} {g} .", f"{st} {a}", f"{st} {derived} {source} {g} ."))
         return data, sorted(lines)
     rows.sort()
-    if chunk_lines and not any(source.startswith("_:") for _h, source, _b, _i, _j in rows):
-        return data, _provenance_chunks(rows, chunk_lines, base, g, (obj, pred, subj, a, derived))
     out: list[str] = []
     add = out.append
     last_hex = last_source = None
@@ -163,38 +158,59 @@ def data_and_provenance_lines(sourced, *, with_data: bool = True,
     return data, out
 
 
-def _provenance_chunks(rows: list, chunk_lines: int, base: str, g: str, names: tuple) -> SortedChunks:
-    """The statements of the sorted `rows` (see `data_and_provenance_lines`) as `SortedChunks`:
-    the same lines in the same order, a statement's lines made as one string."""
-    obj, pred, subj, a, derived = names
+def data_and_provenance_chunks(sourced, chunk_lines: int) -> tuple[list[bytes], SortedChunks] | None:
+    """`data_and_provenance_lines` as UTF-8 text, what the build uses: the data's lines as bytes,
+    and the statements as `SortedChunks` of about `chunk_lines` lines a chunk, made piece by piece
+    into the chunk's bytes (at a million triples the 4.4 million lines never live as objects of
+    their own, and no text is encoded). None if a blank node is in a triple or names a graph: then
+    `data_and_provenance_lines`' plain sorting is needed."""
+    from binascii import hexlify
+
+    g = f" <{GRAPH_PROVENANCE}> .\n".encode()
+    data_g = f" <{GRAPH_DATA}> .".encode()
+    a = f" <{RDF.type}> <{RDF.Statement}>".encode()
+    subj, pred, obj = (f" <{x}> ".encode() for x in (RDF.subject, RDF.predicate, RDF.object))
+    derived = f" <{PROV.wasDerivedFrom}> ".encode()
+    assert obj < pred < subj < a < derived  # the order the lines are written in
+    base = f"<{STATEMENT}".encode()
+    sha1 = hashlib.sha1
+    data: list[bytes] = []
+    rows: list[tuple] = []
+    for line in nquads_lines(sourced, raw=True):
+        body, source, _dot = line.rsplit(b" ", 2)  # the graph name is an IRI: no space in it
+        data.append(body + data_g)
+        i = body.index(b" ")
+        j = body.index(b" ", i + 1)
+        if body.startswith(b"_:") or body.startswith(b"_:", j + 1) or source.startswith(b"_:"):
+            return None
+        # the statement's N-Triples line is the quad's without its graph name
+        rows.append((hexlify(sha1(body + b" .").digest()), source, body, i, j))
+    rows.sort()
     chunks: list[bytes] = []
-    part: list[str] = []
-    add = part.append
+    part: list[bytes] = []
+    add, more = part.append, part.extend
     n = count = 0
     last_hex = last_source = st = None
     for k, (hexd, source, body, i, j) in enumerate(rows):
         rows[k] = None  # type: ignore[call-overload]  # let each row go once written
         if hexd != last_hex:
             if n >= chunk_lines:  # a chunk ends between two statements
-                chunks.append("".join(part).encode("utf-8"))
+                chunks.append(b"".join(part))
                 part.clear()
                 count += n
                 n = 0
-            st = f"<{base}{hexd}>"
-            add(f"{st} {obj} {body[j + 1:]} {g} .\n{st} {pred} {body[i + 1:j]} {g} .\n"
-                f"{st} {subj} {body[:i]} {g} .\n{st} {a}\n")
+            st = base + hexd + b">"
+            more((st, obj, body[j + 1:], g, st, pred, body[i + 1:j], g, st, subj, body[:i], g, st, a, g))
             n += 4
             last_hex, last_source = hexd, None
         if source != last_source:
-            add(f"{st} {derived} {source} {g} .\n")
+            more((st, derived, source, g))
             n += 1
             last_source = source
     if part:
-        chunks.append("".join(part).encode("utf-8"))
+        chunks.append(b"".join(part))
         count += n
     if not chunks:
-        return SortedChunks([], 0, "", "")
+        return data, SortedChunks([], 0, b"", b"")
     head, tail = chunks[0], chunks[-1]
-    first = head[:head.index(b"\n")].decode("utf-8")
-    last = tail[tail.rfind(b"\n", 0, len(tail) - 1) + 1:-1].decode("utf-8")
-    return SortedChunks(chunks, count, first, last)
+    return data, SortedChunks(chunks, count, head[:head.index(b"\n")], tail[tail.rfind(b"\n", 0, len(tail) - 1) + 1:-1])
