@@ -201,7 +201,7 @@ def _finish_shacl_child(pending, tree: SourceTree, inference: Inference):
 
 
 def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, parser: str,
-           shacl_inference: Inference, parallel: bool = False) -> tuple[SourceTree, CanonicalDataset, Graph]:
+           shacl_inference: Inference, parallel: bool = False) -> tuple[CanonicalDataset, Graph]:
     with clock.stage("parse"):
         tree = load_tree(root, parser=parser)  # type: ignore[arg-type]
         check_terms_defined(tree, root)
@@ -256,6 +256,9 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
         cds = build_canonical(tree.ontology, tree.plain_triples, rr.inferred_triples, tree.sourced_quads)
         report.triples = {"ontology": len(tree.ontology), "data": cds.count(GRAPH_DATA),
                           "inferred": len(rr.inferred_triples), "provenance": cds.count(GRAPH_PROVENANCE)}
+    # the sources' and the reasoning's terms are let go before the check's store is made: the
+    # canonical text holds everything from here on
+    del tree, rr
     with clock.stage("check"):
         import pyoxigraph as ox
 
@@ -274,7 +277,7 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
         if failures:
             raise BuildFailed("violation queries found problems in the data:\n" +
                               "\n".join(str(f) for f in failures), failures=failures)
-    return tree, cds, shacl.report
+    return cds, shacl.report
 
 
 @contextlib.contextmanager
@@ -405,10 +408,10 @@ def _build(root: Path, dist: Path, report: BuildReport, progress: Progress | Non
         raise OSError(exc.errno, f"{exc.strerror}: the new {dist.name}/ cannot be written in this folder "
                       "(nothing was built or changed)", str(dist.parent)) from exc
     clock = _Clock(report, progress)
-    # the source tree is let go here: the export reads the canonical dataset only
+    # the export reads the canonical dataset only
     cds, shacl_report = _check(root, report, clock, method=method, parser=parser,
                                shacl_inference=shacl_inference,
-                               parallel=_can_fork() if parallel is None else parallel)[1:]
+                               parallel=_can_fork() if parallel is None else parallel)
     with clock.stage("export"), _lock(dist):
         tmp = Path(tempfile.mkdtemp(prefix=f".{dist.name}.tmp-", dir=dist.parent))
         try:
