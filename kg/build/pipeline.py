@@ -1,7 +1,8 @@
 """The build: sources (ontology/, shapes/, data/, queries/) → one dataset in `dist/`.
 
-Stages: parse → shacl (every shape compiled to SPARQL on pyoxigraph, `kg.build.shacl_core`; pySHACL only for what that does not cover) → version (stamp the ontology header) → reason (OWL 2 RL rules compiled
-to SPARQL on pyoxigraph, `kg.build.rules`, then the `construct-*.rq` queries) → canonicalise (RDFC-1.0) → check (the `*-violation.rq` queries) →
+Stages: parse → store (the data copied into one pyoxigraph store, which shacl reads and the
+rules of reason then run in) → shacl (every shape compiled to SPARQL on pyoxigraph, `kg.build.shacl_core`; pySHACL only for what that does not cover) → version (stamp the ontology header) → reason (OWL 2 RL rules compiled
+to SPARQL on pyoxigraph, `kg.build.rules`, then the `construct-*.rq` queries) → canonicalise (RDFC-1.0; the dataset kept as sorted N-Quads text) → check (the `*-violation.rq` queries) →
 export (every format, written into a temporary folder beside `dist/` and swapped in with renames
 at the end). On a multi-core machine shacl runs in a forked child beside version and reason, and
 the export writes its JSON-LD files in a forked child beside the other formats.
