@@ -203,7 +203,11 @@ class _Framer:
                 n = nm[id_] = {"@id": id_}
             return n
 
-        valid: set[str] = set()  # references already checked
+        valid: set[str] = set()  # references and types already checked
+        valid_props: set[str] = set()
+        # id of an input value object -> (its key among a property's values, the node map's value
+        # object, the input object, which keeps its id from being reused)
+        values: dict[int, tuple] = {}
 
         def fill(n: dict, src: dict, seen: dict) -> None:
             for prop in sorted(src):
@@ -215,33 +219,43 @@ class _Framer:
                 if prop == "@type":
                     types = n.setdefault("@type", [])
                     for t in vals:
-                        if not isinstance(t, str) or t.startswith("_:") or ":" not in t:
+                        if not isinstance(t, str):
                             raise Unsupported
+                        if t not in valid:  # the same test as a reference's ("@null" holds no colon)
+                            if t.startswith("_:") or ":" not in t:
+                                raise Unsupported
+                            valid.add(t)
                         if t not in types:
                             types.append(t)
                     continue
-                if prop.startswith("@") or prop.startswith("_:") or ":" not in prop:
-                    raise Unsupported
+                if prop not in valid_props:  # each property checked once
+                    if prop.startswith("@") or prop.startswith("_:") or ":" not in prop:
+                        raise Unsupported
+                    valid_props.add(prop)
                 out = n.setdefault(prop, [])
                 keys = seen.setdefault(prop, set())
                 for o in vals:
                     if not isinstance(o, dict):
                         raise Unsupported
                     if "@value" in o:
-                        if len(o) != 1 and (len(o) != 2 or "@language" not in o):
-                            raise Unsupported  # a key beside @value and @language
-                        v = o["@value"]
-                        if v is None or isinstance(v, (dict, list)) or v == "@null":
-                            raise Unsupported
-                        lang = o.get("@language")
-                        if lang is not None:
-                            if not isinstance(lang, str) or not isinstance(v, str):
+                        made = values.get(id(o))  # a value object met before (the input shares them)
+                        if made is None:
+                            if len(o) != 1 and (len(o) != 2 or "@language" not in o):
+                                raise Unsupported  # a key beside @value and @language
+                            v = o["@value"]
+                            if v is None or isinstance(v, (dict, list)) or v == "@null":
                                 raise Unsupported
-                            lang = lang.lower()
-                        key = ("v", isinstance(v, bool), v, lang)
-                        if key not in keys:
-                            keys.add(key)
-                            out.append({"@value": v, "@language": lang} if lang is not None else {"@value": v})
+                            lang = o.get("@language")
+                            if lang is not None:
+                                if not isinstance(lang, str) or not isinstance(v, str):
+                                    raise Unsupported
+                                lang = lang.lower()
+                            made = values[id(o)] = (("v", isinstance(v, bool), v, lang),
+                                                    {"@value": v, "@language": lang} if lang is not None
+                                                    else {"@value": v}, o)
+                        if made[0] not in keys:
+                            keys.add(made[0])
+                            out.append(made[1])  # read only from here on, so shared
                     elif "@id" in o:
                         ref = o["@id"]
                         if len(o) != 1 or not isinstance(ref, str):
@@ -375,9 +389,8 @@ class _Framer:
             for o in objects:
                 if "@id" in o:
                     ref = o["@id"]
-                    if self.matches(self.nm[ref], sub):
-                        self._output(ref, sub, lambda out, p=prop: output.setdefault(p, []).append(out),
-                                     embedded=True)
+                    if self.matches(self.nm[ref], sub):  # `_output` adds exactly one object
+                        self._output(ref, sub, output.setdefault(prop, []).append, embedded=True)
                 elif sub["type"] is None:  # PyLD's _value_match: a frame with @type takes no value
                     output.setdefault(prop, []).append(o)
         add(output)
