@@ -156,6 +156,8 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = 
             head = iri[:(hash_ if hash_ > slash else slash) + 1]
             found = heads.get(head, False)
             if found is False:
+                if len(heads) > _MEMO_MAX:  # bounded, as the other memos (few heads in practice)
+                    heads.clear()
                 found = heads[head] = next(((len(ns), p) for ns, p in prefixes if head.startswith(ns)), None)
             return iri if found is None else f"{found[1]}:{iri[found[0]:]}"
         for ns, p in prefixes:
