@@ -130,9 +130,10 @@ def test_void_class_partitions_count_instances(built_fixture):
 
 @pytest.mark.parametrize("read", ["text", "parsed"])
 def test_void_counts_are_those_of_the_parsed_triples(real_dist, read, monkeypatch, tmp_path):
-    """VoID's counts are read from the N-Triples text, and from pyoxigraph's parse of a block that
-    may hold a quoted triple (forced here for every block by a literal with "<<"): both give the
-    counts of the union's triples as pyoxigraph parses them from the N-Quads."""
+    """VoID's counts are read from the N-Triples text as it is written, and from pyoxigraph's parse
+    of a chunk that may hold a quoted triple (forced here for every chunk by a literal with "<<"):
+    both give the counts of the union's triples as pyoxigraph parses them from the N-Quads, and the
+    .nt holds those triples once each, in order."""
     from kg.build import export
     from kg.build.canonical import CanonicalDataset
     from kg.namespaces import PDI
@@ -144,8 +145,10 @@ def test_void_counts_are_those_of_the_parsed_triples(real_dist, read, monkeypatc
         extra = [s + b' <http://example.org/p> "a << b" <https://w3id.org/paradiplomacy/graph/data> .\n'
                  for s in subjects]
         chunk = b"".join(sorted(lines + extra))
-    triples = export._Triples(CanonicalDataset([chunk], chunk.count(b"\n")), tmp_path / "x.nt")
-    triples.BLOCK = 1 << 16  # several blocks: a subject's run may cross from one to the next
+    lines = chunk.splitlines(keepends=True)
+    # chunks of 300 lines: a subject's lines, and a triple's (one a graph), go on into the next chunk
+    chunks = [b"".join(lines[i:i + 300]) for i in range(0, len(lines), 300)]
+    triples = export._Triples(CanonicalDataset(chunks, len(lines)), tmp_path / "x.nt")
     counts = export._void_counts(triples)
     union = {(q.subject, q.predicate, q.object) for q in ox.parse(chunk, format=ox.RdfFormat.N_QUADS)}
     rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -160,6 +163,9 @@ def test_void_counts_are_those_of_the_parsed_triples(real_dist, read, monkeypatc
             classes.setdefault(o.value, set()).add(s)
     assert counts.properties == properties
     assert counts.classes == {c: len(ss) for c, ss in classes.items()}
+    nt = list(ox.parse(path=triples.path, format=ox.RdfFormat.N_TRIPLES))
+    assert len(nt) == len(union) == len(triples)
+    assert {(t.subject, t.predicate, t.object) for t in nt} == union
 
 
 @pytest.mark.parametrize("block", [1 << 12, 1 << 16, 1 << 30])

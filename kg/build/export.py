@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from json.encoder import encode_basestring as _enc  # json.dumps's own string encoder (ensure_ascii=False)
 import re
+from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
@@ -602,41 +603,57 @@ class _VoidCounts(NamedTuple):
 
 
 def _void_counts(triples: "_Triples") -> _VoidCounts:
-    """VoID's counts read from the N-Triples text of the union's distinct triples, a block of whole
-    subjects at a time (`_Triples.subject_blocks`: a subject is in one block only), with C-level
-    splitting and counting (no term object is made, no Python loop over the lines): a line is its
-    subject, a space, its predicate, a space and the rest, since an IRI or a blank node label holds
-    no space. The triples are distinct, so a class's instances are its `rdf:type` lines. A block
-    that may hold a quoted triple (`<<`, whose subject has spaces) is read from pyoxigraph's parse
-    of it instead. Seed: 0.05 s CPU against 0.07 s for the parse alone (pyoxigraph terms)."""
-    from collections import Counter
-    from itertools import repeat
-    from operator import itemgetter
+    """VoID's counts of the union's distinct triples: `_VoidCounter`'s, made while `_Triples`
+    wrote the N-Triples."""
+    return triples.counts
 
-    rdf_type = str(RDF.type)
-    typed = re.compile(rb" <" + re.escape(rdf_type.encode("utf-8")) + rb"> <([^<>\s]*)> \.\n")
-    entity_start = ("<" + PREFIXES["pdi"]).encode("utf-8")
-    props: Counter = Counter()
-    classes: Counter = Counter()
-    subjects = entities = 0
-    for block in triples.subject_blocks():
-        if b"<<" not in block:
-            lines = block.split(b"\n")
-            lines.pop()  # after the last newline
-            rows = list(map(bytes.split, lines, repeat(b" "), repeat(2)))
-            distinct = set(map(itemgetter(0), rows))
-            props.update(map(itemgetter(1), rows))
-            classes.update(typed.findall(block))
+
+class _VoidCounter:
+    """VoID's counts read from the N-Triples lines as `_Triples` makes them, a chunk at a time,
+    with C-level splitting and counting (no term object is made, no Python loop over the lines):
+    a line is its subject, a space, its predicate, a space and the rest, since an IRI or a blank
+    node label holds no space. The lines are sorted, so a subject's lines are one run, which may
+    go on from one chunk into the next (counted once); the triples are distinct, so a class's
+    instances are its `rdf:type` lines. A chunk that may hold a quoted triple (`<<`, whose
+    subject has spaces) is read from pyoxigraph's parse of it instead. At ~1M triples this and the
+    writing of the .nt take about as long as that writing alone did with a Python loop a line."""
+
+    _TYPED = re.compile(rb" <" + re.escape(str(RDF.type).encode("utf-8")) + rb"> <([^<>\s]*)> \.\n")
+    _ENTITY = ("<" + PREFIXES["pdi"]).encode("utf-8")
+
+    def __init__(self):
+        from collections import Counter
+
+        self.props: Counter = Counter()
+        self.classes: Counter = Counter()
+        self.subjects = self.entities = 0
+        self._last_subject: bytes | None = None
+
+    def add(self, bodies: list, text: bytes) -> None:
+        """One chunk: its distinct triples' lines without " .", and its N-Triples text."""
+        if b"<<" not in text:
+            rows = list(map(bytes.split, bodies, repeat(b" "), repeat(2)))
+            subjects = list(map(itemgetter(0), rows))
+            self.props.update(map(itemgetter(1), rows))
+            self.classes.update(self._TYPED.findall(text))
         else:  # as pyoxigraph reads it
-            parsed = list(ox.parse(block, format=ox.RdfFormat.N_TRIPLES))
-            distinct = {_nt_term(t.subject) for t in parsed}
-            props.update(_nt_term(t.predicate) for t in parsed)
-            classes.update(t.object.value.encode("utf-8") for t in parsed
-                           if t.predicate.value == rdf_type and isinstance(t.object, ox.NamedNode))
-        subjects += len(distinct)
-        entities += sum(1 for s_ in distinct if s_.startswith(entity_start))
-    return _VoidCounts(subjects, entities, {p[1:-1].decode("utf-8"): n for p, n in props.items()},
-                       {c.decode("utf-8"): n for c, n in classes.items()})
+            parsed = list(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
+            subjects = [_nt_term(t.subject) for t in parsed]
+            self.props.update(_nt_term(t.predicate) for t in parsed)
+            self.classes.update(t.object.value.encode("utf-8") for t in parsed
+                                if t.predicate.value == str(RDF.type) and isinstance(t.object, ox.NamedNode))
+        distinct = set(subjects)
+        self.subjects += len(distinct)
+        self.entities += sum(1 for s_ in distinct if s_.startswith(self._ENTITY))
+        if subjects[0] == self._last_subject:  # its run began in the last chunk: counted there
+            self.subjects -= 1
+            self.entities -= subjects[0].startswith(self._ENTITY)
+        self._last_subject = subjects[-1]
+
+    def counts(self) -> _VoidCounts:
+        return _VoidCounts(self.subjects, self.entities,
+                           {p[1:-1].decode("utf-8"): n for p, n in self.props.items()},
+                           {c.decode("utf-8"): n for c, n in self.classes.items()})
 
 
 def _nt_term(term) -> bytes:
@@ -675,7 +692,7 @@ def write_all(out: Path, cds: CanonicalDataset, report: Graph, version: str, *,
               fork: bool = False) -> dict[str, int]:
     """Write every file of `dist/` into the (empty, temporary) folder `out`; return byte sizes.
 
-    With `fork` (a POSIX machine with a core to spare, no other thread: `pipeline._can_fork`), the
+    With `fork` (a POSIX machine with two cores, no other thread: `pipeline._can_fork`), the
     JSON-LD files and the framed views are written by a forked child into the same folder while
     this process writes the others (they read the same canonical dataset and nothing of each
     other); VoID, which gives every file's size, is written last. A child that fails leaves its
@@ -697,10 +714,6 @@ def write_all(out: Path, cds: CanonicalDataset, report: Graph, version: str, *,
         return _used_prefixes_in_file(path)
 
     used = write_chunks(FORMATS["nq"][0], cds.chunks)  # the quads' prefixes (TriG, RDF/XML)
-    names = [g for g, _l in _GRAPHS]
-    if len(cds.ox_quads) < KEEP_PARSED_BELOW:  # parsed once here, before a fork: both processes read them
-        for _q in _graph_quads(cds, names):
-            pass
     ontology = _ontology_index(cds)
     context = json_ld_context(ontology)  # type: ignore[arg-type]  # the Graph methods it reads
 
@@ -808,20 +821,29 @@ class _Triples:
     def __init__(self, cds: CanonicalDataset, path: Path):
         self.path = path
         last, n = None, 0
+        counter = _VoidCounter()
         with open(path, "wb") as fh:
             for chunk in cds.chunks:
-                part = []
-                for line in chunk.split(b"\n"):
-                    if not line:
-                        continue
-                    body = line.rsplit(b" ", 2)[0]  # the graph name (an IRI) and the dot off
-                    if body != last:
-                        part.append(body + b" .\n")
-                        last = body
-                if part:
-                    fh.write(b"".join(part))
-                    n += len(part)
+                lines = chunk.split(b"\n")
+                lines.pop()  # after the last newline
+                # each line without the graph name and the dot (C-level: no Python loop over the
+                # lines); a triple's lines are one run, so the first of each run is kept
+                bodies = list(dict.fromkeys(map(itemgetter(0), map(bytes.rsplit, lines, repeat(b" "),
+                                                                   repeat(2)))))
+                del lines
+                if bodies and bodies[0] == last:  # a run that began in the last chunk
+                    del bodies[0]
+                if not bodies:
+                    continue
+                last = bodies[-1]
+                bodies.append(b"")
+                text = b" .\n".join(bodies)  # each line with " ." and its newline
+                bodies.pop()
+                fh.write(text)
+                counter.add(bodies, text)
+                n += len(bodies)
         self._count = n
+        self.counts = counter.counts()
 
     def __iter__(self):
         for block in self.blocks():

@@ -111,14 +111,19 @@ def _reason(tree: SourceTree, catalogue, method: Method, report: BuildReport, st
     return rr
 
 
-def _can_fork() -> bool:
+def _can_fork(*, even_if_busy: bool = False) -> bool:
     """Fork only where it is safe and useful: POSIX, no other thread running (a thread holding a
     lock at fork time would leave the child stuck; `kg serve` calls the build from threads, and
-    then it simply runs the stages one after the other), and a core to spare."""
+    then it simply runs the stages one after the other), and a core to spare (`even_if_busy`: a
+    second core, however busy: the export's child does work the parent would do, none twice, so
+    on a busy machine it still gets the build a second share of the processors; measured on the
+    seed at load 7 on 2 cores: the export 3.05 s wall with the child against 3.65 s without)."""
     import threading
 
     if not hasattr(os, "fork") or threading.active_count() != 1:
         return False
+    if even_if_busy:
+        return (os.cpu_count() or 1) >= 2
     # a spare core must really be free: on a busy machine the child only slows the reasoning down
     # (measured: 3.2 s against 2.9 s sequential with the load average at 1.5 on 2 cores)
     spare = (os.cpu_count() or 1) - 1 - os.getloadavg()[0]
@@ -411,9 +416,9 @@ def _build(root: Path, dist: Path, report: BuildReport, progress: Progress | Non
     with clock.stage("export"), _lock(dist):
         tmp = Path(tempfile.mkdtemp(prefix=f".{dist.name}.tmp-", dir=dist.parent))
         try:
-            # the JSON-LD files in a forked child beside the other formats, on the terms of the
-            # SHACL child (asked again: the load may have changed)
-            fork = (_can_fork() if parallel is None else parallel) and cds.lines_count >= PARALLEL_MIN_TRIPLES
+            # the JSON-LD files in a forked child beside the other formats
+            fork = (_can_fork(even_if_busy=True) if parallel is None else parallel) \
+                and cds.lines_count >= PARALLEL_MIN_TRIPLES
             report.files = write_all(tmp, cds, shacl_report, report.version, fork=fork)
             os.chmod(tmp, 0o755)
             old = _swap_in(tmp, dist)
