@@ -693,7 +693,7 @@ def write_all(out: Path, cds: CanonicalDataset, report: Graph, version: str, *,
     """Write every file of `dist/` into the (empty, temporary) folder `out`; return byte sizes.
 
     With `fork` (a POSIX machine with two cores, no other thread: `pipeline._can_fork`), the
-    JSON-LD files and the framed views are written by a forked child into the same folder while
+    JSON-LD files, the framed views and ontology.ttl are written by a forked child into the same folder while
     this process writes the others (they read the same canonical dataset and nothing of each
     other); VoID, which gives every file's size, is written last. A child that fails leaves its
     files to be written here, as without `fork`, so any error is raised here. The bytes are the
@@ -718,7 +718,9 @@ def write_all(out: Path, cds: CanonicalDataset, report: Graph, version: str, *,
     context = json_ld_context(ontology)  # type: ignore[arg-type]  # the Graph methods it reads
 
     def json_files() -> None:
-        """context.jsonld, the JSON-LD dump and the framed views (the child's share)."""
+        """context.jsonld, the JSON-LD dump, the framed views and ontology.ttl (the child's share:
+        on the seed about as long as the other formats)."""
+        (out / "ontology.ttl").write_bytes(longturtle(ontology))
         (out / "context.jsonld").write_bytes(
             (json.dumps(context, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
         with open(out / FORMATS["jsonld"][0], "wb") as fh:
@@ -750,7 +752,6 @@ def write_all(out: Path, cds: CanonicalDataset, report: Graph, version: str, *,
         # rdflib's RDF/XML writers follow hash order and are not
         sizes.update(_turtle_and_rdf_xml(triples, out / FORMATS["ttl"][0], used_by_triples,
                                          out / FORMATS["rdf"][0], used))
-        put("ontology.ttl", longturtle(ontology))
         put("validation-report.ttl", _canonical_turtle(report))
         if child is not None:
             ok, child = _wait(child), None
@@ -759,7 +760,7 @@ def write_all(out: Path, cds: CanonicalDataset, report: Graph, version: str, *,
     finally:
         if child is not None:  # this process failed first: the child is stopped before the folder goes
             _kill(child)
-    for name in ("context.jsonld", FORMATS["jsonld"][0]):
+    for name in ("context.jsonld", FORMATS["jsonld"][0], "ontology.ttl"):
         sizes[name] = (out / name).stat().st_size
     order = [FORMATS["nq"][0], FORMATS["nt"][0], FORMATS["trig"][0], FORMATS["ttl"][0], "context.jsonld",
              FORMATS["jsonld"][0], FORMATS["rdf"][0], "ontology.ttl", "validation-report.ttl"]

@@ -117,7 +117,8 @@ def _can_fork(*, even_if_busy: bool = False) -> bool:
     then it simply runs the stages one after the other), and a core to spare (`even_if_busy`: a
     second core, however busy: the export's child does work the parent would do, none twice, so
     on a busy machine it still gets the build a second share of the processors; measured on the
-    seed at load 7 on 2 cores: the export 3.05 s wall with the child against 3.65 s without)."""
+    seed, the whole build at load 6 on 2 cores, 9 runs each: median wall the same with and without
+    the export's child, fastest 2.07 s against 2.54 s, peak memory 112 against 122 MiB)."""
     import threading
 
     if not hasattr(os, "fork") or threading.active_count() != 1:
