@@ -20,6 +20,7 @@ from functools import cached_property
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
+from kg.build.provenance import lines_of
 from kg.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_PROVENANCE, PREFIXES
 from kg.terms import from_oxigraph, oxigraph_quads
 
@@ -65,7 +66,7 @@ class CanonicalDataset:
     @property
     def nquads_lines(self) -> list[str]:
         """The sorted N-Quads lines, without their newline (made on each use)."""
-        return self.nquads().decode("utf-8").splitlines()
+        return lines_of(self.nquads(), raw=False)
 
     @cached_property
     def quads(self) -> list[tuple]:
@@ -195,7 +196,7 @@ def _sorted_lines(sources: list, *, consume: bool = False) -> list:
         ds = ox.Dataset(ox.parse(nl.join(blank) + nl, format=ox.RdfFormat.N_QUADS))
         ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
         text = ox.serialize(ds, format=ox.RdfFormat.N_QUADS)
-        lines.extend((text if raw else text.decode("utf-8")).splitlines())
+        lines.extend(lines_of(text, raw))
     # the provenance lines (when given as lines) come sorted, and timsort merges a sorted run in
     # linear time
     lines.sort()
@@ -217,7 +218,7 @@ def _dataset(lines: list, block) -> CanonicalDataset:
             more, more_count = _chunks(lines, k, len(lines))
             return CanonicalDataset(chunks + more, count + block.count + more_count)
         for chunk in block.chunks:
-            lines.extend(chunk.splitlines())
+            lines.extend(lines_of(chunk))
         lines.sort()
     chunks, count = _chunks(lines, 0, len(lines))
     return CanonicalDataset(chunks, count)

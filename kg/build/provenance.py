@@ -78,12 +78,20 @@ def nquads_lines(items, graph: str | None = None, batch: int = 100_000, *, raw: 
     for t in items:
         buf.append(ox.Quad(t.subject, t.predicate, t.object, g) if g is not None else t)
         if len(buf) >= batch:
-            text = ox.serialize(buf, format=ox.RdfFormat.N_QUADS)
-            yield from (text if raw else text.decode("utf-8")).splitlines()
+            yield from lines_of(ox.serialize(buf, format=ox.RdfFormat.N_QUADS), raw)
             buf = []
     if buf:
-        text = ox.serialize(buf, format=ox.RdfFormat.N_QUADS)
-        yield from (text if raw else text.decode("utf-8")).splitlines()
+        yield from lines_of(ox.serialize(buf, format=ox.RdfFormat.N_QUADS), raw)
+
+
+def lines_of(text: bytes, raw: bool = True) -> list:
+    """The lines of pyoxigraph's N-Quads or N-Triples `text` (bytes; str lines unless `raw`), split
+    at "\n" only: a literal may hold U+2028, U+0085 or a form feed unescaped, where str.splitlines
+    would cut it."""
+    lines = text.split(b"\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    return lines if raw else [line.decode("utf-8") for line in lines]
 
 
 def provenance_lines(sourced) -> list[str]:
