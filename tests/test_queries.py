@@ -30,6 +30,29 @@ def test_catalogue_has_at_least_twenty_questions():
     assert len(CATALOGUE) >= 20, f"only {len(CATALOGUE)} canned queries in queries/"
 
 
+HOSTILE = ['en") } SERVICE <http://example.invalid/> { ?a ?b ?c } #', 'a\\") } LOAD <http://example.invalid/x> #',
+           'x\nLOAD <file:///etc/passwd>', 'x\u2028") }', 'x\\', '"""', "'"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_a_parameter_written_in_stays_one_string_whatever_it_holds(value):
+    """A parameter written into the text (inline_terms) is an escaped literal: one string token in
+    the place of the variable, every other token as it was, and the query guard still passes it."""
+    from rdflib import Literal
+
+    from kg.query.binding import inline_terms
+    from kg.query.lexer import significant
+    from kg.query.safety import check_query
+
+    q = "SELECT ?x WHERE { ?x <http://example.org/p> ?l FILTER(LANG(?l) = ?lang) }"
+    out, rest = inline_terms(q, {"lang": Literal(value)})
+    before, after = significant(q), significant(out)
+    assert not rest and len(before) == len(after)
+    changed = [(a.kind, b.kind) for a, b in zip(before, after) if a.text != b.text]
+    assert changed == [("var", "string")], changed
+    check_query(out)
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_header_is_complete_and_bilingual(name):
     q = CATALOGUE[name]
