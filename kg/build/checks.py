@@ -3,12 +3,13 @@ built dataset, or the build fails. They run on the canonical dataset, inferences
 SHACL and reasoning (`kg.build.pipeline`)."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Iterable
 
 from kg.terms import short
 
-__all__ = ["ViolationQueryFailure", "run_violation_queries"]
+__all__ = ["ViolationQueryFailure", "run_violation_queries", "LINEAR_CHECKS", "linear_results"]
 
 
 @dataclass
@@ -29,13 +30,23 @@ class ViolationQueryFailure:
         return "\n".join(lines)
 
 
-def run_violation_queries(engine, queries: Iterable[tuple]) -> list[ViolationQueryFailure]:
-    """Run each (name, text[, summary]) violation query on `engine`; the ones that returned rows."""
+def run_violation_queries(engine, queries: Iterable[tuple], linear: dict | None = None) -> list[ViolationQueryFailure]:
+    """Run each (name, text[, summary]) violation query on `engine`; the ones that returned rows.
+    A query whose name is in `linear` (`linear_results` of the canonical dataset, or the dataset
+    itself: its LINEAR_CHECKS are then evaluated) is not run: its rows are the linear ones."""
     from kg.query.embedded import SelectResult
 
+    queries = list(queries)
+    if linear is not None and not isinstance(linear, dict):
+        linear = linear_results(linear, [q[0] for q in queries])
+    linear = linear or {}
     failures = []
     for name, text, *rest in queries:
         summary = rest[0] if rest else ""
+        if name in linear:
+            if linear[name].rows:
+                failures.append(ViolationQueryFailure(name, linear[name].variables, linear[name].rows, summary))
+            continue
         res = engine.query(text)
         if isinstance(res, SelectResult):
             if res.rows:
@@ -43,3 +54,265 @@ def run_violation_queries(engine, queries: Iterable[tuple]) -> list[ViolationQue
         elif res is True:  # an ASK violation query: true means the problem exists
             failures.append(ViolationQueryFailure(name, [], [{}], summary))
     return failures
+
+
+# --- linear checks -------------------------------------------------------------------------------
+# Two violation queries read graph/provenance whole (4.4M of the 5.6M quads at a million asserted
+# triples) and cost most of the check stage on pyoxigraph. The build evaluates them instead in one
+# pass over the canonical dataset's sorted N-Quads text (`CanonicalDataset.chunks`), giving the rows
+# the query gives (same variables, values, order); the query files stay the canned queries for users
+# and remote stores. N-Quads lines here are canonical (written by pyoxigraph: one text per term), so
+# equal term texts are equal terms.
+
+_G = "https://w3id.org/paradiplomacy/graph/"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_PROV_SUFFIX = f" <{_G}provenance> .".encode()
+_DATA_SUFFIX = f" <{_G}data> .".encode()
+_SUBJECT, _PREDICATE, _OBJECT = (f"<{_RDF}{n}>".encode() for n in ("subject", "predicate", "object"))
+_DERIVED = b"<http://www.w3.org/ns/prov#wasDerivedFrom>"
+_CONFLICT = (f" <{_RDF}type> <https://w3id.org/paradiplomacy/ontology#SourceConflict> <").encode()
+_PASSAGE = "https://w3id.org/paradiplomacy/id/passage-"
+# the predicates statement-copied-block-violation does not count (its NOT IN lists)
+_HOUSEKEEPING = frozenset(f"<{i}>".encode() for i in (
+    f"{_RDF}type", "http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#altLabel",
+    "http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/ns/prov#wasDerivedFrom",
+    "https://w3id.org/paradiplomacy/ontology#hasCentralGovernment", "https://w3id.org/paradiplomacy/ontology#governs"))
+
+
+@dataclass
+class LinearResult:
+    """A linear check's answer: the query's variables and rows (rdflib terms), in its order."""
+    variables: list[str]
+    rows: list[dict]
+
+
+def _key(body: bytes) -> int:
+    """A triple's text as a 64-bit key (BLAKE2b): two different triples share one with odds of
+    about n²/2⁶⁵ (4e-8 at a million); deterministic, so a build gives the same answer each run."""
+    return int.from_bytes(hashlib.blake2b(body, digest_size=8).digest(), "little")
+
+
+def _term(text: bytes):
+    """The rdflib term of an N-Triples term text."""
+    import pyoxigraph as ox
+
+    from kg.terms import from_oxigraph
+
+    q = next(iter(ox.parse(b"<urn:x:s> <urn:x:p> " + text + b" .\n", format=ox.RdfFormat.N_TRIPLES)))
+    return from_oxigraph(q.object)
+
+
+def _str(text: bytes) -> str | None:
+    """SPARQL's STR of a term text: an IRI's IRI, a literal's lexical form; None for a blank node."""
+    if text.startswith(b"<"):
+        return text[1:-1].decode("utf-8")
+    if text.startswith(b'"'):
+        return str(_term(text))
+    return None
+
+
+def _ordered(variables: list[str], rows: list[tuple]) -> list[dict]:
+    """`rows` (tuples of N-Triples term texts) as the query gives them: its terms as a pyoxigraph
+    store holds them (a number, a date or a boolean in its canonical form, a blank node relabelled)
+    as rdflib terms, in the order of its ORDER BY over `variables` (a small store of the rows,
+    queried with that ORDER BY)."""
+    import pyoxigraph as ox
+
+    from kg.terms import from_oxigraph
+
+    if not rows:
+        return []
+    text = b"".join(b"<urn:x:row:%d> <urn:x:col:%d> %s .\n" % (i, j, t)
+                    for i, row in enumerate(rows) for j, t in enumerate(row))
+    store = ox.Store()
+    store.load(text, format=ox.RdfFormat.N_TRIPLES)
+    pattern = " ".join(f"?r <urn:x:col:{j}> ?{v} ." for j, v in enumerate(variables))
+    order = " ".join(f"?{v}" for v in variables)
+    return [{v: from_oxigraph(sol[v]) for v in variables}
+            for sol in store.query(f"SELECT ?r {order} WHERE {{ {pattern} }} ORDER BY {order}")]
+
+
+def _normal(bodies: list[bytes]) -> list[bytes]:
+    """The triples `bodies` ("s p o" texts) with their object as a pyoxigraph store holds it (the
+    store writes a typed literal of a number, a date, a boolean in its canonical form: "01" and "1"
+    are one xsd:integer there), in their order. Subjects and predicates (IRIs, blank nodes) are
+    kept as they are."""
+    import pyoxigraph as ox
+
+    if not bodies:
+        return []
+    parts = [b.split(b" ", 2) for b in bodies]
+    store = ox.Store()
+    store.load(b"".join(b"<urn:x:%d> <urn:x:o> %s .\n" % (i, sp[2]) for i, sp in enumerate(parts)),
+               format=ox.RdfFormat.N_TRIPLES)
+    out: list[bytes] = [b""] * len(bodies)
+    for q in store:
+        i = int(q.subject.value[6:])
+        out[i] = b"%s %s %s" % (parts[i][0], parts[i][1], str(q.object).encode("utf-8"))
+    return out
+
+
+def _retyped(o: bytes) -> bool:
+    """Whether the store may write the literal `o` otherwise (a typed or language-tagged one)."""
+    return o.startswith(b'"') and not o.endswith(b'"')
+
+
+class _Statements:
+    """The statements of graph/provenance fed as their lines (suffix stripped), in sorted order, in
+    any number of batches: `flush(subjects, predicates, objects, derived)` is called with each
+    statement's values (term texts) once all its lines are read (a statement's lines are adjacent,
+    as they share their subject)."""
+
+    def __init__(self, flush):
+        self._flush, self._current, self._parts = flush, None, None
+
+    def feed(self, lines: list[bytes]) -> None:
+        for line in lines:
+            i = line.index(b" ")
+            st = line[:i]
+            if st != self._current:
+                self.close()
+                self._current, self._parts = st, ([], [], [], [])
+            j = line.index(b" ", i + 1)
+            p = line[i + 1:j]
+            if p == _SUBJECT:
+                self._parts[0].append(line[j + 1:])
+            elif p == _PREDICATE:
+                self._parts[1].append(line[j + 1:])
+            elif p == _OBJECT:
+                self._parts[2].append(line[j + 1:])
+            elif p == _DERIVED:
+                self._parts[3].append(line[j + 1:])
+
+    def close(self) -> None:
+        if self._parts is not None:
+            self._flush(*self._parts)
+            self._current, self._parts = None, None
+
+
+def _lines_of(chunk: bytes, suffix: bytes) -> list[bytes] | None:
+    """The lines of `chunk` that end with `suffix` (a graph's), without it; None if there are none."""
+    if suffix + b"\n" not in chunk:
+        return None
+    n = len(suffix)
+    return [l[:-n] for l in chunk.split(b"\n") if l.endswith(suffix)]
+
+
+class _Pass:
+    """What the two linear checks need, read in one pass over the sorted lines: the keys of the
+    triples graph/provenance states, the asserted triples' keys, each statement's subjects, counted
+    predicates and passages, and the pd:SourceConflict nodes.
+
+    Memory: a 64-bit key per statement (a set of ints: about 60 bytes each, 50 MB at a million),
+    one per asserted triple (a list: 40 bytes each), and a count per (node, passage) pair."""
+
+    def __init__(self, chunks):
+        self.chunks = chunks
+        self.stated: set[int] = set()      # keys of the (s p o) of graph/provenance's statements
+        self.conflicts: set[bytes] = set()
+        # statement-copied-block: per (s, passage) the number of statements about s with a counted
+        # predicate derived from that passage; per (s, passage1, passage2) those derived from both,
+        # and the query's COUNT (statements x counted predicates)
+        self.size: dict[tuple, int] = {}
+        self.both: dict[tuple, list] = {}
+        # the keys of the asserted triples, by chunk: compared once the statements are read (their
+        # lines sort after the data's, mostly)
+        data: list[tuple] = []
+        statements = _Statements(self._statement)
+        for number, chunk in enumerate(chunks):
+            start = 0
+            while (k := chunk.find(_CONFLICT, start)) >= 0:
+                subject = chunk[chunk.rfind(b"\n", 0, k) + 1:k]
+                if b" " not in subject:
+                    self.conflicts.add(subject)
+                start = k + 1
+            if (lines := _lines_of(chunk, _DATA_SUFFIX)) is not None:
+                data.append((number, [_key(b) for b in lines]))
+            if (lines := _lines_of(chunk, _PROV_SUFFIX)) is not None:
+                statements.feed(lines)
+        statements.close()
+        stated = self.stated
+        # the asserted triples with no statement of the same text; then, as the store compares
+        # terms, those of them whose literal the store writes otherwise are looked for again
+        self.unstated: list[bytes] = []
+        for number, keys in data:
+            if any(k not in stated for k in keys):
+                self.unstated += [b for b in _lines_of(chunks[number], _DATA_SUFFIX) if _key(b) not in stated]
+        retyped = [b for b in self.unstated if _retyped(b.split(b" ", 2)[2])]
+        if retyped:
+            found = set(map(_key, _normal(retyped)))
+            normal = set()
+
+            def flush(subjects, predicates, objects, derived):
+                bodies = [b"%s %s %s" % (s, p, o) for s in subjects for p in predicates for o in objects if _retyped(o)]
+                normal.update(k for k in map(_key, _normal(bodies)) if k in found)
+
+            again = _Statements(flush)
+            for chunk in chunks:
+                if (lines := _lines_of(chunk, _PROV_SUFFIX)) is not None:
+                    again.feed(lines)
+            again.close()
+            covered = {b for b, n in zip(retyped, _normal(retyped)) if _key(n) in normal}
+            self.unstated = [b for b in self.unstated if b not in covered]
+
+    def _statement(self, subjects, predicates, objects, derived) -> None:
+        if not subjects or not predicates:
+            return
+        for s in subjects:
+            for p in predicates:
+                for o in objects:
+                    self.stated.add(_key(b"%s %s %s" % (s, p, o)))
+        counted = sum(1 for p in predicates if p not in _HOUSEKEEPING)
+        if not counted or not derived:
+            return
+        passages = sorted({(_str(d), d) for d in derived if d.startswith(b"<" + _PASSAGE.encode())
+                           or (d.startswith(b'"') and (_str(d) or "").startswith(_PASSAGE))})
+        size, both = self.size, self.both
+        for s in subjects:
+            for _v, d in passages:
+                size[(s, d)] = size.get((s, d), 0) + 1
+            for a in range(len(passages)):
+                for b in range(a + 1, len(passages)):
+                    if passages[a][0] < passages[b][0]:
+                        entry = both.setdefault((s, passages[a][1], passages[b][1]), [0, 0])
+                        entry[0] += 1
+                        entry[1] += counted
+
+
+def statement_provenance_rows(p: _Pass) -> LinearResult:
+    """queries/statement-provenance-violation.rq: the asserted triples with no statement."""
+    import pyoxigraph as ox
+
+    rows = []
+    for body in p.unstated:
+        q = next(iter(ox.parse(body + b" .\n", format=ox.RdfFormat.N_TRIPLES)))
+        rows.append(tuple(str(t).encode("utf-8") for t in (q.subject, q.predicate, q.object)))
+    variables = ["s", "p", "o"]
+    return LinearResult(variables, _ordered(variables, rows))
+
+
+def statement_copied_block_rows(p: _Pass) -> LinearResult:
+    """queries/statement-copied-block-violation.rq: (s, passage1, passage2) whose counted statements
+    about s are the same set (each derived from both), two or more (COUNT), s no pd:SourceConflict."""
+    rows = []
+    for (s, d1, d2), (n_both, count) in p.both.items():
+        if count >= 2 and p.size[(s, d1)] == n_both == p.size[(s, d2)] and s not in p.conflicts:
+            rows.append((s, d1, d2, b'"%d"^^<http://www.w3.org/2001/XMLSchema#integer>' % count))
+    return LinearResult(["s", "passage1", "passage2", "statements"],
+                        _ordered(["s", "passage1", "passage2", "statements"], rows))
+
+
+LINEAR_CHECKS = {
+    "statement-provenance-violation": statement_provenance_rows,
+    "statement-copied-block-violation": statement_copied_block_rows,
+}
+
+
+def linear_results(cds, names: Iterable[str] | None = None) -> dict[str, LinearResult]:
+    """The rows of the LINEAR_CHECKS among `names` (all by default) on the canonical dataset `cds`,
+    from one pass over its sorted N-Quads text."""
+    wanted = [n for n in (LINEAR_CHECKS if names is None else names) if n in LINEAR_CHECKS]
+    if not wanted:
+        return {}
+    p = _Pass(cds.chunks)
+    return {n: LINEAR_CHECKS[n](p) for n in wanted}
