@@ -3,8 +3,10 @@ built dataset, or the build fails. They run on the canonical dataset, inferences
 SHACL and reasoning (`kg.build.pipeline`)."""
 from __future__ import annotations
 
-import hashlib
+from collections import Counter
 from dataclasses import dataclass
+from itertools import compress
+from operator import itemgetter, methodcaller
 from typing import Iterable
 
 from kg.terms import short
@@ -70,6 +72,10 @@ _PROV_SUFFIX = f" <{_G}provenance> .".encode()
 _DATA_SUFFIX = f" <{_G}data> .".encode()
 _SUBJECT, _PREDICATE, _OBJECT = (f"<{_RDF}{n}>".encode() for n in ("subject", "predicate", "object"))
 _DERIVED = b"<http://www.w3.org/ns/prov#wasDerivedFrom>"
+_STATEMENT = b"<https://w3id.org/paradiplomacy/statement/"
+_ST_LEN = len(_STATEMENT) + 40 + 1  # a statement IRI the build makes: the SHA-1 of its triple, in hex
+_TYPE_STATEMENT = f"<{_RDF}type> <{_RDF}Statement>".encode()
+
 _CONFLICT = (f" <{_RDF}type> <https://w3id.org/paradiplomacy/ontology#SourceConflict> <").encode()
 _PASSAGE = "https://w3id.org/paradiplomacy/id/passage-"
 # the predicates statement-copied-block-violation does not count (its NOT IN lists)
@@ -86,10 +92,10 @@ class LinearResult:
     rows: list[dict]
 
 
-def _key(body: bytes) -> int:
-    """A triple's text as a 64-bit key (BLAKE2b): two different triples share one with odds of
-    about n²/2⁶⁵ (4e-8 at a million); deterministic, so a build gives the same answer each run."""
-    return int.from_bytes(hashlib.blake2b(body, digest_size=8).digest(), "little")
+_key = hash
+# a triple's text as a 64-bit key (Python's hash of the bytes, SipHash): two different triples
+# share one with odds of about n²/2⁶⁵ in a build (4e-8 at a million statements), which could only
+# hide a missing statement
 
 
 def _term(text: bytes):
@@ -152,6 +158,11 @@ def _normal(bodies: list[bytes]) -> list[bytes]:
     return out
 
 
+def _passage(d: bytes) -> bool:
+    """Whether STR of the term `d` (not an IRI of a passage) starts as a passage's IRI: a literal."""
+    return d.startswith(b'"') and (_str(d) or "").startswith(_PASSAGE)
+
+
 def _retyped(o: bytes) -> bool:
     """Whether the store may write the literal `o` otherwise (a typed or language-tagged one)."""
     return o.startswith(b'"') and not o.endswith(b'"')
@@ -190,6 +201,21 @@ class _Statements:
             self._current, self._parts = None, None
 
 
+def _whole(text: bytes) -> tuple[bytes, bytes]:
+    """`text` (sorted lines, each ending with a newline) split before the lines of its last
+    subject, which may go on in the next chunk."""
+    if not text:
+        return text, b""
+    begin = text.rfind(b"\n", 0, len(text) - 1) + 1
+    subject = b"\n" + text[begin:text.index(b" ", begin) + 1]
+    while begin > 0:
+        k = text.rfind(b"\n", 0, begin - 1) + 1
+        if not (b"\n" + text[k:k + len(subject) - 1]) == subject:
+            break
+        begin = k
+    return text[:begin], text[begin:]
+
+
 def _lines_of(chunk: bytes, suffix: bytes) -> list[bytes] | None:
     """The lines of `chunk` that end with `suffix` (a graph's), without it; None if there are none."""
     if suffix + b"\n" not in chunk:
@@ -213,12 +239,13 @@ class _Pass:
         # statement-copied-block: per (s, passage) the number of statements about s with a counted
         # predicate derived from that passage; per (s, passage1, passage2) those derived from both,
         # and the query's COUNT (statements x counted predicates)
-        self.size: dict[tuple, int] = {}
+        self.size: Counter = Counter()
         self.both: dict[tuple, list] = {}
         # the keys of the asserted triples, by chunk: compared once the statements are read (their
         # lines sort after the data's, mostly)
         data: list[tuple] = []
         statements = _Statements(self._statement)
+        carry = b""  # the lines of the last subject of a chunk, read with the next
         for number, chunk in enumerate(chunks):
             start = 0
             while (k := chunk.find(_CONFLICT, start)) >= 0:
@@ -227,10 +254,15 @@ class _Pass:
                     self.conflicts.add(subject)
                 start = k + 1
             if (lines := _lines_of(chunk, _DATA_SUFFIX)) is not None:
-                data.append((number, [_key(b) for b in lines]))
-            if (lines := _lines_of(chunk, _PROV_SUFFIX)) is not None:
-                statements.feed(lines)
-        statements.close()
+                data.append((number, list(map(_key, lines))))
+            if _PROV_SUFFIX + b"\n" in chunk:
+                text, carry = _whole(carry + chunk)
+                if not self._regular(text):
+                    statements.feed(_lines_of(text, _PROV_SUFFIX) or [])
+                    statements.close()
+        if carry and not self._regular(carry):
+            statements.feed(_lines_of(carry, _PROV_SUFFIX) or [])
+            statements.close()
         stated = self.stated
         # the asserted triples with no statement of the same text; then, as the store compares
         # terms, those of them whose literal the store writes otherwise are looked for again
@@ -255,6 +287,69 @@ class _Pass:
             covered = {b for b, n in zip(retyped, _normal(retyped)) if _key(n) in normal}
             self.unstated = [b for b in self.unstated if b not in covered]
 
+    def _regular(self, text: bytes) -> bool:
+        """Read `text` (whole statements' lines, each ending with a newline) if all its lines are
+        statements of graph/provenance as the build writes them: IRIs of one length, each with one
+        rdf:subject, rdf:predicate, rdf:object, type rdf:Statement and prov:wasDerivedFrom lines;
+        with operations over lists (in C) rather than a step per line. False (nothing read) if they
+        are not."""
+        n, k, cut = _ST_LEN, _ST_LEN + 1, -len(_PROV_SUFFIX)
+        lines = text.split(b"\n")
+        if lines and not lines[-1]:
+            lines.pop()
+        if not lines:
+            return True
+        if (text.count(_PROV_SUFFIX + b"\n") != len(lines) or (b"\n" + text).count(b"\n" + _STATEMENT) != len(lines)
+                or not all(map(methodcaller("startswith", b"> <", n - 1), lines))):
+            return False
+
+        def kind(predicate, among):
+            return map(methodcaller("startswith", predicate + b" ", k), among)
+
+        # a statement's lines sort as rdf:object, rdf:predicate, rdf:subject, rdf:type, then its
+        # prov:wasDerivedFrom lines: its object line is followed by the three others
+        at = list(compress(range(len(lines)), kind(_OBJECT, lines)))
+        obj = list(map(lines.__getitem__, at))
+        pred = list(map(lines.__getitem__, map((1).__add__, at)))
+        subj = list(map(lines.__getitem__, map((2).__add__, at)))
+        typed = list(map(lines.__getitem__, map((3).__add__, at)))
+        der = list(compress(lines, kind(_DERIVED, lines)))
+        head = itemgetter(slice(0, n))
+        names = list(map(head, obj))
+        if (not at or 4 * len(at) + len(der) != len(lines) or at[-1] + 3 >= len(lines) or not all(kind(_PREDICATE, pred))
+                or not all(kind(_SUBJECT, subj)) or not all(kind(_TYPE_STATEMENT, typed))
+                or len(set(names)) != len(names) or names != list(map(head, pred)) or names != list(map(head, subj))
+                or names != list(map(head, typed))):
+            return False
+        subjects = list(map(itemgetter(slice(k + len(_SUBJECT) + 1, cut)), subj))
+        predicates = list(map(itemgetter(slice(k + len(_PREDICATE) + 1, cut)), pred))
+        objects = map(itemgetter(slice(k + len(_OBJECT) + 1, cut)), obj)
+        self.stated.update(map(_key, map(b" ".join, zip(subjects, predicates, objects))))
+        # statement-copied-block: the passages of each statement with a counted predicate
+        about = {name: s for name, s, p in zip(names, subjects, predicates) if p not in _HOUSEKEEPING}
+        passage = b"<" + _PASSAGE.encode()
+        pairs = [(name, (about[name], d)) for name, d in zip(map(head, der), map(itemgetter(slice(k + len(_DERIVED) + 1, cut)), der))
+                 if name in about and (d.startswith(passage) or _passage(d))]
+        self.size.update(x for _name, x in pairs)
+        many = [name for name, c in Counter(name for name, _x in pairs).items() if c > 1]
+        if many:
+            by = {}
+            for name, (s, d) in pairs:
+                by.setdefault(name, []).append(d)
+            for name in many:
+                self._pairs(about[name], by[name], 1)
+        return True
+
+    def _pairs(self, s: bytes, derived: list[bytes], counted: int) -> None:
+        passages = sorted((_str(d), d) for d in derived)
+        both = self.both
+        for a in range(len(passages)):
+            for b in range(a + 1, len(passages)):
+                if passages[a][0] < passages[b][0]:
+                    entry = both.setdefault((s, passages[a][1], passages[b][1]), [0, 0])
+                    entry[0] += 1
+                    entry[1] += counted
+
     def _statement(self, subjects, predicates, objects, derived) -> None:
         if not subjects or not predicates:
             return
@@ -270,7 +365,7 @@ class _Pass:
         size, both = self.size, self.both
         for s in subjects:
             for _v, d in passages:
-                size[(s, d)] = size.get((s, d), 0) + 1
+                size[(s, d)] += 1
             for a in range(len(passages)):
                 for b in range(a + 1, len(passages)):
                     if passages[a][0] < passages[b][0]:
