@@ -273,8 +273,7 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
         violations = [(q.name, q.text, q.summary) for q in catalogue.values() if q.role == "violation"]
         report.violation_queries = [v[0] for v in violations]
         try:
-            # those of kg.build.checks.BUILD_LINEAR in one pass over the sorted text instead
-            failures = run_violation_queries(engine, violations, linear=cds)
+            failures = run_violation_queries(engine, violations)
         except QueryError as exc:
             raise InputError(f"a violation query failed to run: {exc}") from exc
         if failures:
