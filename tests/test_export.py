@@ -222,6 +222,20 @@ def test_trig_written_a_block_at_a_time_is_one_document_of_all_the_quads(real_di
         assert len(written) > 40
 
 
+def _another_header_in_block(monkeypatch, export, n: int) -> list:
+    """Make the n-th block the export writes come with a header of its own (one more prefix); the
+    list of calls, one item a block."""
+    real_parts, calls = export._turtle_parts, []
+
+    def parts(text):
+        calls.append(1)
+        head, body = real_parts(text)
+        return (head + b"@prefix x: <http://example.org/> .\n" if len(calls) == n else head), body
+
+    monkeypatch.setattr(export, "_turtle_parts", parts)
+    return calls
+
+
 def test_a_trig_block_with_another_header_makes_the_trig_be_written_whole(real_dist, monkeypatch, tmp_path):
     from kg.build import export
     from kg.build.canonical import CanonicalDataset
@@ -231,14 +245,7 @@ def test_a_trig_block_with_another_header_makes_the_trig_be_written_whole(real_d
     prefixes = export._used_prefixes_in_file(real_dist / "paradiplomacy.nq")
     expected = export._trig(CanonicalDataset(list(chunks), len(lines)), prefixes)
     monkeypatch.setattr(export, "KEEP_PARSED_BELOW", 0)
-    real_parts, calls = export._turtle_parts, []
-
-    def parts(text):  # the fifth block's header is another one
-        calls.append(1)
-        head, body = real_parts(text)
-        return (head + b"@prefix x: <http://example.org/> .\n" if len(calls) == 5 else head), body
-
-    monkeypatch.setattr(export, "_turtle_parts", parts)
+    calls = _another_header_in_block(monkeypatch, export, 5)
     size = export._write_trig(CanonicalDataset(list(chunks), len(lines)), tmp_path / "x.trig", prefixes)
     assert len(calls) == 5
     assert (tmp_path / "x.trig").read_bytes() == expected and size == len(expected)
@@ -253,14 +260,7 @@ def test_a_block_with_another_header_makes_turtle_and_rdf_xml_be_written_whole(r
     triples = export._Triples(CanonicalDataset([chunk], chunk.count(b"\n")), tmp_path / "x.nt")
     triples.BLOCK = 1 << 16
     prefixes = export._used_prefixes_in_file(triples.path)
-    real_parts, calls = export._turtle_parts, []
-
-    def parts(text):  # the third block's header is another one
-        calls.append(1)
-        head, body = real_parts(text)
-        return (head + b"@prefix x: <http://example.org/> .\n" if len(calls) == 3 else head), body
-
-    monkeypatch.setattr(export, "_turtle_parts", parts)
+    calls = _another_header_in_block(monkeypatch, export, 3)
     export._turtle_and_rdf_xml(triples, tmp_path / "x.ttl", prefixes, tmp_path / "x.rdf", prefixes)
     assert len(calls) == 3
     whole = list(ox.parse(path=triples.path, format=ox.RdfFormat.N_TRIPLES))
