@@ -15,9 +15,11 @@ from kg.errors import EXIT_NONCONFORMING, EXIT_USAGE, BuildFailed, InputError, K
 # exceptions that never reach a person: they carry a state between two parts of the server
 # (kg.serve.protocol turns each into an HTTP answer)
 # control flow inside one module or subpackage, turned into a KgError or an HTTP answer before
-# it leaves (docs/ARCHITECTURE.md): the server's, the guard's reader's, the compiled rules' fallback
+# it leaves (docs/ARCHITECTURE.md): the server's, the guard's reader's, the compiled rules' fallback,
+# and the export's fallbacks to its reference writers (the JSON-LD text reader's `_NotPlain`,
+# ontology.ttl's index `_Unsupported`), each caught in its own module
 INTERNAL = {"HTTPProblem", "WorkerTimeout", "WorkerFailed", "PoolBusy", "PoolFull", "ClientGone",
-            "UnreadableQuery", "Unsupported"}
+            "UnreadableQuery", "Unsupported", "_NotPlain", "_Unsupported"}
 
 
 def _modules():
