@@ -1,6 +1,7 @@
 """Benchmark: every canned query on the embedded engine (pyoxigraph) over one built dataset.
 
-    .venv/bin/python bench/bench_canned.py --root /work/m1 [--runs 3] [--only NAME ...] [--given]
+    .venv/bin/python bench/generate.py --triples 1000000 --out /tmp/kg-1m && .venv/bin/kg --root /tmp/kg-1m build
+    .venv/bin/python bench/bench_canned.py --root /tmp/kg-1m [--runs 3] [--only NAME ...] [--given]
 
 Loads ROOT/dist/paradiplomacy.nq once, then runs each queries/*.rq of this checkout (defaults
 bound; `--given` also binds `lang=id` and, where a parameter's default is unbound, nothing more)

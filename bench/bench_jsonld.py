@@ -7,8 +7,8 @@ Not a test: it prints figures for people (CPU seconds of this process, median of
     .venv/bin/python bench/bench_jsonld.py                     # the checkout's dist/ (build first)
     .venv/bin/python bench/bench_jsonld.py --dist /tmp/kg-10x/dist --runs 3
     .venv/bin/python bench/bench_jsonld.py --only text         # one part alone, once: CPU and peak RSS
-    .venv/bin/python bench/bench_jsonld.py --dist /work/m1/dist --only text --out /tmp/m1.jsonld
-    cmp /tmp/m1.jsonld /work/m1/dist/paradiplomacy.jsonld      # (that dist/ built by the code before)
+    .venv/bin/python bench/bench_jsonld.py --dist /tmp/kg-1m/dist --only text --out /tmp/m1.jsonld
+    cmp /tmp/m1.jsonld /tmp/kg-1m/dist/paradiplomacy.jsonld     # (that dist/ built by the code before)
 
 The dataset is read from `paradiplomacy.nq` as the build holds it (`CanonicalDataset`: sorted
 lines, in chunks of whole lines); a fresh one each run, so no parsed quads are kept from the last.
