@@ -27,7 +27,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from kg.build.canonical import CanonicalDataset  # noqa: E402
-from kg.build.export import _GRAPHS, _graph_quads, _json_ld_parts, json_ld_context  # noqa: E402
+from kg.build.export import _GRAPHS, _graph_quads  # noqa: E402
+from kg.build.jsonld import _json_ld_parts, json_ld_context  # noqa: E402
 from kg.namespaces import GRAPH_ONTOLOGY, GRAPH_PROVENANCE  # noqa: E402
 
 CHUNK_BYTES = 1 << 24

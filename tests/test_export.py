@@ -336,7 +336,7 @@ def test_json_ld_read_from_the_text_is_the_reference_writers(extra):
     whose compacted ids coincide (their node objects merged, as the reference does); and, without
     that clash, it reads back (pyoxigraph's JSON-LD parser) as the N-Quads' quads."""
     from kg.build.canonical import canonical_dataset
-    from kg.build.export import _json_ld_parts, json_ld_context
+    from kg.build.jsonld import _json_ld_parts, json_ld_context
     from kg.namespaces import GRAPH_ONTOLOGY
 
     ontology = Graph().parse(data=ODD_ONTOLOGY, format="turtle")

@@ -288,12 +288,12 @@ def test_a_sparql_violation_found_once_over_the_graph_is_pyshacls():
 
 
 def test_fast_indented_json_is_the_standard_librarys(seed_tree):
-    """dist/paradiplomacy.jsonld is written by `export.dumps_indented`: the same text as
+    """dist/paradiplomacy.jsonld is written by `jsonld.dumps_indented`: the same text as
     json.dumps(indent=2, ensure_ascii=False), on the seed's document and on the odd cases."""
     import json
 
     from kg.build.canonical import canonical_dataset
-    from kg.build.export import _json_ld, dumps_indented, json_ld_context
+    from kg.build.jsonld import _json_ld, dumps_indented, json_ld_context
     from kg.build.provenance import provenance_quads
     from kg.namespaces import GRAPH_ONTOLOGY
 

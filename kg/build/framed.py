@@ -37,6 +37,7 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
+from kg.build.jsonld import dumps_indented
 from kg.build.nqtext import iri_text, literal_parts
 from kg.errors import InputError
 from kg.namespaces import BASE, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, PREFIXES
@@ -474,8 +475,6 @@ def framed_json_from_lines(chunks: Iterable[bytes], views: Iterable[str] = VIEWS
 
 
 def _framed_views(nodes: list[dict], views: Iterable[str], engine: str) -> dict[str, bytes]:
-    from kg.build.export import dumps_indented  # here: kg.build.export imports this module
-
     context = readable_context(nodes)
     out = {}
     for view in views:
