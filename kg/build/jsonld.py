@@ -9,7 +9,7 @@ from json.encoder import encode_basestring as _enc  # json.dumps's own string en
 from operator import itemgetter
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from kg.build.canonical import CanonicalDataset
