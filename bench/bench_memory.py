@@ -1,0 +1,113 @@
+"""Where a whole `kg build` holds its memory: the build runs as its own process (`python -m kg --root
+TREE build`), and this one samples /proc every `--every` seconds for it and its children (the SHACL
+child, the export's JSON-LD child, any other): each one's resident memory (VmRSS) and the proportional
+share of the whole tree (Pss summed over its processes, every `--pss-every` seconds: pages
+shared copy-on-write after a fork counted once). A sample is put in the stage that ends after it (the build prints each stage's name
+as it ends). Prints per stage: the build process's peak RSS, the largest child's, and the tree's peak
+PSS; then the wall time, the CPU seconds (user + system of the build and its children) and the peak
+RSS as `/usr/bin/time -v` gives it (the largest single process's). Not a test.
+
+    .venv/bin/python bench/bench_memory.py --root /tmp/kg-10x           # builds into /tmp/kg-10x/dist
+    flock /work/m1.lock .venv/bin/python bench/bench_memory.py --root /tmp/COPY-of-a-1M-tree
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+_STAGE = re.compile(r"^  (\S+)(?: \(parallel\))?\s+\d+ ms$")
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            kids = [int(x) for x in fh.read().split()]
+    except OSError:
+        return []
+    out = []
+    for k in kids:
+        out.append(k)
+        out += _children(k)
+    return out
+
+
+def _kb(path: str, key: str) -> int:
+    try:
+        with open(path) as fh:
+            for line in fh:
+                if line.startswith(key):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--root", type=Path, required=True, help="the source tree to build (its dist/ is written)")
+    ap.add_argument("--every", type=float, default=0.2, help="seconds between samples (default 0.2)")
+    ap.add_argument("--pss-every", type=float, default=2.0,
+                    help="seconds between readings of the proportional share (default 2: reading it walks "
+                         "every page of every process, seconds of CPU at a million triples)")
+    ap.add_argument("--python", default=sys.executable)
+    args = ap.parse_args(argv)
+
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([args.python, "-m", "kg", "--root", str(args.root), "build"], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    stages: list[tuple[str, float]] = []  # (name, end time)
+    samples: list[tuple[float, int, int, int]] = []  # (time, main RSS, largest child RSS, tree PSS), kB
+    done = threading.Event()
+
+    def sample() -> None:
+        last_pss = -args.pss_every
+        while not done.is_set():
+            now = time.perf_counter() - t0
+            kids = _children(proc.pid)
+            main_rss = _kb(f"/proc/{proc.pid}/status", "VmRSS:")
+            child_rss = max((_kb(f"/proc/{k}/status", "VmRSS:") for k in kids), default=0)
+            pss = 0
+            if now - last_pss >= args.pss_every:
+                pss, last_pss = sum(_kb(f"/proc/{p}/smaps_rollup", "Pss:") for p in [proc.pid, *kids]), now
+            samples.append((now, main_rss, child_rss, pss))
+            done.wait(args.every)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    tail: list[str] = []
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        m = _STAGE.match(line.rstrip("\n"))
+        if m:
+            stages.append((m.group(1), time.perf_counter() - t0))
+        elif not line.startswith("  data/"):
+            tail.append(line.rstrip("\n"))
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    done.set()
+    thread.join()
+    print("\n".join(tail[-3:]))
+    print(f"{'stage':14} {'ends at s':>9} {'build RSS':>10} {'child RSS':>10} {'tree PSS':>9}  (peaks, GB)")
+    start = 0.0
+    for name, end in stages + [("(after)", wall)]:
+        inside = [s for s in samples if start <= s[0] < end] or [(0, 0, 0, 0)]
+        print(f"{name:14} {end:9.1f} {max(s[1] for s in inside) / 1e6:10.2f} "
+              f"{max(s[2] for s in inside) / 1e6:10.2f} {max(s[3] for s in inside) / 1e6:9.2f}")
+        start = end
+    cpu = usage.ru_utime + usage.ru_stime
+    print(f"wall {wall:.1f} s, CPU {cpu:.1f} s (user {usage.ru_utime:.1f}, sys {usage.ru_stime:.1f}), "
+          f"peak RSS {usage.ru_maxrss / 1e6:.2f} GB (largest process), "
+          f"peak PSS {max(s[3] for s in samples) / 1e6:.2f} GB (whole tree), exit {os.waitstatus_to_exitcode(status)}")
+    return 0 if status == 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
