@@ -126,6 +126,92 @@ def test_violation_query_with_rows_stops_the_build(fixture_tree):
     assert not dist_dir(fixture_tree).exists()
 
 
+_IN_SPAIN = ("#+ summary: test: flags every government of Spain\n"
+             "PREFIX ex: <http://example.org/test#>\n"
+             "PREFIX pdi: <https://w3id.org/paradiplomacy/id/>\n"
+             "SELECT ?government WHERE { ?government ex:isPartOf pdi:spain }\n")
+
+
+def _failed_build(tree, **kwargs) -> BuildFailed:
+    with pytest.raises(BuildFailed) as info:
+        build(tree, **kwargs)
+    return info.value
+
+
+def test_a_violation_found_by_the_check_child_fails_the_build_as_without_it(fixture_tree, monkeypatch):
+    """With `parallel`, the check runs in a forked child while the export is written: a violation
+    raises the same BuildFailed and the last good dist/ stays as it was."""
+    import kg.build.pipeline as pipeline
+
+    monkeypatch.setattr("kg.build.pipeline.PARALLEL_MIN_TRIPLES", 0)  # the fixture is below the thresholds
+    monkeypatch.setattr("kg.build.pipeline.CHECK_CHILD_MIN_QUADS", 0)
+    children: list = []
+    real_child = pipeline._CheckChild
+    monkeypatch.setattr(pipeline, "_CheckChild", lambda *a: children.append(real_child(*a)) or children[-1])
+    report = build(fixture_tree, parallel=True)
+    assert len(children) == 1 and "check" in report.parallel_stages
+    before = snapshot(dist_dir(fixture_tree))
+    (fixture_tree / "queries" / "in-spain-violation.rq").write_text(_IN_SPAIN, encoding="utf-8")
+    sequential = _failed_build(fixture_tree, parallel=False)
+    assert len(children) == 1
+    forked = _failed_build(fixture_tree, parallel=True)
+    assert len(children) == 2
+    assert str(forked) == str(sequential) and "pdi:catalonia" in str(forked)
+    assert [(f.name, f.variables, f.rows) for f in forked.failures] == \
+        [(f.name, f.variables, f.rows) for f in sequential.failures]
+    assert snapshot(dist_dir(fixture_tree)) == before
+    assert [p.name for p in fixture_tree.iterdir() if p.name.startswith(".dist.tmp")] == []
+
+
+def test_a_check_child_that_gives_no_verdict_leaves_the_check_to_the_build(fixture_tree, monkeypatch):
+    """A check child that dies without a verdict: the check runs in the build's process, which
+    raises its failure (or passes) as without the child."""
+    import os
+
+    import kg.build.pipeline as pipeline
+
+    monkeypatch.setattr("kg.build.pipeline.PARALLEL_MIN_TRIPLES", 0)
+    monkeypatch.setattr("kg.build.pipeline.CHECK_CHILD_MIN_QUADS", 0)
+    parent, real_run = os.getpid(), pipeline._run_check
+
+    def dies_in_the_child(*args):
+        if os.getpid() != parent:
+            os._exit(3)
+        return real_run(*args)
+
+    monkeypatch.setattr(pipeline, "_run_check", dies_in_the_child)
+    report = build(fixture_tree, parallel=True)
+    assert "check" in report.parallel_stages and (dist_dir(fixture_tree) / "paradiplomacy.nq").exists()
+    before = snapshot(dist_dir(fixture_tree))
+    (fixture_tree / "queries" / "in-spain-violation.rq").write_text(_IN_SPAIN, encoding="utf-8")
+    failed = _failed_build(fixture_tree, parallel=True)
+    assert [f.name for f in failed.failures] == ["in-spain-violation"] and "pdi:catalonia" in str(failed)
+    assert snapshot(dist_dir(fixture_tree)) == before
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_violation_is_said_before_an_error_of_the_export(fixture_tree, monkeypatch, parallel):
+    """The check comes before the export: when both fail, the violation is what the build says,
+    whether the check ran first or beside the export."""
+    import kg.build.pipeline as pipeline
+
+    monkeypatch.setattr("kg.build.pipeline.PARALLEL_MIN_TRIPLES", 0)
+    monkeypatch.setattr("kg.build.pipeline.CHECK_CHILD_MIN_QUADS", 0)
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pipeline, "write_all", full_disk)
+    (fixture_tree / "queries" / "in-spain-violation.rq").write_text(_IN_SPAIN, encoding="utf-8")
+    failed = _failed_build(fixture_tree, parallel=parallel)
+    assert [f.name for f in failed.failures] == ["in-spain-violation"]
+    assert not dist_dir(fixture_tree).exists()
+    (fixture_tree / "queries" / "in-spain-violation.rq").unlink()
+    with pytest.raises(OSError, match="No space left on device"):
+        build(fixture_tree, parallel=parallel)
+    assert not dist_dir(fixture_tree).exists()
+
+
 def test_owl_inconsistency_stops_the_build(fixture_tree, capsys):
     # deliberately wrong: Belgium typed as a sub-state government, which the fixture ontology
     # declares disjoint from ex:Country

@@ -4,8 +4,9 @@ Stages: parse → store (the data copied into one pyoxigraph store, which shacl 
 rules of reason then run in) → shacl (every shape compiled to SPARQL on pyoxigraph, `kg.build.shacl_core`; pySHACL only for what that does not cover) → version (stamp the ontology header) → reason (OWL 2 RL rules compiled
 to SPARQL on pyoxigraph, `kg.build.rules`, then the `construct-*.rq` queries) → canonicalise (RDFC-1.0; the dataset kept as sorted N-Quads text) → check (the `*-violation.rq` queries) →
 export (every format, written into a temporary folder beside `dist/` and swapped in with renames
-at the end). On a multi-core machine shacl runs in a forked child beside version and reason, and
-the export writes its JSON-LD files in a forked child beside the other formats.
+at the end). On a multi-core machine shacl runs in a forked child beside version and reason, the
+check runs in a forked child while the export is written (the new `dist/` goes in only once the
+check has passed), and the export writes its JSON-LD files in a forked child beside the other formats.
 
 A failure at any stage raises before the swap, so the last good `dist/` is never touched:
 `InputError` for unreadable input (the CLI exits 2), `BuildFailed` when the data does not
@@ -43,6 +44,11 @@ from kg.query.catalogue import load_catalogue
 __all__ = ["build", "check", "BuildReport", "BuildFailed", "stamp_version", "Progress"]
 
 PARALLEL_MIN_TRIPLES = 2000
+# the check runs in a child beside the export from this many quads of the canonical dataset on: on
+# the seed (~30,000 quads, a 0.1 s check) the child's fork and exit cost more CPU than it saves
+# (measured: the seed's whole build 1.88 s CPU with the child against 1.76 s without, farm-bench -n 7
+# on a loaded machine); at a million triples (5.6 million quads) the check is ~30 s on one core
+CHECK_CHILD_MIN_QUADS = 100_000
 
 
 
@@ -203,7 +209,9 @@ def _finish_shacl_child(pending, tree: SourceTree, inference: Inference):
 
 
 def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, parser: str,
-           shacl_inference: Inference, parallel: bool = False) -> tuple[CanonicalDataset, Graph]:
+           shacl_inference: Inference, parallel: bool = False, defer_check: bool = False) -> tuple:
+    """Every stage before the export; the canonical dataset and the SHACL report. With
+    `defer_check`, the violation queries are not run but returned, as a third item."""
     with clock.stage("parse"):
         tree = load_tree(root, parser=parser)  # type: ignore[arg-type]
         check_terms_defined(tree, root)
@@ -261,25 +269,116 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
     # the sources' and the reasoning's terms are let go before the check's store is made: the
     # canonical text holds everything from here on
     del tree, rr
+    violations = [(q.name, q.text, q.summary) for q in catalogue.values() if q.role == "violation"]
+    report.violation_queries = [v[0] for v in violations]
+    if defer_check:  # the caller runs them (`_build`: in a child beside the export)
+        return cds, shacl.report, violations
     with clock.stage("check"):
-        import pyoxigraph as ox
+        _raise_failures(_run_check(cds, violations))
+    return cds, shacl.report, None
 
-        from kg.query.embedded import OxigraphEngine, QueryError
 
-        store = ox.Store()
-        for chunk in cds.chunks:  # parsed by pyoxigraph from the text: no term object is made
-            store.load(chunk, format=ox.RdfFormat.N_QUADS, lenient=True)  # pyoxigraph wrote it
-        engine = OxigraphEngine(store)
-        violations = [(q.name, q.text, q.summary) for q in catalogue.values() if q.role == "violation"]
-        report.violation_queries = [v[0] for v in violations]
+def _run_check(cds: CanonicalDataset, violations: list) -> list:
+    """The check stage: the canonical dataset loaded into a fresh store and the `violations`
+    (name, text, summary) run on it; the failures (`ViolationQueryFailure`s). The store is let go
+    on return. A query that does not run raises `InputError`."""
+    import pyoxigraph as ox
+
+    from kg.query.embedded import OxigraphEngine, QueryError
+
+    store = ox.Store()
+    for chunk in cds.chunks:  # parsed by pyoxigraph from the text: no term object is made
+        store.load(chunk, format=ox.RdfFormat.N_QUADS, lenient=True)  # pyoxigraph wrote it
+    try:
+        return run_violation_queries(OxigraphEngine(store), violations)
+    except QueryError as exc:
+        raise InputError(f"a violation query failed to run: {exc}") from exc
+
+
+def _raise_failures(failures: list) -> None:
+    if failures:
+        raise BuildFailed("violation queries found problems in the data:\n" +
+                          "\n".join(str(f) for f in failures), failures=failures)
+
+
+class _CheckChild:
+    """The check stage (`_run_check`) in a forked child while this process writes the export: the
+    child reads the canonical text copy-on-write and sends back the failures, pickled through a
+    pipe. This process holds no store of its own, and the check's work (at a million triples,
+    loading 5.6 million quads and the queries over them, ~30 s on one core) overlaps the export's.
+    `verdict` waits for the child and raises what the check stage would have raised; a child that
+    ended without a verdict (killed, a result that could not be pickled) leaves the check to be
+    run here, so every error is raised here, as without the child."""
+
+    def __init__(self, cds: CanonicalDataset, violations: list):
+        import pickle
+
+        self.cds, self.violations = cds, violations
+        self.pid: int | None = None
+        for stream in (sys.stdout, sys.stderr):  # nothing buffered is written twice
+            with contextlib.suppress(Exception):
+                stream.flush()
+        r, w = os.pipe()
         try:
-            failures = run_violation_queries(engine, violations)
-        except QueryError as exc:
-            raise InputError(f"a violation query failed to run: {exc}") from exc
-        if failures:
-            raise BuildFailed("violation queries found problems in the data:\n" +
-                              "\n".join(str(f) for f in failures), failures=failures)
-    return cds, shacl.report
+            pid = os.fork()
+        except OSError:
+            os.close(r)
+            os.close(w)
+            return
+        if pid == 0:  # the child
+            code = 1
+            try:
+                os.close(r)
+                t0 = time.perf_counter()
+                try:
+                    msg = ("ok", _run_check(cds, violations), time.perf_counter() - t0)
+                except InputError as exc:
+                    msg = ("input", str(exc), time.perf_counter() - t0)
+                data = pickle.dumps(msg, protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(w, "wb") as fh:
+                    fh.write(data)
+                code = 0
+            except BaseException:  # the parent runs the check itself and raises the error there
+                pass
+            finally:
+                os._exit(code)  # no buffered output flushed twice, no atexit handler of the parent's
+        os.close(w)
+        self.pid, self.fd = pid, r
+
+    def verdict(self) -> float:
+        """Wait for the child; raise `BuildFailed` or `InputError` as the check stage would; the
+        seconds the check took."""
+        import pickle
+
+        if self.pid is None:
+            t0 = time.perf_counter()
+            _raise_failures(_run_check(self.cds, self.violations))
+            return time.perf_counter() - t0
+        try:
+            with os.fdopen(self.fd, "rb") as fh:
+                data = fh.read()
+        finally:
+            os.waitpid(self.pid, 0)
+            self.pid = None
+        try:
+            kind, value, seconds = pickle.loads(data)
+        except Exception:  # no verdict: the check is run here
+            return self.verdict()
+        if kind == "input":
+            raise InputError(value)
+        _raise_failures(value)
+        return seconds
+
+    def abandon(self) -> None:
+        import signal
+
+        if self.pid is not None:
+            with contextlib.suppress(ProcessLookupError, ChildProcessError):
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+            self.pid = None
 
 
 @contextlib.contextmanager
@@ -410,18 +509,43 @@ def _build(root: Path, dist: Path, report: BuildReport, progress: Progress | Non
         raise OSError(exc.errno, f"{exc.strerror}: the new {dist.name}/ cannot be written in this folder "
                       "(nothing was built or changed)", str(dist.parent)) from exc
     clock = _Clock(report, progress)
+    # a second core (however busy) runs the check beside the export, and the export's JSON-LD
+    # child; below a few thousand quads a fork costs more than it saves
+    fork = _can_fork(even_if_busy=True) if parallel is None else parallel
     # the export reads the canonical dataset only
-    cds, shacl_report = _check(root, report, clock, method=method, parser=parser,
-                               shacl_inference=shacl_inference,
-                               parallel=_can_fork() if parallel is None else parallel)
-    with clock.stage("export"), _lock(dist):
+    cds, shacl_report, violations = _check(root, report, clock, method=method, parser=parser,
+                                           shacl_inference=shacl_inference,
+                                           parallel=_can_fork() if parallel is None else parallel,
+                                           defer_check=fork)
+    fork = fork and cds.lines_count >= PARALLEL_MIN_TRIPLES
+    checking = None
+    if violations is not None:
+        if fork and cds.lines_count >= CHECK_CHILD_MIN_QUADS:
+            checking = _CheckChild(cds, violations)
+        else:
+            with clock.stage("check"):
+                _raise_failures(_run_check(cds, violations))
+    t0 = time.perf_counter()
+    waited = 0.0
+    with _lock(dist):
         tmp = Path(tempfile.mkdtemp(prefix=f".{dist.name}.tmp-", dir=dist.parent))
         try:
-            # the JSON-LD files in a forked child beside the other formats
-            fork = (_can_fork(even_if_busy=True) if parallel is None else parallel) \
-                and cds.lines_count >= PARALLEL_MIN_TRIPLES
-            report.files = write_all(tmp, cds, shacl_report, report.version, fork=fork)
-            os.chmod(tmp, 0o755)
+            try:
+                # the JSON-LD files in a forked child beside the other formats
+                report.files = write_all(tmp, cds, shacl_report, report.version, fork=fork)
+                os.chmod(tmp, 0o755)
+            except Exception:
+                # the check ran before the export: its failure is the one said
+                if checking is not None:
+                    pending, checking = checking, None
+                    pending.verdict()
+                raise
+            if checking is not None:  # the new build goes in only once the check has passed
+                t1 = time.perf_counter()
+                pending, checking = checking, None
+                check_s = pending.verdict()
+                waited = time.perf_counter() - t1
+                clock.record("check", check_s, waited=waited)
             old = _swap_in(tmp, dist)
         except OSError as exc:  # a full disk, a file-size limit, a read-only folder: say which dist/
             shutil.rmtree(tmp, ignore_errors=True)
@@ -431,6 +555,10 @@ def _build(root: Path, dist: Path, report: BuildReport, progress: Progress | Non
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        finally:
+            if checking is not None:  # interrupted: the child is stopped
+                checking.abandon()
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+    clock.record("export", time.perf_counter() - t0 - waited)
     return report
