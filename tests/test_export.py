@@ -270,6 +270,113 @@ def test_a_block_with_another_header_makes_turtle_and_rdf_xml_be_written_whole(r
         ox.serialize(whole, format=ox.RdfFormat.RDF_XML, prefixes=prefixes))
 
 
+def _edge_case_nquads() -> bytes:
+    """Sorted, distinct N-Quads lines (pyoxigraph's) in the export's four graphs, full of what a
+    Turtle writer may write in more than one way: escapes, non-ASCII text, U+2028, control
+    characters, numbers of every form (bare or not), language tags, local names a prefix can or
+    cannot take, an empty local name, blank nodes, a triple held by two graphs, a subject with
+    many predicates and objects."""
+    from kg.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_PROVENANCE, PDI, PD
+
+    N, L = ox.NamedNode, ox.Literal
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    locals_ = ["a", "a.b", "a.", "-a", ".a", "a-b", "a_b", "_a", "1a", "a:b", ":a", "a%20b", "a/b", "a#b",
+               "a~b", "a(b)", "a'b", "a!b", "a$b&c", "a*b+c,d;e=f", "a?b", "a@b", "é", "a\u00b7b", "", "a..b",
+               "a%5Bb", "a=b"]
+    values = ["", "plain", 'quote " and \\ backslash', "new\nline\ttab\rcr", "\u2028 and \u0085 and \u000c",
+              "control \x01 \x7f", "日本語 é", "<https://w3id.org/paradiplomacy/id/x> in text", "a << b"]
+    typed = [("01", "integer"), ("-5", "integer"), ("+5", "integer"), ("5.", "integer"), ("abc", "integer"),
+             ("1.0e5", "double"), ("1e5", "double"), (".5E-1", "double"), ("1.5", "double"), ("NaN", "double"),
+             ("INF", "double"), ("-0", "decimal"), ("0.5", "decimal"), (".5", "decimal"), ("1.", "decimal"),
+             ("+1.50", "decimal"), ("true", "boolean"), ("false", "boolean"), ("TRUE", "boolean"), ("1", "boolean"),
+             ("5", "int"), ("2020-01-02", "date"), ("x", "string")]
+    objects = [N(str(PDI) + x) for x in locals_] + [L(v) for v in values]
+    objects += [L(v, language=lang) for v in ("hello", "Grüße\n") for lang in ("en", "id", "en-us")]
+    objects += [L(v, datatype=N(xsd + t)) for v, t in typed]
+    objects += [L("x", datatype=N(str(PD) + "custom")), L("y", datatype=N("http://example.org/dt#a.")),
+                N("http://example.org/no-prefix"), ox.BlankNode("b0"), ox.BlankNode("c14n1")]
+    graphs = [N(str(g)) for g in (GRAPH_ONTOLOGY, GRAPH_DATA, GRAPH_INFERRED, GRAPH_PROVENANCE)]
+    rdf_type = N("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    quads = []
+    for k, x in enumerate(locals_):
+        s = N(str(PDI) + x)
+        for j, o in enumerate(objects):
+            p = rdf_type if j % 7 == 0 else N(str(PD) + ("p%d" % (j % 3)))
+            quads.append(ox.Quad(s, p, o, graphs[(k + j) % 4]))
+            if j % 5 == 0:  # the same triple in another graph
+                quads.append(ox.Quad(s, p, o, graphs[(k + j + 1) % 4]))
+    for o in objects:
+        quads.append(ox.Quad(ox.BlankNode("b0"), N(str(PD) + "q"), o, graphs[1]))
+    text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    return b"".join(sorted(set(text.splitlines(keepends=True))))
+
+
+def _documents_and_reference(export, chunks: list, count: int, out: Path) -> dict:
+    """The .nt, .trig, .ttl and .rdf of `_Documents` (in `out`/new) and of the functions it stands
+    for (in `out`/ref), by name: (new bytes, reference bytes)."""
+    from kg.build.canonical import CanonicalDataset
+
+    new, ref = out / "new", out / "ref"
+    new.mkdir(parents=True)
+    ref.mkdir(parents=True)
+    nt, trig, ttl, rdf = (export.FORMATS[f][0] for f in ("nt", "trig", "ttl", "rdf"))
+    prefixes = export._used_prefixes(b"".join(chunks).decode("utf-8"))
+    triples = export._Triples(CanonicalDataset(list(chunks), count), ref / nt)
+    export._write_trig(CanonicalDataset(list(chunks), count), ref / trig, prefixes)
+    export._turtle_and_rdf_xml(triples, ref / ttl, prefixes, ref / rdf, prefixes)
+    documents = export._Documents(new, prefixes)
+    triples = export._Triples(CanonicalDataset(list(chunks), count), new / nt, each=documents.block)
+    sizes = documents.finish(CanonicalDataset(list(chunks), count), triples, new / trig)
+    assert sizes == {name: (new / name).stat().st_size for name in (trig, ttl, rdf)}
+    assert sorted(p.name for p in new.iterdir()) == sorted([nt, trig, ttl, rdf])  # no file left over
+    return {name: ((new / name).read_bytes(), (ref / name).read_bytes()) for name in (nt, trig, ttl, rdf)}
+
+
+@pytest.mark.parametrize("lines_a_chunk", [7, 300, 10 ** 9])
+def test_trig_turtle_and_rdf_xml_from_one_parse_are_the_bytes_of_their_writers(real_dist, lines_a_chunk,
+                                                                                tmp_path):
+    """`_Documents` (TriG, Turtle and RDF/XML from one parse of each block of the N-Triples as
+    `_Triples` writes it) gives the bytes of `_write_trig` and `_turtle_and_rdf_xml`, on the
+    project's dataset and on one full of edge cases, whatever the chunks (a subject's lines, and a
+    triple's, cut in two by them, or one chunk)."""
+    from kg.build import export
+
+    for k, text in enumerate(((real_dist / "paradiplomacy.nq").read_bytes(), _edge_case_nquads())):
+        lines = text.splitlines(keepends=True)
+        chunks = [b"".join(lines[i:i + lines_a_chunk]) for i in range(0, len(lines), lines_a_chunk)]
+        written = _documents_and_reference(export, chunks, len(lines), tmp_path / str(k))
+        for name, (new, ref) in written.items():
+            assert new == ref, name
+        assert written[export.FORMATS["trig"][0]][0].count(b"\n\t\t") > 100  # named graphs' statements, indented
+
+
+@pytest.mark.parametrize("n", [6, 7, 9, 20])
+def test_a_block_of_another_shape_makes_the_documents_be_written_by_their_writers(real_dist, n, monkeypatch,
+                                                                                  tmp_path):
+    """A block whose Turtle or TriG text comes with another header (the n-th text `_Documents`
+    cuts: the first five are its probes of the header and of each graph's opening) has the files
+    written by `_write_trig` and `_turtle_and_rdf_xml` instead: the same bytes."""
+    from kg.build import export
+
+    lines = (real_dist / "paradiplomacy.nq").read_bytes().splitlines(keepends=True)
+    chunks = [b"".join(lines[i:i + 300]) for i in range(0, len(lines), 300)]
+    expected = {name: ref for name, (_new, ref) in _documents_and_reference(export, chunks, len(lines),
+                                                                           tmp_path / "a").items()}
+    calls = _another_header_in_block(monkeypatch, export, n)
+    out = tmp_path / "b"
+    out.mkdir()
+    prefixes = export._used_prefixes(b"".join(chunks).decode("utf-8"))
+    from kg.build.canonical import CanonicalDataset
+
+    documents = export._Documents(out, prefixes)
+    triples = export._Triples(CanonicalDataset(list(chunks), len(lines)), out / export.FORMATS["nt"][0],
+                              each=documents.block)
+    documents.finish(CanonicalDataset(list(chunks), len(lines)), triples, out / export.FORMATS["trig"][0])
+    assert len(calls) > n
+    for name, ref in expected.items():
+        assert (out / name).read_bytes() == ref, name
+
+
 def test_failed_export_leaves_the_previous_dist(fixture_tree, monkeypatch):
     build(fixture_tree)
     before = {p.name: p.read_bytes() for p in files(dist_dir(fixture_tree))}

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 import re
-from itertools import repeat
-from operator import itemgetter
+from itertools import accumulate, chain, compress, repeat
+from operator import eq, itemgetter, ne
 from pathlib import Path
 from typing import NamedTuple
 
@@ -284,23 +284,32 @@ def write_all(out: Path, cds: CanonicalDataset, report: Graph, version: str, *,
             json_files()
         # N-Triples: the distinct triples of the union, in the quads' order, which is the order of
         # their lines (a quad's line is its triple's line with the graph name before the final dot)
-        triples = _Triples(cds, out / FORMATS["nt"][0])
-        sizes[FORMATS["nt"][0]] = triples.path.stat().st_size
         # the N-Triples lines are the N-Quads' without the graph names: the same prefixes, but for one
-        # whose namespace starts a graph name (none of the project's), looked for again
+        # whose namespace starts a graph name (none of the project's), looked for again in the .nt
         graph_ns = {p: ns for p, ns in used.items() if any(str(g).startswith(ns) for g, _l in _GRAPHS)}
-        used_by_triples = {p: ns for p, ns in used.items() if p not in graph_ns}
-        if graph_ns:
+        if not graph_ns:
+            # TriG, Turtle and RDF/XML from one parse of each block of the N-Triples as it is written
+            documents = _Documents(out, used)
+            try:
+                triples = _Triples(cds, out / FORMATS["nt"][0], each=documents.block)
+            except BaseException:
+                documents.close()
+                raise
+            sizes.update(documents.finish(cds, triples, out / FORMATS["trig"][0]))
+        else:
+            triples = _Triples(cds, out / FORMATS["nt"][0])
+            used_by_triples = {p: ns for p, ns in used.items() if p not in graph_ns}
             used_by_triples.update((p, ns) for p, ns in _used_prefixes_in_file(triples.path).items()
                                    if p in graph_ns)
             used_by_triples = dict(sorted(used_by_triples.items()))
-        sizes[FORMATS["trig"][0]] = _write_trig(cds, out / FORMATS["trig"][0], used)
-        # the whole dataset by pyoxigraph, Turtle and RDF/XML from one parse of the N-Triples; the
-        # ontology, which people read, by rdflib's longturtle (one statement a line, nested restrictions)
-        # pyoxigraph writes the triples in the order given (sorted), so the files are reproducible;
-        # rdflib's RDF/XML writers follow hash order and are not
-        sizes.update(_turtle_and_rdf_xml(triples, out / FORMATS["ttl"][0], used_by_triples,
-                                         out / FORMATS["rdf"][0], used))
+            sizes[FORMATS["trig"][0]] = _write_trig(cds, out / FORMATS["trig"][0], used)
+            # the whole dataset by pyoxigraph, Turtle and RDF/XML from one parse of the N-Triples; the
+            # ontology, which people read, by rdflib's longturtle (one statement a line, nested
+            # restrictions); pyoxigraph writes the triples in the order given (sorted), so the files
+            # are reproducible; rdflib's RDF/XML writers follow hash order and are not
+            sizes.update(_turtle_and_rdf_xml(triples, out / FORMATS["ttl"][0], used_by_triples,
+                                             out / FORMATS["rdf"][0], used))
+        sizes[FORMATS["nt"][0]] = triples.path.stat().st_size
         put("validation-report.ttl", _canonical_turtle(report))
         if child is not None:
             ok, child = _wait(child), None
@@ -368,21 +377,30 @@ class _Triples:
 
     BLOCK = 1 << 24
 
-    def __init__(self, cds: CanonicalDataset, path: Path):
+    def __init__(self, cds: CanonicalDataset, path: Path, each=None):
+        """`each`, if given, is called with every block's N-Triples text (its distinct triples'
+        lines), the graph name of each of the block's N-Quads lines (`<...>`, bytes) and whether
+        each line is the first of its triple's (a list of bools; the lines of a triple held in
+        several graphs come together): `_Documents.block`. The blocks are the dataset's chunks cut
+        again where a subject's lines end (`_subject_runs`), so no subject, and no triple, is in
+        two blocks."""
         self.path = path
         last, n = None, 0
         counter = _VoidCounter()
         with open(path, "wb") as fh:
-            for chunk in cds.chunks:
+            for chunk in _subject_runs(c for c in cds.chunks if c):
                 lines = chunk.split(b"\n")
                 lines.pop()  # after the last newline
                 # each line without the graph name and the dot (C-level: no Python loop over the
                 # lines); a triple's lines are one run, so the first of each run is kept
-                bodies = list(dict.fromkeys(map(itemgetter(0), map(bytes.rsplit, lines, repeat(b" "),
-                                                                   repeat(2)))))
+                rows = list(map(bytes.rsplit, lines, repeat(b" "), repeat(2)))
                 del lines
-                if bodies and bodies[0] == last:  # a run that began in the last chunk
-                    del bodies[0]
+                keys = list(map(itemgetter(0), rows))
+                graphs = list(map(itemgetter(1), rows)) if each is not None else None
+                del rows
+                first = list(map(ne, keys, chain((last,), keys)))
+                bodies = list(compress(keys, first))
+                del keys
                 if not bodies:
                     continue
                 last = bodies[-1]
@@ -392,6 +410,8 @@ class _Triples:
                 fh.write(text)
                 counter.add(bodies, text)
                 n += len(bodies)
+                if each is not None:
+                    each(text, graphs, first)
         self._count = n
         self.counts = counter.counts()
 
@@ -424,6 +444,122 @@ class _Triples:
 
     def __bool__(self) -> bool:
         return self._count > 0
+
+
+class _Documents:
+    """TriG, Turtle and RDF/XML written from one parse of each block's distinct triples, while
+    `_Triples` writes the N-Triples (`_Triples(..., each=documents.block)`, then `finish`).
+
+    A block's triples are parsed once (pyoxigraph; most of the cost of writing these formats is
+    that parse, which made a term object of every term) and written by pyoxigraph as Turtle and as
+    RDF/XML, as `_turtle_and_rdf_xml` writes them; and, graph by graph, the triples of the block
+    that each graph holds (picked among the parsed ones by the graph names of the N-Quads lines) as
+    the default graph of a TriG document. pyoxigraph writes a named graph's statements as the
+    default graph's with one more tab at the start of every line (a literal's newline is written
+    `\\n`), so the TriG file is the header, and graph by graph `<graph> {`, those lines each with a
+    tab before it, and `}`: the bytes of `_write_trig`, without the N-Quads parsed a second time.
+    A graph's text waits in a temporary file of `out` until the graphs before it are written.
+    Anything of another shape (`_write_trig`'s and `_turtle_and_rdf_xml`'s checks) has the files
+    written again by those functions."""
+
+    _PROBE = ox.NamedNode("urn:x-probe")
+
+    def __init__(self, out: Path, prefixes: dict[str, str]):
+        import tempfile
+
+        self.prefixes = prefixes
+        self.ttl, self.rdf = out / FORMATS["ttl"][0], out / FORMATS["rdf"][0]
+        self._t_out, self._r_out = open(self.ttl, "wb"), open(self.rdf, "wb")
+        probe = self._PROBE
+        self._trig_head = _turtle_parts(ox.serialize([ox.Triple(probe, probe, probe)], format=ox.RdfFormat.TRIG,
+                                                     prefixes=prefixes))[0]
+        self._graphs = []  # (graph name as in N-Quads, opening line, temporary file, written yet?)
+        self.trig_ok = True
+        for name, _local in _GRAPHS:
+            opening = f"<{name}> {{\n".encode("utf-8")
+            _h, body = _turtle_parts(ox.serialize([ox.Quad(probe, probe, probe, ox.NamedNode(str(name)))],
+                                                  format=ox.RdfFormat.TRIG, prefixes=prefixes))
+            self.trig_ok &= body.startswith(opening)  # as `_write_trig` requires
+            self._graphs.append([f"<{name}>".encode("utf-8"), opening, tempfile.TemporaryFile(dir=out), False])
+        self._heads: tuple | None = None
+        self.ttl_ok = True
+        self._body_end = b""
+
+    def block(self, text: bytes, graphs: list, first: list) -> None:
+        """One block: its distinct triples' N-Triples `text`, and for each of its N-Quads lines the
+        graph name and whether it is its triple's first (`_Triples`)."""
+        if not (self.ttl_ok or self.trig_ok):
+            return
+        items = list(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
+        t_head, t_body = _turtle_parts(ox.serialize(items, format=ox.RdfFormat.TURTLE, prefixes=self.prefixes))
+        if self.ttl_ok:
+            r_head, r_body, r_tail = _rdf_xml_parts(
+                ox.serialize(items, format=ox.RdfFormat.RDF_XML, prefixes=self.prefixes))
+            if self._heads is None:
+                self._heads = (t_head, r_head, r_tail)
+                self._t_out.write(t_head + b"\n" if t_head else b"")  # a blank line after the prefixes
+                self._r_out.write(r_head)
+            if self._heads != (t_head, r_head, r_tail):
+                self.ttl_ok = False
+            else:
+                self._t_out.write(t_body)
+                # each body ends with a newline that one document has only after its last description
+                self._r_out.write(r_body[:-1])
+                self._body_end = r_body[-1:]
+        if not self.trig_ok:
+            return
+        # each line's triple: its place among the parsed ones (the count of first lines up to it)
+        index = list(accumulate(first, initial=-1))
+        del index[0]
+        for graph in self._graphs:
+            picked = list(compress(index, map(eq, graphs, repeat(graph[0]))))
+            if not picked:
+                continue
+            if len(picked) == len(items):  # every triple of the block: the Turtle's statements
+                head, body = t_head, t_body
+            else:
+                head, body = _turtle_parts(ox.serialize(list(map(items.__getitem__, picked)),
+                                                        format=ox.RdfFormat.TRIG, prefixes=self.prefixes))
+            if head != self._trig_head or not body.endswith(b" .\n") or body.startswith(b"\t"):
+                self.trig_ok = False
+                return
+            graph[2].write(b"\t" + body[:-1].replace(b"\n", b"\n\t") + b"\n")
+            graph[3] = True
+
+    def close(self) -> None:
+        """Every file of its own closed (the temporary ones go)."""
+        for g in self._graphs:
+            g[2].close()
+        self._t_out.close()
+        self._r_out.close()
+
+    def finish(self, cds: CanonicalDataset, triples: _Triples, trig: Path) -> dict[str, int]:
+        """The files closed (TriG assembled from its graphs' texts), or written again by the
+        functions this stands for; their sizes by name."""
+        import shutil
+
+        try:
+            if self._heads is not None and self.ttl_ok:
+                self._r_out.write(self._body_end + self._heads[2])
+            self._t_out.close()
+            self._r_out.close()
+            if not (self.ttl_ok and self._heads is not None):
+                _turtle_and_rdf_xml(triples, self.ttl, self.prefixes, self.rdf, self.prefixes)
+            if self.trig_ok and any(g[3] for g in self._graphs):
+                with open(trig, "wb") as fh:
+                    fh.write(self._trig_head + b"\n" if self._trig_head else b"")
+                    for _name, opening, tmp, written in self._graphs:
+                        if written:
+                            fh.write(opening)
+                            tmp.seek(0)
+                            shutil.copyfileobj(tmp, fh, 1 << 24)
+                            fh.write(b"}\n")
+                size = trig.stat().st_size
+            else:
+                size = _write_trig(cds, trig, self.prefixes)
+        finally:
+            self.close()
+        return {trig.name: size, self.ttl.name: self.ttl.stat().st_size, self.rdf.name: self.rdf.stat().st_size}
 
 
 def _turtle_and_rdf_xml(triples: _Triples, ttl: Path, ttl_prefixes: dict[str, str], rdf: Path,
