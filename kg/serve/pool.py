@@ -33,7 +33,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from kg.serve.worker import FRAME_HEADER, MessageSocket, frame
+from kg.serve.worker import FRAME_HEADER, NO_BODY, MessageSocket, frame, unframe
 
 log = logging.getLogger("kg.serve.pool")
 
@@ -91,13 +91,89 @@ def _worker_env(preload: str | None = None) -> dict[str, str]:
     return env
 
 
+class _Channel(asyncio.Protocol):
+    """The server's end of a worker's socket: frames parsed as they arrive (`kg.serve.worker`:
+    header, pickle, raw body), each handed to the future waiting for it (or kept, in order, for the
+    next one). One future and no stream reader a call: the event loop's work per answer is one
+    `data_received` for an answer that arrives in one piece."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.buf = bytearray()
+        self.need = FRAME_HEADER.size  # bytes the frame begun in `buf` needs in all
+        self.inbox: collections.deque = collections.deque()
+        self.waiter: asyncio.Future | None = None
+        self.lost: BaseException | None = None
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        if self.buf:
+            self.buf += data
+            if len(self.buf) < self.need:
+                return
+            data, self.buf = bytes(self.buf), bytearray()
+        view, pos, end = memoryview(data), 0, len(data)
+        while end - pos >= FRAME_HEADER.size:
+            meta_len, body_len = FRAME_HEADER.unpack_from(view, pos)
+            start = pos + FRAME_HEADER.size
+            stop = start + meta_len + (0 if body_len == NO_BODY else body_len)
+            if stop > end:
+                break
+            try:
+                msg = unframe(view[start:start + meta_len],
+                              None if body_len == NO_BODY else data[start + meta_len:stop])
+            except Exception as exc:  # a garbled frame: this worker is not used again
+                self.connection_lost(exc)
+                self.transport.abort()
+                return
+            self._deliver(msg)
+            pos = stop
+        if pos < end:
+            self.buf = bytearray(view[pos:])
+            if end - pos >= FRAME_HEADER.size:
+                meta_len, body_len = FRAME_HEADER.unpack_from(view, pos)
+                self.need = FRAME_HEADER.size + meta_len + (0 if body_len == NO_BODY else body_len)
+            else:
+                self.need = FRAME_HEADER.size
+
+    def _deliver(self, msg) -> None:
+        waiter, self.waiter = self.waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(msg)
+        else:
+            self.inbox.append(msg)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.lost is None:
+            self.lost = EOFError("the query worker closed its connection")
+        waiter, self.waiter = self.waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(self.lost)
+
+    def expect(self, fut: asyncio.Future) -> None:
+        """`fut` gets the next message (at once if one is waiting)."""
+        if self.inbox:
+            fut.set_result(self.inbox.popleft())
+        elif self.lost is not None:
+            fut.set_exception(self.lost)
+        else:
+            self.waiter = fut
+
+
+def _fail(fut: asyncio.Future, exc_type: type) -> None:
+    if not fut.done():
+        fut.set_exception(exc_type())
+
+
 class _Worker:
     """One worker process, started as `python -m kg.serve.worker FD SOURCE` over a socket pair.
 
     A plain subprocess (not multiprocessing's spawn) so that starting a worker never re-imports
     the parent's __main__, whatever program embeds the server. The constructor blocks (it runs in
-    a thread) until the worker has loaded the dataset; `call` is asyncio, reading the reply from
-    the event loop itself.
+    a thread) until the worker has loaded the dataset; `call` is asyncio, the reply read by the
+    event loop itself (`_Channel`).
     """
 
     def __init__(self, source: dict):
@@ -107,7 +183,8 @@ class _Worker:
             pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, env=_worker_env(source.get("allocator")))
         child.close()
         self.sock = parent
-        self._streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+        self._channel: _Channel | None = None
+        self.answered = False  # the last call's reply was read whole
         parent.settimeout(120)
         try:
             hello = MessageSocket(parent).recv()
@@ -123,30 +200,39 @@ class _Worker:
             raise RuntimeError(hello[2])
         self.walls: dict = hello[1] if len(hello) > 1 else {}
 
-    async def call(self, req: dict, timeout_s: float) -> tuple:
-        if self._streams is None:  # made in the loop that uses them (the socket turns non-blocking)
-            self._streams = await asyncio.open_connection(sock=self.sock, limit=1 << 20)
-        reader, writer = self._streams
-
-        async def exchange() -> tuple:
-            writer.write(frame(req))
-            await writer.drain()
-            (n,) = FRAME_HEADER.unpack(await reader.readexactly(FRAME_HEADER.size))
-            return pickle.loads(await reader.readexactly(n))
-
+    async def call(self, req: dict, timeout_s: float, gone: "asyncio.Future | None" = None) -> tuple:
+        """The worker's reply; WorkerTimeout past `timeout_s` (and a little grace), ClientGone when
+        `gone` is done first, EOFError when the worker closes its end."""
+        loop = asyncio.get_running_loop()
+        if self._channel is None:  # made in the loop that uses it (the socket turns non-blocking)
+            _, self._channel = await loop.create_connection(_Channel, sock=self.sock)
+        channel = self._channel
+        fut = loop.create_future()
+        channel.expect(fut)
+        channel.transport.write(frame(req))
+        # a little grace over the worker's own deadline check, which answers cleanly when it can
+        timer = loop.call_later(timeout_s + 0.5, _fail, fut, WorkerTimeout)
+        on_gone = None
+        if gone is not None:
+            def on_gone(_):
+                _fail(fut, ClientGone)
+            gone.add_done_callback(on_gone)
         try:
-            # a little grace over the worker's own deadline check, which answers cleanly when it can
-            return await asyncio.wait_for(exchange(), timeout_s + 0.5)
-        except asyncio.TimeoutError:
-            raise WorkerTimeout() from None
-        except asyncio.IncompleteReadError as exc:
-            raise EOFError("the query worker closed its connection") from exc
+            return await fut
+        finally:
+            timer.cancel()
+            if on_gone is not None:
+                gone.remove_done_callback(on_gone)
+            if channel.waiter is fut:
+                channel.waiter = None
+            # the reply was taken from the socket (whatever happened to the caller since)
+            self.answered = fut.done() and not fut.cancelled() and fut.exception() is None
 
     def abort_streams(self) -> None:
         """Drop the asyncio connection (event loop thread only: transports are not thread-safe)."""
-        if self._streams is not None:
-            self._streams[1].transport.abort()  # closes the socket without flushing
-            self._streams = None
+        if self._channel is not None:
+            self._channel.transport.abort()  # closes the socket without flushing
+            self._channel = None
 
     def kill(self) -> None:
         """Stop the process (blocks up to 5 s: from a thread, after `abort_streams` in the loop)."""
@@ -154,7 +240,7 @@ class _Worker:
             self.process.kill()
             self.process.wait(5)
         finally:
-            if self._streams is None:
+            if self._channel is None:
                 self.sock.close()  # an aborted transport closes the socket itself
 
 
@@ -328,42 +414,41 @@ class WorkerPool:
 
     # -- calls --
 
-    async def call(self, req: dict, timeout_s: float, client: str = "", gone: "asyncio.Event | None" = None) -> tuple:
+    async def call(self, req: dict, timeout_s: float, client: str = "",
+                   gone: "asyncio.Future | asyncio.Event | None" = None) -> tuple:
         """The worker's reply to `req`; raises PoolFull, PoolBusy, WorkerTimeout, WorkerFailed or
-        ClientGone (when `gone` is set before the reply: the worker is stopped, not left running)."""
+        ClientGone (when `gone`, a future or an event, is done or set before the reply: the worker
+        is stopped, not left running)."""
         worker = await self._acquire(client, timeout_s)
         try:
             return await self._exchange(worker, req, timeout_s, gone)
         finally:
             self._done(client)
 
-    async def _exchange(self, worker: _Worker, req: dict, timeout_s: float, gone: "asyncio.Event | None") -> tuple:
-        exchange = asyncio.ensure_future(worker.call(req, timeout_s))
-        waiter = asyncio.ensure_future(gone.wait()) if gone is not None else None
+    async def _exchange(self, worker: _Worker, req: dict, timeout_s: float,
+                        gone: "asyncio.Future | asyncio.Event | None") -> tuple:
+        watcher = None
+        if isinstance(gone, asyncio.Event):  # an event is watched by a task of its own
+            event, gone = gone, asyncio.get_running_loop().create_future()
+            watcher = asyncio.ensure_future(event.wait())
+            watcher.add_done_callback(lambda _, g=gone: g.done() or g.set_result(None))
         try:
-            if waiter is not None:
-                await asyncio.wait({exchange, waiter}, return_when=asyncio.FIRST_COMPLETED)
-                if not exchange.done():
-                    raise ClientGone()
-            reply = await exchange
-        except (ClientGone, asyncio.CancelledError):
-            if not exchange.done():
-                exchange.cancel()
-                self._retire(worker)
-            elif exchange.cancelled() or exchange.exception() is not None:
-                self._retire(worker)
-            else:
+            reply = await worker.call(req, timeout_s, gone)
+        except asyncio.CancelledError:
+            if worker.answered:
                 self._release(worker)
+            else:  # its reply may still come: never reuse that worker
+                self._retire(worker)
             raise
-        except WorkerTimeout:
+        except (ClientGone, WorkerTimeout):
             self._retire(worker)
             raise
         except Exception as exc:  # EOF, a broken pipe, a garbled reply: never reuse that worker
             self._retire(worker)
             raise WorkerFailed(type(exc).__name__) from exc
         finally:
-            if waiter is not None:
-                waiter.cancel()
+            if watcher is not None:
+                watcher.cancel()
         if reply[0] == "error" and reply[1] == "memory":
             self._retire(worker)  # it ends itself after this reply
         else:

@@ -7,9 +7,12 @@ process it can kill when the time limit passes (`kg.serve.pool`). Queries run th
 bytes) and `kg.serve.conneg.write_graph` (graphs), so the endpoint answers what the command line
 answers.
 
-Requests and replies are plain tuples and dicts, pickled, each sent as one frame (an 8-byte
-length, then the bytes) over a socket pair (`MessageSocket`); the server reads the frames with
-asyncio, so a reply wakes its event loop directly (no thread waiting for the GIL in between).
+Requests and replies are plain tuples and dicts, pickled, each sent as one frame over a socket
+pair (`MessageSocket`): a 16-byte header (the pickle's length, the raw body's length or `NO_BODY`),
+the pickle, then an answer's body as raw bytes (an ("ok", ...) reply's body is taken out of the
+pickle and sent as it is, by one `sendmsg` of the three parts: the answer is neither copied into a
+pickle nor out of one). The server reads the frames with asyncio (`kg.serve.pool._Channel`), so a
+reply wakes its event loop directly (no thread waiting for the GIL in between).
 Terms travel in the wire form of `kg.terms` (`to_wire` / `wire_to_oxigraph`). A reply is
 `("ok", kind, media type, body, size)` (size: the rows, triples or 1; None for an answer
 pyoxigraph wrote, whose rows are bounded, not counted) or `("error", kind, message)`, kind one of syntax, limit,
@@ -49,12 +52,33 @@ from kg.terms import wire_to_oxigraph
 
 # --- messages --------------------------------------------------------------------------------
 
-FRAME_HEADER = struct.Struct("!Q")  # the length of the pickled message that follows
+FRAME_HEADER = struct.Struct("!QQ")  # the length of the pickled message, then of the raw body (or NO_BODY)
+NO_BODY = 2**64 - 1
+BODY_SLOT = 3  # ("ok", kind, media type, body, size): the body travels raw, after the pickle
+
+
+def frame_parts(obj: Any) -> tuple[bytes, bytes, bytes]:
+    """The header, the pickle and the raw body of the frame of `obj`: an ("ok", ...) reply whose
+    body is bytes has it sent raw (None in its place in the pickle); anything else is pickled whole."""
+    if type(obj) is tuple and len(obj) > BODY_SLOT and obj[0] == "ok" and type(obj[BODY_SLOT]) is bytes:
+        body = obj[BODY_SLOT]
+        meta = pickle.dumps(obj[:BODY_SLOT] + (None,) + obj[BODY_SLOT + 1:], protocol=pickle.HIGHEST_PROTOCOL)
+        return FRAME_HEADER.pack(len(meta), len(body)), meta, body
+    meta = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    return FRAME_HEADER.pack(len(meta), NO_BODY), meta, b""
 
 
 def frame(obj: Any) -> bytes:
-    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    return FRAME_HEADER.pack(len(data)) + data
+    """The frame of `obj` as one string of bytes."""
+    return b"".join(frame_parts(obj))
+
+
+def unframe(meta: bytes | memoryview, body: bytes | None) -> Any:
+    """The message of a frame: its pickle, and its raw body (None: the frame had none) put back."""
+    obj = pickle.loads(meta)
+    if body is not None:
+        obj = obj[:BODY_SLOT] + (body,) + obj[BODY_SLOT + 1:]
+    return obj
 
 
 class MessageSocket:
@@ -66,24 +90,33 @@ class MessageSocket:
     def __init__(self, sock: socket.socket):
         self.sock = sock
         self.lock = threading.Lock()  # the memory watchdog may send from its own thread
+        self._ahead = bytearray()
 
     def send(self, obj: Any) -> None:
-        data = frame(obj)
+        parts = [p for p in frame_parts(obj) if p]
         with self.lock:
-            self.sock.sendall(data)
+            sent = self.sock.sendmsg(parts)  # one system call for the three parts, nothing copied
+            total = sum(len(p) for p in parts)
+            if sent < total:  # rare: the socket took part of it (a large answer)
+                self.sock.sendall(memoryview(b"".join(parts))[sent:])
 
     def _exactly(self, n: int) -> bytes:
-        buf = bytearray()
+        # read ahead (a whole request usually comes in one system call); what is read past the
+        # frame is the start of the next one
+        buf = self._ahead
         while len(buf) < n:
-            chunk = self.sock.recv(min(n - len(buf), 1 << 20))
+            chunk = self.sock.recv(max(n - len(buf), 1 << 16))
             if not chunk:
                 raise EOFError("the other end closed the connection")
             buf += chunk
-        return bytes(buf)
+        out = bytes(buf[:n]) if len(buf) > n else bytes(buf)
+        del buf[:n]
+        return out
 
     def recv(self) -> Any:
-        (n,) = FRAME_HEADER.unpack(self._exactly(FRAME_HEADER.size))
-        return pickle.loads(self._exactly(n))
+        n, body_len = FRAME_HEADER.unpack(self._exactly(FRAME_HEADER.size))
+        meta = self._exactly(n)
+        return unframe(meta, None if body_len == NO_BODY else self._exactly(body_len))
 
 
 # --- the store -------------------------------------------------------------------------------
