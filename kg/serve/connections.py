@@ -10,7 +10,9 @@ adds:
 - a cap per client address: past `per_client` connections from one address, the oldest of its
   connections still waiting for a request head is closed to make room (a trickling client loses
   its own idle sockets, never another client's turn); if none is idle the new one is refused;
-- the body's own time limit is the protocol layer's (`kg.serve.protocol.read_body`: 408).
+- the body's own time limit is the protocol layer's (`kg.serve.protocol.read_body`: 408);
+- a response's head is held until its body is written (`_HeldWrites`), so that both leave in one
+  system call (uvicorn writes them apart: two sends, and two wake-ups of the client, an answer).
 
 `uvicorn_config` is the one place the server's uvicorn settings are made (the CLI and the tests).
 """
@@ -59,8 +61,14 @@ class GuardedH11Protocol(H11Protocol):
         if not self.transport.is_closing():
             self.transport.close()
 
+    def _hold_heads(self) -> None:
+        cycle = self.cycle
+        if cycle is not None and not isinstance(cycle.transport, _HeldWrites):
+            _HeldWrites.install(cycle)
+
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
+        self._hold_heads()  # a request begun: its cycle (made by h11's events) writes through _HeldWrites
         if self._waiting_head and self.conn.their_state is not h11.IDLE:
             self._waiting_head = False  # a whole request head has arrived
             if self._head_timer is not None:
@@ -69,6 +77,7 @@ class GuardedH11Protocol(H11Protocol):
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
+        self._hold_heads()  # a pipelined request may have begun from what was buffered
         if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
             self._waiting_head = True  # kept alive: the next head has its own time limit
             self._arm_head_timer()
@@ -84,6 +93,61 @@ class GuardedH11Protocol(H11Protocol):
             if not peers:
                 _registry(self.server_state).pop(address, None)
         super().connection_lost(exc)
+
+
+class _HeldWrites:
+    """The transport as one response cycle sees it: from the response's start message until the
+    next message has been handled, writes are held and then written as one (the head and the first
+    body part, usually the whole body). Anything else (close, is_closing, ...) is the transport's
+    own, a close writing what is held first."""
+
+    __slots__ = ("transport", "held", "holding")
+
+    def __init__(self, transport: asyncio.Transport):
+        self.transport = transport
+        self.held: list[bytes] = []
+        self.holding = False
+
+    @classmethod
+    def install(cls, cycle) -> None:
+        held = cycle.transport = cls(cycle.transport)
+        send = cycle.send
+
+        async def held_send(message) -> None:
+            if message["type"] == "http.response.start":
+                held.holding = True
+                try:
+                    await send(message)
+                except BaseException:
+                    held.release()
+                    raise
+                return
+            try:
+                await send(message)
+            finally:
+                held.release()
+
+        cycle.send = held_send
+
+    def write(self, data) -> None:
+        if self.holding:
+            self.held.append(data)
+        else:
+            self.transport.write(data)
+
+    def release(self) -> None:
+        self.holding = False
+        if self.held:
+            data = b"".join(self.held)
+            self.held = []
+            self.transport.write(data)
+
+    def close(self) -> None:
+        self.release()
+        self.transport.close()
+
+    def __getattr__(self, name: str):
+        return getattr(self.transport, name)
 
 
 def _registry(server_state) -> dict:
