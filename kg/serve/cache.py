@@ -44,6 +44,8 @@ class ResultCache:
         return len(self._items)
 
     def get(self, key: tuple) -> Answer | None:
+        if not self._items:  # empty (always, with the cache off): no digest to make
+            return None
         key = digest(key)
         value = self._items.get(key)
         if value is not None:

@@ -161,7 +161,9 @@ def _registry(server_state) -> dict:
 def uvicorn_config(app, host: str, port: int, **overrides) -> uvicorn.Config:
     """uvicorn's settings for `kg serve`: h11 with the guarded protocol (named explicitly: the
     httptools parser, picked automatically when installed, would drop the header-size limit)."""
-    settings = dict(host=host, port=port, log_level="warning", http=GuardedH11Protocol, lifespan="on",
+    # access_log off: at log level "warning" no access line is ever shown, but uvicorn would still
+    # format each request's client address and path for the logger to drop
+    settings = dict(host=host, port=port, log_level="warning", access_log=False, http=GuardedH11Protocol, lifespan="on",
                     limit_concurrency=MAX_CONNECTIONS, timeout_keep_alive=5,
                     h11_max_incomplete_event_size=MAX_HEAD_BYTES)
     settings.update(overrides)

@@ -387,16 +387,20 @@ class WorkerPool:
         line = self._waiting.get(client)
         if self._queued >= self.max_queue or (line is not None and len(line) >= self.max_queue_per_client):
             raise PoolFull()
-        fut: asyncio.Future = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future = loop.create_future()
         self._waiting.setdefault(client, collections.deque()).append(fut)
         self._queued += 1
         self._dispatch()
         if fut.done():
             return fut.result()
+        # the time limit is a timer on the future itself (no wait_for, no shield: a task and two
+        # futures fewer a queued request); `_dispatch` skips a future given up
+        timer = loop.call_later(timeout_s, _fail, fut, PoolBusy)
         try:
-            return await asyncio.wait_for(asyncio.shield(fut), timeout_s)
-        except (asyncio.TimeoutError, asyncio.CancelledError) as exc:
-            if fut.done() and not fut.cancelled():
+            return await fut
+        except BaseException:  # PoolBusy, or the request cancelled (its client gone)
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
                 worker = fut.result()  # handed over just as we gave up: pass it on
                 self._idle.append(worker)
                 self._done(client)
@@ -408,9 +412,9 @@ class WorkerPool:
                     self._queued -= 1
                     if not line:
                         del self._waiting[client]
-            if isinstance(exc, asyncio.TimeoutError):
-                raise PoolBusy() from None
             raise
+        finally:
+            timer.cancel()
 
     # -- calls --
 
