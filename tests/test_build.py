@@ -172,14 +172,14 @@ def test_a_check_child_that_gives_no_verdict_leaves_the_check_to_the_build(fixtu
 
     monkeypatch.setattr("kg.build.pipeline.PARALLEL_MIN_TRIPLES", 0)
     monkeypatch.setattr("kg.build.pipeline.CHECK_CHILD_MIN_QUADS", 0)
-    parent, real_run = os.getpid(), pipeline._run_check
+    parent, real_run = os.getpid(), pipeline._check_in_a_process
 
     def dies_in_the_child(*args):
         if os.getpid() != parent:
             os._exit(3)
         return real_run(*args)
 
-    monkeypatch.setattr(pipeline, "_run_check", dies_in_the_child)
+    monkeypatch.setattr(pipeline, "_check_in_a_process", dies_in_the_child)
     report = build(fixture_tree, parallel=True)
     assert "check" in report.parallel_stages and (dist_dir(fixture_tree) / "paradiplomacy.nq").exists()
     before = snapshot(dist_dir(fixture_tree))
@@ -187,6 +187,22 @@ def test_a_check_child_that_gives_no_verdict_leaves_the_check_to_the_build(fixtu
     failed = _failed_build(fixture_tree, parallel=True)
     assert [f.name for f in failed.failures] == ["in-spain-violation"] and "pdi:catalonia" in str(failed)
     assert snapshot(dist_dir(fixture_tree)) == before
+
+
+def test_the_check_process_gives_no_verdict_when_it_fails():
+    """The fresh process that runs the check: unreadable text gives no verdict (the build then runs
+    the check itself); a readable one gives the failures."""
+    import pickle
+
+    from kg.build.canonical import CanonicalDataset
+    from kg.build.pipeline import _check_in_a_process
+
+    query = [("any-violation", "SELECT ?s WHERE { ?s ?p ?o }", "test")]
+    assert _check_in_a_process(CanonicalDataset([b"<a> <b> .\n"], 1), query) == b""
+    line = b"<http://example.org/a> <http://example.org/b> <http://example.org/c> <http://example.org/g> .\n"
+    kind, failures, _seconds = pickle.loads(_check_in_a_process(CanonicalDataset([line], 1), query))
+    assert kind == "ok" and [(f.name, [str(r["s"]) for r in f.rows]) for f in failures] == \
+        [("any-violation", ["http://example.org/a"])]
 
 
 @pytest.mark.parametrize("parallel", [False, True])

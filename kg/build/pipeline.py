@@ -5,8 +5,8 @@ rules of reason then run in) → shacl (every shape compiled to SPARQL on pyoxig
 to SPARQL on pyoxigraph, `kg.build.rules`, then the `construct-*.rq` queries) → canonicalise (RDFC-1.0; the dataset kept as sorted N-Quads text) → check (the `*-violation.rq` queries) →
 export (every format, written into a temporary folder beside `dist/` and swapped in with renames
 at the end). On a multi-core machine shacl runs in a forked child beside version and reason, the
-check runs in a forked child while the export is written (the new `dist/` goes in only once the
-check has passed), and the export writes its JSON-LD files in a forked child beside the other formats.
+check runs beside the export (in a process of its own, fed the canonical text by a forked child;
+the new `dist/` goes in only once the check has passed), and the export writes its JSON-LD files in a forked child beside the other formats.
 
 A failure at any stage raises before the swap, so the last good `dist/` is never touched:
 `InputError` for unreadable input (the CLI exits 2), `BuildFailed` when the data does not
@@ -318,18 +318,49 @@ def _raise_failures(failures: list) -> None:
                           "\n".join(str(f) for f in failures), failures=failures)
 
 
+def _check_in_a_process(cds: CanonicalDataset, violations: list) -> bytes:
+    """`_run_check`'s verdict, pickled, from a fresh Python process (`kg.build.checkrun`) fed the
+    violation queries and the canonical text through a pipe; b"" if it gave none (it failed, or
+    could not be started)."""
+    import json
+    import subprocess
+
+    import kg
+
+    if not sys.executable:
+        return b""
+    head = json.dumps([list(v) for v in violations]).encode("utf-8")
+    here = os.path.dirname(os.path.dirname(os.path.abspath(kg.__file__)))  # the same kg as this one's
+    code = (f"import sys; sys.path.insert(0, {here!r}); from kg.build.checkrun import main; "
+            "raise SystemExit(main())")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write(b"%d\n" % len(head) + head)
+        for chunk in cds.chunks:
+            proc.stdin.write(chunk)
+        proc.stdin.close()
+        data = proc.stdout.read()
+    except BaseException:
+        proc.kill()
+        raise
+    finally:
+        proc.wait()
+    return data if proc.returncode == 0 else b""
+
+
 class _CheckChild:
-    """The check stage (`_run_check`) in a forked child while this process writes the export: the
-    child reads the canonical text copy-on-write and sends back the failures, pickled through a
-    pipe. This process holds no store of its own, and the check's work (at a million triples,
-    loading 5.6 million quads and the queries over them, ~30 s on one core) overlaps the export's.
+    """The check stage (`_run_check`) beside the export: a forked child feeds the canonical text
+    (which it reads copy-on-write) to a fresh process (`kg.build.checkrun`, whose memory is the
+    store's and little more: a forked child's resident memory would count all of this process's as
+    well) and hands its verdict back, pickled, through a pipe. This process holds no store of its
+    own, and the check's work (at a million triples, loading 5.6 million quads and the queries over
+    them, ~30 s on one core) overlaps the export's.
     `verdict` waits for the child and raises what the check stage would have raised; a child that
     ended without a verdict (killed, a result that could not be pickled) leaves the check to be
     run here, so every error is raised here, as without the child."""
 
     def __init__(self, cds: CanonicalDataset, violations: list):
-        import pickle
-
         self.cds, self.violations = cds, violations
         self.pid: int | None = None
         for stream in (sys.stdout, sys.stderr):  # nothing buffered is written twice
@@ -346,15 +377,11 @@ class _CheckChild:
             code = 1
             try:
                 os.close(r)
-                t0 = time.perf_counter()
-                try:
-                    msg = ("ok", _run_check(cds, violations), time.perf_counter() - t0)
-                except InputError as exc:
-                    msg = ("input", str(exc), time.perf_counter() - t0)
-                data = pickle.dumps(msg, protocol=pickle.HIGHEST_PROTOCOL)
-                with os.fdopen(w, "wb") as fh:
-                    fh.write(data)
-                code = 0
+                data = _check_in_a_process(cds, violations)
+                if data:
+                    with os.fdopen(w, "wb") as fh:
+                        fh.write(data)
+                    code = 0
             except BaseException:  # the parent runs the check itself and raises the error there
                 pass
             finally:

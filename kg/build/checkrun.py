@@ -1,0 +1,44 @@
+"""The check stage in a process of its own (`kg.build.pipeline._CheckChild`): reads the violation
+queries and the canonical dataset's N-Quads on its standard input, loads the quads into a fresh
+pyoxigraph store, runs the queries, and writes its verdict, pickled, on its standard output.
+
+A fresh process rather than a fork of the build: a forked child's resident memory counts every page
+the build held when it forked (at a million triples, over two gigabytes, the canonical text among
+them), and the store's on top; this process holds the store and little else.
+
+Input: one line with the byte length of a JSON list of [name, text, summary], that list, then the
+N-Quads text to the end. Output: ("ok", failures, seconds) or ("input", message, seconds), pickled;
+nothing (and a non-zero exit) if anything else went wrong, which leaves the check to the build."""
+from __future__ import annotations
+
+import json
+import pickle
+import sys
+import time
+
+
+def main() -> int:
+    import pyoxigraph as ox
+
+    from kg.build.checks import run_violation_queries
+    from kg.query.embedded import OxigraphEngine, QueryError
+
+    t0 = time.perf_counter()
+    source = sys.stdin.buffer
+    size = int(source.readline())
+    violations = [tuple(v) for v in json.loads(source.read(size))]
+    store = ox.Store()
+    store.load(source, format=ox.RdfFormat.N_QUADS, lenient=True)  # pyoxigraph wrote it
+    try:
+        msg: tuple = ("ok", run_violation_queries(OxigraphEngine(store), violations), 0.0)
+    except QueryError as exc:
+        msg = ("input", f"a violation query failed to run: {exc}", 0.0)
+    del store
+    msg = (msg[0], msg[1], time.perf_counter() - t0)
+    sys.stdout.buffer.write(pickle.dumps(msg, protocol=pickle.HIGHEST_PROTOCOL))
+    sys.stdout.buffer.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
