@@ -40,5 +40,15 @@ def main() -> int:
     return 0
 
 
+def run() -> None:
+    """`main` as a process: its exit status; a Ctrl-C (which reaches the build's whole process
+    group, and which the build itself reports) ends it without a traceback."""
+    try:
+        code = main()
+    except KeyboardInterrupt:
+        code = 130
+    raise SystemExit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

@@ -331,8 +331,7 @@ def _check_in_a_process(cds: CanonicalDataset, violations: list) -> bytes:
         return b""
     head = json.dumps([list(v) for v in violations]).encode("utf-8")
     here = os.path.dirname(os.path.dirname(os.path.abspath(kg.__file__)))  # the same kg as this one's
-    code = (f"import sys; sys.path.insert(0, {here!r}); from kg.build.checkrun import main; "
-            "raise SystemExit(main())")
+    code = f"import sys; sys.path.insert(0, {here!r}); from kg.build.checkrun import run; run()"
     proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
         assert proc.stdin is not None and proc.stdout is not None
