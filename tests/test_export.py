@@ -377,6 +377,38 @@ def test_a_block_of_another_shape_makes_the_documents_be_written_by_their_writer
         assert (out / name).read_bytes() == ref, name
 
 
+@pytest.mark.parametrize("sendfile", ["kernel", "refused", "partial"])
+def test_a_graphs_text_is_appended_whole_to_the_trig(sendfile, monkeypatch, tmp_path):
+    """`_append_file` (a graph's text from its temporary file into the TriG): every byte, after
+    what the TriG holds, and the writer goes on after them; by the kernel, or through the process
+    when the kernel refuses at once or after a part."""
+    import os
+    import tempfile
+
+    from kg.build import export
+
+    real = os.sendfile
+    if sendfile == "refused":
+        monkeypatch.setattr(os, "sendfile", lambda *a: (_ for _ in ()).throw(OSError("no")))
+    elif sendfile == "partial":
+        calls = []
+
+        def once(out, in_, offset, count):
+            if calls:
+                raise OSError("no")
+            calls.append(1)
+            return real(out, in_, offset, min(count, 1000))
+
+        monkeypatch.setattr(os, "sendfile", once)
+    text = bytes(range(256)) * 5000
+    with tempfile.TemporaryFile(dir=tmp_path) as tmp, open(tmp_path / "x", "wb") as fh:
+        tmp.write(text)
+        fh.write(b"head\n")
+        export._append_file(tmp, fh)
+        fh.write(b"}\n")
+    assert (tmp_path / "x").read_bytes() == b"head\n" + text + b"}\n"
+
+
 def test_failed_export_leaves_the_previous_dist(fixture_tree, monkeypatch):
     build(fixture_tree)
     before = {p.name: p.read_bytes() for p in files(dist_dir(fixture_tree))}

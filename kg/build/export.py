@@ -537,8 +537,6 @@ class _Documents:
     def finish(self, cds: CanonicalDataset, triples: _Triples, trig: Path) -> dict[str, int]:
         """The files closed (TriG assembled from its graphs' texts), or written again by the
         functions this stands for; their sizes by name."""
-        import shutil
-
         try:
             if self._heads is not None and self.ttl_ok:
                 self._r_out.write(self._body_end + self._heads[2])
@@ -552,8 +550,7 @@ class _Documents:
                     for _name, opening, tmp, written in self._graphs:
                         if written:
                             fh.write(opening)
-                            tmp.seek(0)
-                            shutil.copyfileobj(tmp, fh, 1 << 24)
+                            _append_file(tmp, fh)
                             fh.write(b"}\n")
                 size = trig.stat().st_size
             else:
@@ -561,6 +558,29 @@ class _Documents:
         finally:
             self.close()
         return {trig.name: size, self.ttl.name: self.ttl.stat().st_size, self.rdf.name: self.rdf.stat().st_size}
+
+
+def _append_file(src, dst) -> None:
+    """The whole of the file `src` written at the end of the file `dst` (both open, binary): copied
+    by the kernel (`os.sendfile`), not read into this process, where the system allows it."""
+    import os
+    import shutil
+
+    src.flush()
+    dst.flush()
+    size, offset = os.fstat(src.fileno()).st_size, 0
+    try:
+        while offset < size:
+            sent = os.sendfile(dst.fileno(), src.fileno(), offset, size - offset)
+            if not sent:
+                break
+            offset += sent
+    except OSError:  # not between these files here: the rest copied through this process
+        pass
+    dst.seek(0, os.SEEK_END)  # the writer's position after the bytes the kernel wrote
+    if offset < size:
+        src.seek(offset)
+        shutil.copyfileobj(src, dst, 1 << 24)
 
 
 def _turtle_and_rdf_xml(triples: _Triples, ttl: Path, ttl_prefixes: dict[str, str], rdf: Path,
