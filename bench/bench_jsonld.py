@@ -9,6 +9,8 @@ Not a test: it prints figures for people (CPU seconds of this process, median of
     .venv/bin/python bench/bench_jsonld.py --only text         # one part alone, once: CPU and peak RSS
     .venv/bin/python bench/bench_jsonld.py --dist /tmp/kg-1m/dist --only text --out /tmp/m1.jsonld
     cmp /tmp/m1.jsonld /tmp/kg-1m/dist/paradiplomacy.jsonld     # (that dist/ built by the code before)
+    .venv/bin/python bench/bench_jsonld.py --dist /tmp/kg-1m/dist --only framed --out /tmp/m1-framed
+    for v in actors agreements relations; do cmp /tmp/m1-framed/$v.json /tmp/kg-1m/dist/framed/$v.json; done
 
 The dataset is read from `paradiplomacy.nq` as the build holds it (`CanonicalDataset`: sorted
 lines, in chunks of whole lines); a fresh one each run, so no parsed quads are kept from the last.
@@ -56,7 +58,8 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--only", choices=("text", "reference", "framed", "framed-reference"),
                     help="time one part alone, once, and print nothing else")
-    ap.add_argument("--out", type=Path, help="with --only text|reference: write the JSON-LD there")
+    ap.add_argument("--out", type=Path, help="with --only text|reference: write the JSON-LD there; with --only "
+                    "framed|framed-reference: the views in that folder, <view>.json")
     args = ap.parse_args(argv)
 
     chunks = load(args.dist / "paradiplomacy.nq")
@@ -80,8 +83,14 @@ def main(argv=None) -> int:
 
         cds = fresh()
         if from_text:
-            return fr.framed_json_from_lines(cds.chunks)
-        return fr.framed_json(_graph_quads(cds, [g for g, _l in _GRAPHS if g != GRAPH_PROVENANCE]))
+            views = fr.framed_json_from_lines(cds.chunks)
+        else:
+            views = fr.framed_json(_graph_quads(cds, [g for g, _l in _GRAPHS if g != GRAPH_PROVENANCE]))
+        if args.out:  # compare them with `cmp`
+            args.out.mkdir(parents=True, exist_ok=True)
+            for view, data in views.items():
+                (args.out / f"{view}.json").write_bytes(data)
+        return views
 
     parts = {"text": lambda: json_ld(True), "reference": lambda: json_ld(False),
              "framed": lambda: framed(True), "framed-reference": lambda: framed(False)}

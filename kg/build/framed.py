@@ -37,7 +37,7 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from kg.build.jsonld import dumps_indented
+from kg.build.jsonld import dumps_indented, gc_paused
 from kg.build.nqtext import iri_text, literal_parts
 from kg.errors import InputError
 from kg.namespaces import BASE, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, PREFIXES
@@ -294,6 +294,7 @@ def readable_context(nodes: list[dict]) -> dict:
 
     for n in nodes:
         visit(n)
+    visit = None  # (it calls itself: a cycle through its cell) broken, not left to the collector
     ctx: dict[str, object] = {"@version": 1.1}
     ctx.update({p: str(ns) for p, ns in sorted(PREFIXES.items())})
     ctx.update({"id": "@id", "type": {"@id": "@type", "@container": "@set"},
@@ -466,12 +467,15 @@ def _forward_reverse_terms(contexts: list, nodes: list[dict]) -> tuple[list, lis
 def framed_json(quads: Iterable[ox.Quad], views: Iterable[str] = VIEWS, *, engine: str = "auto") -> dict[str, bytes]:
     """The framed views of the dataset (its quads), as the bytes of `dist/framed/<view>.json`
     (`engine` as for `frame`)."""
-    return _framed_views(framing_input(quads), views, engine)
+    with gc_paused():
+        return _framed_views(framing_input(quads), views, engine)
 
 
 def framed_json_from_lines(chunks: Iterable[bytes], views: Iterable[str] = VIEWS) -> dict[str, bytes]:
-    """`framed_json` of the dataset's sorted N-Quads lines (`CanonicalDataset.chunks`): the same bytes."""
-    return _framed_views(framing_input_from_lines(chunks), views, "auto")
+    """`framed_json` of the dataset's sorted N-Quads lines (`CanonicalDataset.chunks`): the same bytes.
+    The cyclic garbage collector is paused meanwhile (`gc_paused`)."""
+    with gc_paused():
+        return _framed_views(framing_input_from_lines(chunks), views, "auto")
 
 
 def _framed_views(nodes: list[dict], views: Iterable[str], engine: str) -> dict[str, bytes]:

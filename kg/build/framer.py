@@ -33,6 +33,7 @@ _KEYWORD = re.compile(r"^@[a-zA-Z]+$")
 _PREFIX_END = re.compile(r".*[:/?#\[\]@]$")
 _FRAME_KEYWORDS = {"@context", "@type", "@embed", "@explicit"}
 _EMBEDS = {"@always", "@never"}
+_MEMO_STACKS = 8  # the outputs kept for one node and frame, under different stacks
 
 
 def frame(nodes: list[dict], frame_doc: dict, contexts: list, *, embed: str = "@never",
@@ -257,19 +258,21 @@ class _Framer:
                             keys.add(made[0])
                             out.append(made[1])  # read only from here on, so shared
                     elif "@id" in o:
-                        ref = o["@id"]
-                        if len(o) != 1 or not isinstance(ref, str):
-                            raise Unsupported
-                        if ref not in valid:  # each id checked once
-                            if ref.startswith("_:") or ":" not in ref or ref == "@null":
+                        made = values.get(id(o))  # a reference met before (the input shares them)
+                        if made is None:
+                            ref = o["@id"]
+                            if len(o) != 1 or not isinstance(ref, str):
                                 raise Unsupported
-                            valid.add(ref)
-                        if ref not in nm:
-                            nm[ref] = {"@id": ref}
-                        key = ("id", ref)
-                        if key not in keys:
-                            keys.add(key)
-                            out.append({"@id": ref})
+                            if ref not in valid:  # each id checked once
+                                if ref.startswith("_:") or ":" not in ref or ref == "@null":
+                                    raise Unsupported
+                                valid.add(ref)
+                            if ref not in nm:
+                                nm[ref] = {"@id": ref}
+                            made = values[id(o)] = (("id", ref), {"@id": ref}, o)
+                        if made[0] not in keys:
+                            keys.add(made[0])
+                            out.append(made[1])  # read only from here on, so shared
                     else:  # a nested node without an id: a blank node of its own
                         if not o or any(k.startswith("@") for k in o):
                             raise Unsupported
@@ -285,6 +288,7 @@ class _Framer:
             if not isinstance(id_, str) or id_.startswith("_:") or ":" not in id_ or id_ == "@null":
                 raise Unsupported
             fill(node(id_), src, per_node_seen.setdefault(id_, {}))
+        fill = None  # (it calls itself: a cycle through its cell, which holds this frame's objects) broken
         return nm
 
     # --- the frame ------------------------------------------------------------------------------
@@ -346,7 +350,15 @@ class _Framer:
         nm = self.node_map(nodes)
         self.nm, self.default_embed, self.default_explicit = nm, embed, explicit
         self.stack: list[str] = []
+        self.on_stack: dict[str, int] = {}  # how many times each id is on `stack`
         self.bnode_outputs: dict[str, int] = {}
+        self.bnodes = 0  # blank node outputs so far
+        self.implicit: dict[tuple, dict] = {}  # the implicit frame of each (embed, explicit): one object
+        # (id, frame) -> [(the ids whose place on the stack the output depends on, those of them
+        # on it, the output)]: an embedded node's output, made once for each such stack
+        self.memo: dict[tuple[str, int], list[tuple[frozenset, frozenset, dict]]] = {}
+        self.recorders: list[set] = []  # for each expansion under way, the ids its checks read
+        self.compacted: dict[int, dict] = {}  # id of a memoised output -> its compacted form
         framed: list[dict] = []
         for id_ in sorted(nm):
             if self.matches(nm[id_], top):
@@ -364,19 +376,50 @@ class _Framer:
         return embed, explicit
 
     def _output(self, id_: str, fr: dict, add, embedded: bool) -> None:
-        """PyLD's `_match_frame` for one matched subject."""
+        """PyLD's `_match_frame` for one matched subject.
+
+        An embedded node's output depends on the node, its frame and, through PyLD's circular-
+        reference rule, on which of the ids the expansion tests are on the stack above it (nothing
+        else: the frames, the node map and `matches` are fixed). It is kept (`memo`) with the ids it
+        tested and which of them were on the stack, and used again, the same object, wherever the
+        same frame embeds the node under a stack that answers those tests the same way: in the actors
+        view an agreement's parties and status, each embedded under every actor that is a party.
+        An output that holds a blank node is never kept (PyLD counts each blank node output)."""
         embed, explicit = self._flags(fr)
-        node = self.nm[id_]
-        output: dict = {"@id": id_}
         if id_.startswith("_:"):
             self.bnode_outputs[id_] = self.bnode_outputs.get(id_, 0) + 1
-        # the stack's last entry is the parent, which PyLD's circular check leaves out
-        if embedded and (embed == "@never" or id_ in self.stack[:-1]):
-            add(output)
-            return
+            self.bnodes += 1
+        if embedded:
+            if embed == "@never":
+                add({"@id": id_})
+                return
+            # the stack's last entry is the parent, which PyLD's circular check leaves out
+            recorders = self.recorders
+            if recorders:
+                recorders[-1].add(id_)
+            if id_ in self.stack[:-1]:
+                add({"@id": id_})
+                return
+            key = (id_, id(fr))
+            entries = self.memo.get(key)
+            if entries is not None:
+                on_stack = self.on_stack
+                for tested, on, output in entries:
+                    if all((i in on_stack) == (i in on) for i in tested):
+                        if recorders:
+                            recorders[-1].update(tested)
+                        add(output)
+                        return
+            recorders.append(set())
+            bnodes = self.bnodes
+        output: dict = {"@id": id_}
         self.stack.append(id_)
-        implicit = {"embed": embed, "explicit": explicit, "type": None, "props": {}}
-        for prop in sorted(node):
+        self.on_stack[id_] = self.on_stack.get(id_, 0) + 1
+        implicit = self.implicit.get((embed, explicit))
+        if implicit is None:
+            implicit = self.implicit[(embed, explicit)] = {"embed": embed, "explicit": explicit, "type": None,
+                                                           "props": {}}
+        for prop in sorted(node := self.nm[id_]):
             objects = node[prop]
             if prop.startswith("@"):
                 output[prop] = objects
@@ -395,6 +438,20 @@ class _Framer:
                     output.setdefault(prop, []).append(o)
         add(output)
         self.stack.pop()
+        if self.on_stack[id_] == 1:
+            del self.on_stack[id_]
+        else:
+            self.on_stack[id_] -= 1
+        if embedded:
+            tested = recorders.pop()
+            if recorders:
+                recorders[-1].update(tested)
+            if self.bnodes == bnodes:
+                entries = self.memo.setdefault(key, [])
+                if len(entries) < _MEMO_STACKS:
+                    on_stack = self.on_stack
+                    entries.append((frozenset(tested), frozenset(i for i in tested if i in on_stack), output))
+                    self.compacted[id(output)] = None
 
     # --- compaction -----------------------------------------------------------------------------
 
@@ -431,7 +488,13 @@ class _Framer:
                         else:
                             compacted = {self.alias_id[0]: self.compact_iri(ref, vocab=False)}
                     else:
-                        compacted = self.compact_node(item, pruned)
+                        done = self.compacted.get(id(item), False)  # a memoised output: compacted once
+                        if done:
+                            compacted = done
+                        else:
+                            compacted = self.compact_node(item, pruned)
+                            if done is None:
+                                self.compacted[id(item)] = compacted
                     _add(rval, term, compacted, "@set" in container)
         return rval
 

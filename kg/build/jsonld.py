@@ -4,7 +4,9 @@ dataset's JSON-LD document written directly from its sorted N-Quads text (`_json
 use it too). Moved out of `kg.build.export`, which imports it, with no change of behaviour."""
 from __future__ import annotations
 
+import gc
 import json
+from contextlib import contextmanager
 from json.encoder import encode_basestring as _enc  # json.dumps's own string encoder (ensure_ascii=False)
 from operator import itemgetter
 
@@ -16,7 +18,7 @@ from kg.build.canonical import CanonicalDataset
 from kg.build.nqtext import iri_text, unescape
 from kg.namespaces import PD, PREFIXES
 
-__all__ = ["json_ld_context", "dumps_indented"]
+__all__ = ["json_ld_context", "dumps_indented", "gc_paused"]
 
 
 def json_ld_context(ontology: Graph) -> dict:
@@ -354,7 +356,8 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = 
     every = None
     if from_text:
         try:
-            every = node_texts_from_lines()
+            with gc_paused():
+                every = node_texts_from_lines()
         except _NotPlain:
             every = None
     for i, (gname, _local) in enumerate(_GRAPHS):  # each named graph a graph object, in the TriG's order
@@ -457,7 +460,24 @@ def dumps_indented(value) -> str:
             put(json.dumps(v))
 
     enc(value, 0)
+    enc = None  # (it calls itself: a cycle through its cell, which holds `out`) broken, not left to the collector
     return "".join(out)
+
+
+@contextmanager
+def gc_paused():
+    """Python's cyclic garbage collector off while the block runs (as it was after). The JSON
+    writers make millions of small dicts, tuples and strings and keep most of them to the end, and
+    make no reference cycles: each collection the allocations trigger walks every object alive
+    (the whole dataset's text and nodes, and in the export's forked child the parent's objects too)
+    and frees nothing. What the block leaves behind is freed by reference counting as before."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _expand(compact_iri: str, ctx: dict) -> str:
