@@ -236,51 +236,54 @@ class _Framer:
                 out = n.setdefault(prop, [])
                 keys = seen.setdefault(prop, set())
                 for o in vals:
-                    if not isinstance(o, dict):
+                    made = values.get(id(o))  # a value or a reference met before (the input shares them)
+                    if made is None:
+                        made = value_of(o)
+                        if made is None:  # a nested node without an id: a blank node of its own
+                            bid = f"_:b{self._issued}"
+                            self._issued += 1
+                            keys.add(("id", bid))
+                            out.append({"@id": bid})
+                            fill(node(bid), o, {})
+                            continue
+                    if made[0] not in keys:
+                        keys.add(made[0])
+                        out.append(made[1])  # read only from here on, so shared
+
+        def value_of(o) -> tuple | None:
+            """(its key among a property's values, the node map's value object, the input object)
+            of a value object or a reference, kept in `values`; None for a nested node."""
+            if not isinstance(o, dict):
+                raise Unsupported
+            if "@value" in o:
+                if len(o) != 1 and (len(o) != 2 or "@language" not in o):
+                    raise Unsupported  # a key beside @value and @language
+                v = o["@value"]
+                if v is None or isinstance(v, (dict, list)) or v == "@null":
+                    raise Unsupported
+                lang = o.get("@language")
+                if lang is not None:
+                    if not isinstance(lang, str) or not isinstance(v, str):
                         raise Unsupported
-                    if "@value" in o:
-                        made = values.get(id(o))  # a value object met before (the input shares them)
-                        if made is None:
-                            if len(o) != 1 and (len(o) != 2 or "@language" not in o):
-                                raise Unsupported  # a key beside @value and @language
-                            v = o["@value"]
-                            if v is None or isinstance(v, (dict, list)) or v == "@null":
-                                raise Unsupported
-                            lang = o.get("@language")
-                            if lang is not None:
-                                if not isinstance(lang, str) or not isinstance(v, str):
-                                    raise Unsupported
-                                lang = lang.lower()
-                            made = values[id(o)] = (("v", isinstance(v, bool), v, lang),
-                                                    {"@value": v, "@language": lang} if lang is not None
-                                                    else {"@value": v}, o)
-                        if made[0] not in keys:
-                            keys.add(made[0])
-                            out.append(made[1])  # read only from here on, so shared
-                    elif "@id" in o:
-                        made = values.get(id(o))  # a reference met before (the input shares them)
-                        if made is None:
-                            ref = o["@id"]
-                            if len(o) != 1 or not isinstance(ref, str):
-                                raise Unsupported
-                            if ref not in valid:  # each id checked once
-                                if ref.startswith("_:") or ":" not in ref or ref == "@null":
-                                    raise Unsupported
-                                valid.add(ref)
-                            if ref not in nm:
-                                nm[ref] = {"@id": ref}
-                            made = values[id(o)] = (("id", ref), {"@id": ref}, o)
-                        if made[0] not in keys:
-                            keys.add(made[0])
-                            out.append(made[1])  # read only from here on, so shared
-                    else:  # a nested node without an id: a blank node of its own
-                        if not o or any(k.startswith("@") for k in o):
-                            raise Unsupported
-                        bid = f"_:b{self._issued}"
-                        self._issued += 1
-                        keys.add(("id", bid))
-                        out.append({"@id": bid})
-                        fill(node(bid), o, {})
+                    lang = lang.lower()
+                made = values[id(o)] = (("v", isinstance(v, bool), v, lang),
+                                        {"@value": v, "@language": lang} if lang is not None else {"@value": v}, o)
+                return made
+            if "@id" in o:
+                ref = o["@id"]
+                if len(o) != 1 or not isinstance(ref, str):
+                    raise Unsupported
+                if ref not in valid:  # each id checked once
+                    if ref.startswith("_:") or ":" not in ref or ref == "@null":
+                        raise Unsupported
+                    valid.add(ref)
+                if ref not in nm:
+                    nm[ref] = {"@id": ref}
+                made = values[id(o)] = (("id", ref), {"@id": ref}, o)
+                return made
+            if not o or any(k.startswith("@") for k in o):
+                raise Unsupported
+            return None
 
         per_node_seen: dict[str, dict] = {}
         for src in nodes:
