@@ -11,6 +11,7 @@ Not a test: it prints figures for people (CPU seconds of this process, median of
     cmp /tmp/m1.jsonld /tmp/kg-1m/dist/paradiplomacy.jsonld     # (that dist/ built by the code before)
     .venv/bin/python bench/bench_jsonld.py --dist /tmp/kg-1m/dist --only framed --out /tmp/m1-framed
     for v in actors agreements relations; do cmp /tmp/m1-framed/$v.json /tmp/kg-1m/dist/framed/$v.json; done
+    .venv/bin/python bench/bench_jsonld.py --dist /tmp/kg-1m/dist --only framed --collector-on --no-memo  # as before
 
 The dataset is read from `paradiplomacy.nq` as the build holds it (`CanonicalDataset`: sorted
 lines, in chunks of whole lines); a fresh one each run, so no parsed quads are kept from the last.
@@ -60,7 +61,20 @@ def main(argv=None) -> int:
                     help="time one part alone, once, and print nothing else")
     ap.add_argument("--out", type=Path, help="with --only text|reference: write the JSON-LD there; with --only "
                     "framed|framed-reference: the views in that folder, <view>.json")
+    ap.add_argument("--collector-on", action="store_true",
+                    help="leave Python's cyclic garbage collector on, as the writers did before they paused it "
+                         "(`kg.build.jsonld.gc_paused`)")
+    ap.add_argument("--no-memo", action="store_true",
+                    help="the framer makes every embedded node's output afresh, as before its memo")
     args = ap.parse_args(argv)
+    if args.collector_on:
+        import contextlib
+
+        from kg.build import framed as fr, jsonld
+        fr.gc_paused = jsonld.gc_paused = contextlib.nullcontext
+    if args.no_memo:
+        from kg.build import framer
+        framer._MEMO_STACKS = 0
 
     chunks = load(args.dist / "paradiplomacy.nq")
     count = sum(c.count(b"\n") for c in chunks)
