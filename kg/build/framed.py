@@ -397,11 +397,9 @@ def _within_reach(nodes: list[dict], cls: str, depth: int) -> list[dict]:
                     continue
                 if key == INFERRED:
                     vals = [x for v in vals for vs in v.values() for x in vs]
-                for ref in vals:
-                    if isinstance(ref, dict):
-                        target = ref.get("@id")
-                        if target in by_id and target not in reached:
-                            following.add(target)
+                following.update([ref.get("@id") for ref in vals if isinstance(ref, dict)])
+        following &= by_id.keys()  # (None, a literal's, is never an id)
+        following -= reached
         reached |= following
         frontier = following
     return [n for n in nodes if n["@id"] in reached]
@@ -452,16 +450,21 @@ def _forward_reverse_terms(contexts: list, nodes: list[dict]) -> tuple[list, lis
              if isinstance(d, dict) and "@reverse" in d}
     if not terms:
         return contexts, nodes
-    copies = {n["@id"]: dict(n) for n in nodes}
+    by_id = {n["@id"]: n for n in nodes}
+    copies: dict[str, dict] = {}  # only the nodes that gain a link are copied
     for node in nodes:
         for term, prop in terms.items():
             for v in node.get(prop, []):
-                target = copies.get(v.get("@id")) if isinstance(v, dict) else None
-                if target is not None:
-                    target.setdefault(FRAMED + term, []).append({"@id": node["@id"]})
+                target_id = v.get("@id") if isinstance(v, dict) else None
+                target = copies.get(target_id)
+                if target is None:
+                    if target_id not in by_id:
+                        continue
+                    target = copies[target_id] = dict(by_id[target_id])
+                target.setdefault(FRAMED + term, []).append({"@id": node["@id"]})
     rewritten = [{t: ({"@id": FRAMED + t, "@container": "@set"} if t in terms else d) for t, d in c.items()}
                  if isinstance(c, dict) else c for c in contexts]
-    return rewritten, [copies[n["@id"]] for n in nodes]
+    return rewritten, [copies.get(i) or by_id[i] for i in (n["@id"] for n in nodes)]
 
 
 def framed_json(quads: Iterable[ox.Quad], views: Iterable[str] = VIEWS, *, engine: str = "auto") -> dict[str, bytes]:
