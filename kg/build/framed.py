@@ -322,13 +322,15 @@ def readable_context(nodes: list[dict]) -> dict:
 
 # --- framing -------------------------------------------------------------------------------------
 
-def frame(nodes: list[dict], frame_doc: dict, context: dict, *, engine: str = "auto") -> dict:
+def frame(nodes: list[dict], frame_doc: dict, context: dict, *, engine: str = "auto",
+          repeated: set | None = None) -> dict:
     """`nodes` (from `framing_input`) framed by `frame_doc`, whose own `@context` (it may be a dict
     or a list of dicts, never a URL) is applied after `context`. Remote documents are refused.
 
     `engine="auto"` frames with `kg.build.framer` (PyLD's algorithms for the subset these frames
     use, linear) and falls back to PyLD for anything outside it; `engine="pyld"` is PyLD alone,
-    the reference the tests compare with."""
+    the reference the tests compare with. `repeated`, if given, receives the ids of the dicts the
+    framer's document may hold more than once (for `dumps_indented`)."""
     declared = frame_doc.get("@context", [])
     declared = declared if isinstance(declared, list) else [declared]
     own, nodes = _forward_reverse_terms(declared, nodes)
@@ -348,7 +350,7 @@ def frame(nodes: list[dict], frame_doc: dict, context: dict, *, engine: str = "a
     if engine == "auto":
         from kg.build import framer
 
-        out = framer.frame(nodes, full_frame, full_frame["@context"], embed="@never")
+        out = framer.frame(nodes, full_frame, full_frame["@context"], embed="@never", repeated=repeated)
     elif engine != "pyld":
         raise ValueError(f"engine must be 'auto' or 'pyld', not {engine!r}")
     if out is None:
@@ -485,8 +487,9 @@ def _framed_views(nodes: list[dict], views: Iterable[str], engine: str) -> dict[
     context = readable_context(nodes)
     out = {}
     for view in views:
-        doc = frame(nodes, load_frame(view), context, engine=engine)
-        out[view] = (dumps_indented(doc) + "\n").encode("utf-8")
+        repeated: set[int] = set()  # the framer's memoised outputs: each written once a depth
+        doc = frame(nodes, load_frame(view), context, engine=engine, repeated=repeated)
+        out[view] = (dumps_indented(doc, repeated) + "\n").encode("utf-8")
     return out
 
 

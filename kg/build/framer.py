@@ -37,14 +37,20 @@ _MEMO_STACKS = 8  # the outputs kept for one node and frame, under different sta
 
 
 def frame(nodes: list[dict], frame_doc: dict, contexts: list, *, embed: str = "@never",
-          explicit: bool = False) -> dict | None:
+          explicit: bool = False, repeated: set | None = None) -> dict | None:
     """`jsonld.frame(nodes, frame_doc, {"embed": embed, "omitGraph": False, "omitDefault": True,
     "processingMode": "json-ld-1.1"})` where `frame_doc["@context"]` is `contexts` (a list of dicts),
-    or None when the frame or the data is outside what this module does."""
+    or None when the frame or the data is outside what this module does. `repeated`, if given,
+    receives the ids of the dicts the document may hold more than once (the same object): for
+    `kg.build.jsonld.dumps_indented`."""
     try:
-        return _Framer(contexts).run(nodes, frame_doc, embed, explicit)
+        framer = _Framer(contexts)
+        out = framer.run(nodes, frame_doc, embed, explicit)
     except Unsupported:
         return None
+    if repeated is not None:
+        repeated.update(id(c) for c in framer.compacted.values() if c)
+    return out
 
 
 class _Framer:

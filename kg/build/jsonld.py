@@ -406,17 +406,22 @@ def _sort_key(v) -> str:
     return "{" + ", ".join(_enc(k) + ": " + _enc(v[k]) for k in sorted(v)) + "}"
 
 
-def dumps_indented(value) -> str:
+def dumps_indented(value, repeated: set[int] | frozenset = frozenset()) -> str:
     """`json.dumps(value, indent=2, ensure_ascii=False)`, the same characters, for the JSON this
     module writes (dicts with string keys, lists, strings, numbers, booleans, null). The standard
     library drops to its pure-Python encoder whenever `indent` is given (CPython 3.11); this one
     builds the text in a list with the C string encoder, strings inside a container written in
-    place (most values are), several times faster on the dataset."""
+    place (most values are), several times faster on the dataset.
+
+    `repeated`: the ids of dicts that occur in `value` more than once (the same object, as the
+    framer's memoised outputs): each is written once for each depth it occurs at, and its text
+    used again."""
     from json.encoder import encode_basestring
 
     out: list[str] = []
     put = out.append
     indents: list[str] = []
+    texts: dict[tuple[int, int], str] = {}  # (id of a repeated dict, its depth) -> its text
 
     def nl(level: int) -> str:
         while len(indents) <= level:
@@ -430,6 +435,14 @@ def dumps_indented(value) -> str:
             if not v:
                 put("{}")
                 return
+            start = -1
+            if repeated and id(v) in repeated:
+                key = (id(v), level)
+                text = texts.get(key)
+                if text is not None:
+                    put(text)
+                    return
+                start = len(out)  # written below, and kept
             inner = nl(level + 1)
             sep = "{" + inner
             for k, item in v.items():
@@ -442,6 +455,10 @@ def dumps_indented(value) -> str:
                     put(": ")
                     enc(item, level + 1)
             put(nl(level) + "}")
+            if start >= 0:
+                texts[key] = text = "".join(out[start:])
+                del out[start:]
+                put(text)
         elif isinstance(v, list):
             if not v:
                 put("[]")
