@@ -414,7 +414,7 @@ class _Framer:
             if entries is not None:
                 on_stack = self.on_stack
                 for tested, on, output in entries:
-                    if all((i in on_stack) == (i in on) for i in tested):
+                    if not tested or all((i in on_stack) == (i in on) for i in tested):
                         if recorders:
                             recorders[-1].update(tested)
                         add(output)
