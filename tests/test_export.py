@@ -377,6 +377,21 @@ def test_a_block_of_another_shape_makes_the_documents_be_written_by_their_writer
         assert (out / name).read_bytes() == ref, name
 
 
+@pytest.mark.parametrize("lines_a_chunk", [1, 7, 300, 10 ** 9])
+def test_the_lines_cut_where_a_subject_ends_are_the_blocks_cut_so(real_dist, lines_a_chunk):
+    """`_subject_line_runs` (what `_Triples` reads) gives the lines of `_subject_runs`'s blocks, list
+    for block, whatever the chunks (one line each: every subject's lines go on over several)."""
+    from kg.build import export
+
+    lines = (real_dist / "paradiplomacy.nq").read_bytes().splitlines(keepends=True)
+    chunks = [b"".join(lines[i:i + lines_a_chunk]) for i in range(0, len(lines), lines_a_chunk)]
+    runs = list(export._subject_line_runs(chunks + [b""]))
+    assert runs == [block.split(b"\n")[:-1] for block in export._subject_runs(iter(chunks))]
+    assert sum(map(len, runs)) == len(lines)
+    if lines_a_chunk <= 7:
+        assert len(runs) < len(chunks)
+
+
 @pytest.mark.parametrize("sendfile", ["kernel", "refused", "partial"])
 def test_a_graphs_text_is_appended_whole_to_the_trig(sendfile, monkeypatch, tmp_path):
     """`_append_file` (a graph's text from its temporary file into the TriG): every byte, after

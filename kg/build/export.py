@@ -383,15 +383,13 @@ class _Triples:
         lines), the graph name of each of the block's N-Quads lines (`<...>`, bytes) and whether
         each line is the first of its triple's (a list of bools; the lines of a triple held in
         several graphs come together): `_Documents.block`. The blocks are the dataset's chunks cut
-        again where a subject's lines end (`_subject_runs`), so no subject, and no triple, is in
-        two blocks."""
+        again where a subject's lines end (`_subject_line_runs`), so no subject, and no triple, is
+        in two blocks."""
         self.path = path
         last, n = None, 0
         counter = _VoidCounter()
         with open(path, "wb") as fh:
-            for chunk in _subject_runs(c for c in cds.chunks if c):
-                lines = chunk.split(b"\n")
-                lines.pop()  # after the last newline
+            for lines in _subject_line_runs(cds.chunks):
                 # each line without the graph name and the dot (C-level: no Python loop over the
                 # lines); a triple's lines are one run, so the first of each run is kept
                 rows = list(map(bytes.rsplit, lines, repeat(b" "), repeat(2)))
@@ -703,6 +701,32 @@ def _subject_runs(blocks):
             yield block[:start]
     if rest:
         yield rest
+
+
+def _subject_line_runs(chunks):
+    """The lines (without their newline) of `chunks` (bytes of whole lines, each with its newline),
+    in lists cut where a subject's lines end, as `_subject_runs` cuts blocks; each chunk split into
+    lines once, and no bytes copied: the last subject's lines of a list are held back for the next
+    chunk's (a list holds one subject's lines at least)."""
+    held: list = []
+    for chunk in chunks:
+        if not chunk:
+            continue
+        lines = chunk.split(b"\n")
+        lines.pop()  # after the last newline
+        if held:
+            lines[:0] = held
+        last = lines[-1]
+        subject = last[:last.index(b" ") + 1]
+        k = len(lines) - 1
+        while k and lines[k - 1].startswith(subject):
+            k -= 1
+        held = lines[k:]  # the last subject's lines: they may go on in the next chunk
+        del lines[k:]
+        if lines:
+            yield lines
+    if held:
+        yield held
 
 
 def _sorted_xmlns(xml: bytes) -> bytes:
