@@ -205,6 +205,58 @@ def test_the_check_process_gives_no_verdict_when_it_fails():
         [("any-violation", ["http://example.org/a"])]
 
 
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_a_check_abandoned_leaves_no_process_behind():
+    """A build stopped while its check runs (`_CheckChild.abandon`) leaves neither the forked child
+    nor the check's own process running."""
+    import os
+    import time
+
+    from kg.build.canonical import CanonicalDataset
+    from kg.build.pipeline import _CheckChild
+
+    lines = b"".join(b"<http://example.org/s%d> <http://example.org/p> <http://example.org/o%d> "
+                     b"<http://example.org/g> .\n" % (i, i) for i in range(2000))
+    # a count over 8 billion rows: runs far longer than this test
+    endless = [("endless-violation", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", "")]
+    child = _CheckChild(CanonicalDataset([lines], 2000), endless)
+    assert child.pid is not None
+
+    def children(pid: int) -> list[int]:
+        try:
+            with open(f"/proc/{pid}/task/{pid}/children") as fh:
+                return [int(x) for x in fh.read().split()]
+        except OSError:
+            return []
+
+    for _ in range(400):  # the check's process started (it is the child's child)
+        checkers = children(child.pid)
+        if checkers:
+            break
+        time.sleep(0.05)
+    assert len(checkers) == 1
+
+    def cpu_seconds(pid: int) -> float:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return -1.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    for _ in range(1200):  # until it is in the query (past its imports and the load: ~0.5 s of CPU)
+        if not 0 <= cpu_seconds(checkers[0]) < 2.0:
+            break
+        time.sleep(0.05)
+    assert cpu_seconds(checkers[0]) >= 2.0  # still running: the query does not end by itself
+    child.abandon()
+    for _ in range(200):
+        if not os.path.exists(f"/proc/{checkers[0]}"):
+            break
+        time.sleep(0.05)
+    assert not os.path.exists(f"/proc/{checkers[0]}")
+
+
 @pytest.mark.parametrize("parallel", [False, True])
 def test_a_violation_is_said_before_an_error_of_the_export(fixture_tree, monkeypatch, parallel):
     """The check comes before the export: when both fail, the violation is what the build says,

@@ -17,7 +17,27 @@ import sys
 import time
 
 
+def die_with_parent() -> bool:
+    """On Linux, have this process killed when its parent ends (prctl PR_SET_PDEATHSIG), so that a
+    build stopped in the middle leaves no check running behind it; False if the parent has already
+    gone (or where this cannot be asked)."""
+    if not sys.platform.startswith("linux"):
+        return True
+    import ctypes
+    import os
+    import signal
+
+    parent = os.getppid()
+    try:
+        ctypes.CDLL(None).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return True
+    return os.getppid() == parent and parent != 1
+
+
 def main() -> int:
+    if not die_with_parent():
+        return 1
     import pyoxigraph as ox
 
     from kg.build.checks import run_violation_queries

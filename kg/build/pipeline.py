@@ -376,6 +376,10 @@ class _CheckChild:
             code = 1
             try:
                 os.close(r)
+                from kg.build.checkrun import die_with_parent
+
+                if not die_with_parent():  # the build has gone
+                    return
                 data = _check_in_a_process(cds, violations)
                 if data:
                     with os.fdopen(w, "wb") as fh:
