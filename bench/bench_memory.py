@@ -2,10 +2,14 @@
 TREE build`), and this one samples /proc every `--every` seconds for it and its children (the SHACL
 child, the export's JSON-LD child, any other): each one's resident memory (VmRSS) and the proportional
 share of the whole tree (Pss summed over its processes, every `--pss-every` seconds: pages
-shared copy-on-write after a fork counted once). A sample is put in the stage that ends after it (the build prints each stage's name
-as it ends). Prints per stage: the build process's peak RSS, the largest child's, and the tree's peak
-PSS; then the wall time, the CPU seconds (user + system of the build and its children) and the peak
-RSS as `/usr/bin/time -v` gives it (the largest single process's). Not a test.
+shared copy-on-write after a fork counted once; `-` for a stage shorter than that). A sample is
+put in the stage that ends after it (the build prints each stage's name as it ends); a stage that
+ran in a child (SHACL beside the reasoning, the check beside the export) is named beside the next
+stage of the build's own that ends after the child's end was collected: `export + check` holds the
+export's samples and the check's. Prints per stage: the build process's peak RSS, the largest
+child's, and the tree's peak PSS; then the wall time, the CPU seconds (user + system of the build
+and its children) and the peak RSS as `/usr/bin/time -v` gives it (the largest single process's).
+Not a test.
 
     .venv/bin/python bench/bench_memory.py --root /tmp/kg-10x           # builds into /tmp/kg-10x/dist
     flock /work/m1.lock .venv/bin/python bench/bench_memory.py --root /tmp/COPY-of-a-1M-tree
@@ -23,7 +27,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
-_STAGE = re.compile(r"^  (\S+)(?: \(parallel\))?\s+\d+ ms$")
+_STAGE = re.compile(r"^  (\S+)( \(parallel\))?\s+\d+ ms$")
 
 
 def _children(pid: int) -> list[int]:
@@ -63,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     proc = subprocess.Popen([args.python, "-m", "kg", "--root", str(args.root), "build"], cwd=REPO,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    stages: list[tuple[str, float]] = []  # (name, end time)
+    stages: list[tuple[str, float]] = []  # (name, end time) of the stages the build runs one after another
+    parallel: list[str] = []  # the stages in children collected since the last one ended
     samples: list[tuple[float, int, int, int]] = []  # (time, main RSS, largest child RSS, tree PSS), kB
     done = threading.Event()
 
@@ -74,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
             kids = _children(proc.pid)
             main_rss = _kb(f"/proc/{proc.pid}/status", "VmRSS:")
             child_rss = max((_kb(f"/proc/{k}/status", "VmRSS:") for k in kids), default=0)
-            pss = 0
+            pss = -1  # not read this time
             if now - last_pss >= args.pss_every:
                 pss, last_pss = sum(_kb(f"/proc/{p}/smaps_rollup", "Pss:") for p in [proc.pid, *kids]), now
             samples.append((now, main_rss, child_rss, pss))
@@ -86,8 +91,11 @@ def main(argv: list[str] | None = None) -> int:
     assert proc.stdout is not None
     for line in proc.stdout:
         m = _STAGE.match(line.rstrip("\n"))
-        if m:
-            stages.append((m.group(1), time.perf_counter() - t0))
+        if m and m.group(2):  # a stage that ran beside others (in a child): said when it is collected
+            parallel.append(m.group(1))
+        elif m:
+            stages.append((" + ".join([m.group(1), *parallel]), time.perf_counter() - t0))
+            parallel.clear()
         elif not line.startswith("  data/"):
             tail.append(line.rstrip("\n"))
     _pid, status, usage = os.wait4(proc.pid, 0)
@@ -95,12 +103,13 @@ def main(argv: list[str] | None = None) -> int:
     done.set()
     thread.join()
     print("\n".join(tail[-3:]))
-    print(f"{'stage':14} {'ends at s':>9} {'build RSS':>10} {'child RSS':>10} {'tree PSS':>9}  (peaks, GB)")
+    print(f"{'stage':22} {'ends at s':>9} {'build RSS':>10} {'child RSS':>10} {'tree PSS':>9}  (peaks, GB)")
     start = 0.0
     for name, end in stages + [("(after)", wall)]:
-        inside = [s for s in samples if start <= s[0] < end] or [(0, 0, 0, 0)]
-        print(f"{name:14} {end:9.1f} {max(s[1] for s in inside) / 1e6:10.2f} "
-              f"{max(s[2] for s in inside) / 1e6:10.2f} {max(s[3] for s in inside) / 1e6:9.2f}")
+        inside = [s for s in samples if start <= s[0] < end] or [(0, 0, 0, -1)]
+        pss = max(s[3] for s in inside)
+        print(f"{name:22} {end:9.1f} {max(s[1] for s in inside) / 1e6:10.2f} "
+              f"{max(s[2] for s in inside) / 1e6:10.2f} {f'{pss / 1e6:.2f}' if pss >= 0 else '-':>9}")
         start = end
     cpu = usage.ru_utime + usage.ru_stime
     print(f"wall {wall:.1f} s, CPU {cpu:.1f} s (user {usage.ru_utime:.1f}, sys {usage.ru_stime:.1f}), "
