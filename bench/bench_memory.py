@@ -7,7 +7,7 @@ put in the stage that ends after it (the build prints each stage's name as it en
 ran in a child (SHACL beside the reasoning, the check beside the export) is named beside the next
 stage of the build's own that ends after the child's end was collected: `export + check` holds the
 export's samples and the check's. Prints per stage: the build process's peak RSS, the largest
-child's, and the tree's peak PSS; then the wall time, the CPU seconds (user + system of the build
+child's, and the tree's peak PSS; then each child's peak RSS and when it ran; then the wall time, the CPU seconds (user + system of the build
 and its children) and the peak RSS as `/usr/bin/time -v` gives it (the largest single process's).
 Not a test.
 
@@ -43,6 +43,17 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+def _command(pid: int) -> str:
+    """What a child runs: its command line, shortened (a forked child has its parent's)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            words = fh.read().split(b"\0")
+    except OSError:
+        return "?"
+    text = " ".join(w.decode("utf-8", "replace") for w in words if w)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _kb(path: str, key: str) -> int:
     try:
         with open(path) as fh:
@@ -71,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     parallel: list[str] = []  # the stages in children collected since the last one ended
     samples: list[tuple[float, int, int, int]] = []  # (time, main RSS, largest child RSS, tree PSS), kB
     done = threading.Event()
+    children: dict[int, list] = {}  # pid -> [command, first seen, last seen, peak RSS kB]
 
     def sample() -> None:
         last_pss = -args.pss_every
@@ -78,7 +90,15 @@ def main(argv: list[str] | None = None) -> int:
             now = time.perf_counter() - t0
             kids = _children(proc.pid)
             main_rss = _kb(f"/proc/{proc.pid}/status", "VmRSS:")
-            child_rss = max((_kb(f"/proc/{k}/status", "VmRSS:") for k in kids), default=0)
+            rss = {k: _kb(f"/proc/{k}/status", "VmRSS:") for k in kids}
+            for k, kb in rss.items():
+                if not kb:  # ended, not yet waited for (a zombie has no memory)
+                    continue
+                if k not in children:
+                    children[k] = [_command(k), now, now, kb]
+                child = children[k]
+                child[2], child[3] = now, max(child[3], kb)
+            child_rss = max(rss.values(), default=0)
             pss = -1  # not read this time
             if now - last_pss >= args.pss_every:
                 pss, last_pss = sum(_kb(f"/proc/{p}/smaps_rollup", "Pss:") for p in [proc.pid, *kids]), now
@@ -111,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:22} {end:9.1f} {max(s[1] for s in inside) / 1e6:10.2f} "
               f"{max(s[2] for s in inside) / 1e6:10.2f} {f'{pss / 1e6:.2f}' if pss >= 0 else '-':>9}")
         start = end
+    for pid, (command, first, last, peak) in children.items():
+        if last - first >= args.every:  # not those seen once (a fork about to exec, a short helper)
+            print(f"child {pid} ({command}): from {first:.1f} to {last:.1f} s, peak RSS {peak / 1e6:.2f} GB")
     cpu = usage.ru_utime + usage.ru_stime
     print(f"wall {wall:.1f} s, CPU {cpu:.1f} s (user {usage.ru_utime:.1f}, sys {usage.ru_stime:.1f}), "
           f"peak RSS {usage.ru_maxrss / 1e6:.2f} GB (largest process), "
