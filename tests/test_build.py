@@ -189,6 +189,20 @@ def test_a_check_child_that_gives_no_verdict_leaves_the_check_to_the_build(fixtu
     assert snapshot(dist_dir(fixture_tree)) == before
 
 
+def test_a_tree_without_violation_queries_is_built_without_a_check_store(fixture_tree, monkeypatch):
+    """No violation query: nothing to check, so no store is made and no check child is started."""
+    import kg.build.pipeline as pipeline
+
+    monkeypatch.setattr("kg.build.pipeline.PARALLEL_MIN_TRIPLES", 0)
+    monkeypatch.setattr("kg.build.pipeline.CHECK_CHILD_MIN_QUADS", 0)
+    for f in (fixture_tree / "queries").glob("*-violation.rq"):
+        f.unlink()
+    monkeypatch.setattr(pipeline, "_CheckChild", None)  # would fail if called
+    report = build(fixture_tree, parallel=True)
+    assert report.violation_queries == [] and "check" in [name for name, _s in report.stages]
+    assert (dist_dir(fixture_tree) / "paradiplomacy.nq").exists()
+
+
 def test_the_check_process_gives_no_verdict_when_it_fails():
     """The fresh process that runs the check: unreadable text gives no verdict (the build then runs
     the check itself); a readable one gives the failures."""

@@ -298,11 +298,14 @@ def _give_back_memory() -> None:
 def _run_check(cds: CanonicalDataset, violations: list) -> list:
     """The check stage: the canonical dataset loaded into a fresh store and the `violations`
     (name, text, summary) run on it; the failures (`ViolationQueryFailure`s). The store is let go
-    on return. A query that does not run raises `InputError`."""
+    on return (none is made when there is no query to run). A query that does not run raises
+    `InputError`."""
     import pyoxigraph as ox
 
     from kg.query.embedded import OxigraphEngine, QueryError
 
+    if not violations:
+        return []
     store = ox.Store()
     for chunk in cds.chunks:  # parsed by pyoxigraph from the text: no term object is made
         store.load(chunk, format=ox.RdfFormat.N_QUADS, lenient=True)  # pyoxigraph wrote it
@@ -567,7 +570,7 @@ def _build(root: Path, dist: Path, report: BuildReport, progress: Progress | Non
     fork = fork and cds.lines_count >= PARALLEL_MIN_TRIPLES
     checking = None
     if violations is not None:
-        if fork and cds.lines_count >= CHECK_CHILD_MIN_QUADS:
+        if fork and violations and cds.lines_count >= CHECK_CHILD_MIN_QUADS:
             checking = _CheckChild(cds, violations)
         else:
             with clock.stage("check"):
