@@ -2,7 +2,9 @@
 JSON-LD writer read from the N-Quads text (what the build runs) beside the one that parses the quads
 into pyoxigraph terms (`_json_ld_parts(..., from_text=False)`), and the framed views' input read
 from the text beside the one made from parsed quads. Each pair is checked to give the same bytes.
-Not a test: it prints figures for people (CPU seconds of this process, median of N runs).
+Not a test: it prints figures for people (CPU seconds of this process, median of N runs). Then
+each of the two again as it ran before Python's cyclic collector was paused for it and (the framed
+views) before the framer's memo (`--collector-on`, `--no-memo`), in the same process.
 
     .venv/bin/python bench/bench_jsonld.py                     # the checkout's dist/ (build first)
     .venv/bin/python bench/bench_jsonld.py --dist /tmp/kg-10x/dist --runs 3
@@ -32,6 +34,9 @@ sys.path.insert(0, str(REPO))
 from kg.build.canonical import CanonicalDataset  # noqa: E402
 from kg.build.export import _GRAPHS, _graph_quads  # noqa: E402
 from kg.build.jsonld import _json_ld_parts, json_ld_context  # noqa: E402
+from kg.build import framer, jsonld  # noqa: E402
+
+_GC_PAUSED, _MEMO_STACKS = jsonld.gc_paused, framer._MEMO_STACKS  # as they are (`as_before` changes them)
 from kg.namespaces import GRAPH_ONTOLOGY, GRAPH_PROVENANCE  # noqa: E402
 
 CHUNK_BYTES = 1 << 24
@@ -53,6 +58,16 @@ def load(nq: Path) -> list[bytes]:
     return chunks
 
 
+def as_before(collector_on: bool, no_memo: bool) -> None:
+    """The writers with the collector left on (`gc_paused` a no-op) and/or without the framer's
+    memo (it keeps no output), as they ran before either; both False: as they are."""
+    import contextlib
+
+    from kg.build import framed as fr
+    fr.gc_paused = jsonld.gc_paused = contextlib.nullcontext if collector_on else _GC_PAUSED
+    framer._MEMO_STACKS = 0 if no_memo else _MEMO_STACKS
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dist", type=Path, default=REPO / "dist", help="a built dist/ (default: the checkout's)")
@@ -67,14 +82,7 @@ def main(argv=None) -> int:
     ap.add_argument("--no-memo", action="store_true",
                     help="the framer makes every embedded node's output afresh, as before its memo")
     args = ap.parse_args(argv)
-    if args.collector_on:
-        import contextlib
-
-        from kg.build import framed as fr, jsonld
-        fr.gc_paused = jsonld.gc_paused = contextlib.nullcontext
-    if args.no_memo:
-        from kg.build import framer
-        framer._MEMO_STACKS = 0
+    as_before(args.collector_on, args.no_memo)
 
     chunks = load(args.dist / "paradiplomacy.nq")
     count = sum(c.count(b"\n") for c in chunks)
@@ -131,6 +139,18 @@ def main(argv=None) -> int:
         t_old, out_old = timed(parts[old])
         print(f"  {what:<22} {t_new:8.3f} s   reference {t_old:8.3f} s   ({t_old / t_new:4.1f}x)"
               f"   same bytes: {out_new == out_old}")
+    if not (args.collector_on or args.no_memo):  # the same writers as they ran before, in this process
+        for what, part, before in (("paradiplomacy.jsonld", "text", (True, False)),
+                                   ("framed/", "framed", (True, True))):
+            t_new, out_new = timed(parts[part])
+            as_before(*before)
+            try:
+                t_old, out_old = timed(parts[part])
+            finally:
+                as_before(False, False)
+            print(f"  {what:<22} {t_new:8.3f} s   as before {t_old:8.3f} s   ({t_old / t_new:4.1f}x)"
+                  f"   same bytes: {out_new == out_old}   (before: the collector on"
+                  f"{', no memo' if before[1] else ''})")
     if (args.dist / "paradiplomacy.jsonld").exists():
         same = (args.dist / "paradiplomacy.jsonld").read_text(encoding="utf-8") == json_ld(True)
         print(f"  the same as {args.dist / 'paradiplomacy.jsonld'}: {same}")
