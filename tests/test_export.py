@@ -532,3 +532,19 @@ def test_framing_input_read_from_the_text_is_the_quads_one():
     assert from_text == framing_input(cds.ox_quads)
     assert json.dumps(from_text) == json.dumps(framing_input(cds.ox_quads))  # the same order, too
     assert any("https://w3id.org/paradiplomacy/framed#inferred" in n for n in from_text)
+
+
+def test_used_prefixes_found_in_the_chunks_are_those_of_the_written_file(real_dist):
+    """The N-Quads' prefixes are looked for in the chunks the build holds, not in the file read back:
+    the same prefixes as the file's text, whatever lines the chunks are cut at."""
+    from kg.build import export
+
+    text = (real_dist / "paradiplomacy.nq").read_bytes()
+    lines = text.splitlines(keepends=True)
+    expected = export._used_prefixes(text.decode("utf-8"))
+    assert expected == export._used_prefixes_in_file(real_dist / "paradiplomacy.nq")
+    assert "pd" in expected and "rdf" in expected  # the dataset's own vocabulary is used
+    for size in (1, 300, len(lines)):
+        chunks = [b"".join(lines[i:i + size]) for i in range(0, len(lines), size)]
+        assert export._used_prefixes_in_chunks(chunks) == expected
+    assert export._used_prefixes_in_chunks([]) == {}
