@@ -14,6 +14,7 @@ objects: at a million asserted triples there are more than five million quads, w
 again on each use, a chunk at a time."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -156,7 +157,9 @@ def build_canonical(ontology: Graph, plain_triples, inferred, sourced_quads) -> 
     the provenance of the quads. Everything stays UTF-8 text: the provenance's statements are made
     straight into chunks (`kg.build.provenance.data_and_provenance_chunks`) that go in whole among
     the other lines, the only ones sorted, and those are let go as their chunks are made (at a
-    million triples the provenance is 4.4 million of the 5.6 million lines)."""
+    million triples the provenance is 4.4 million of the 5.6 million lines). The other graphs'
+    lines are written by pyoxigraph as N-Triples and given their graph name by one replacement
+    over the text: no Python code runs per triple."""
     from kg.build.provenance import data_and_provenance_chunks, data_and_provenance_lines
 
     made = data_and_provenance_chunks(sourced_quads, _CHUNK_LINES)
@@ -165,26 +168,59 @@ def build_canonical(ontology: Graph, plain_triples, inferred, sourced_quads) -> 
         return canonical_dataset(ontology, plain_triples, inferred, provenance, data_lines=data_lines)
     data_lines, block = made
     del made
-    sources = [_graph_lines(GRAPH_ONTOLOGY, ontology, raw=True), _graph_lines(GRAPH_DATA, plain_triples, raw=True),
-               data_lines, _graph_lines(GRAPH_INFERRED, inferred, raw=True)]
+    sources = [_graph_lines(GRAPH_ONTOLOGY, ontology, raw=True), _graph_text(GRAPH_DATA, plain_triples),
+               _graph_text(GRAPH_INFERRED, inferred)]
+    # the data's lines hold no blank node (else `made` is None): they go in as they are
+    lines = _sorted_lines(sources, consume=True, clean=data_lines)
     del data_lines
-    lines = _sorted_lines(sources, consume=True)
     return _dataset(lines, block)
 
 
-def _sorted_lines(sources: list, *, consume: bool = False) -> list:
+def _graph_text(name: URIRef, triples) -> bytes:
+    """The N-Quads text (UTF-8, whole lines) of pyoxigraph triples or quads put in the graph
+    `name`: written by pyoxigraph as N-Triples, each line's ` .` then given the graph's name (a
+    newline in a literal is written `\\n`, so ` .\\n` is only ever a line's end)."""
+    from operator import attrgetter
+
+    triples = triples if isinstance(triples, list) else list(triples)
+    kinds = set(map(type, triples))
+    if ox.Quad in kinds:
+        triples = map(attrgetter("triple"), triples) if len(kinds) == 1 else \
+            [t.triple if type(t) is ox.Quad else t for t in triples]
+    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return text.replace(b" .\n", f" <{name}> .\n".encode("utf-8"))
+
+
+def _sorted_lines(sources: list, *, consume: bool = False, clean: list | None = None) -> list:
     """The lines of `sources` (iterables of N-Quads lines, all str or all UTF-8 bytes, which sort
-    alike: UTF-8 keeps the order of code points; with `consume`, a list among them is
-    emptied once read, so that its lines live only as long as the result holds them), the
-    blank-node quads relabelled by RDFC-1.0, sorted (duplicates kept)."""
+    alike: UTF-8 keeps the order of code points; or N-Quads texts, UTF-8 bytes of whole lines; with
+    `consume`, a list among them is emptied once read, so that its lines live only as long as the
+    result holds them), the blank-node quads relabelled by RDFC-1.0, sorted (duplicates kept).
+    A text's blank-node lines are found by a regular expression and its other lines split off it
+    in C, no Python code running per line. `clean`: UTF-8 lines known to hold no blank node, taken
+    as they are (and emptied with `consume`)."""
     lines: list = []
+    if clean:
+        lines += clean
+        if consume:
+            clean.clear()
     blank: list = []
     raw = None
     for source in sources:
+        if isinstance(source, bytes):
+            raw = True
+            if b"_:" in source:
+                blank += [line[:-1] for line in _BLANK_NQ.findall(source)]
+                source = _BLANK_NQ.sub(b"", source)
+            more = source.split(b"\n")
+            more.pop()  # after the last newline
+            lines += more
+            del more
+            continue
         for line in source:
             if raw is None:
                 raw = isinstance(line, bytes)
-                mark = b"_:" if raw else "_:"
+            mark = b"_:" if raw else "_:"
             if mark in line and _has_blank_line(line):
                 blank.append(line)
             else:
@@ -201,6 +237,11 @@ def _sorted_lines(sources: list, *, consume: bool = False) -> list:
     # linear time
     lines.sort()
     return lines
+
+
+# an N-Quads line (with its newline) whose subject or object is a blank node (graph names here are
+# IRIs; a subject and a predicate hold no space)
+_BLANK_NQ = re.compile(rb"^(?:_:|[^ \n]+ [^ \n]+ _:).*\n", re.MULTILINE)
 
 
 def _dataset(lines: list, block) -> CanonicalDataset:
@@ -227,23 +268,27 @@ def _dataset(lines: list, block) -> CanonicalDataset:
 def _chunks(lines: list, start: int, stop: int) -> tuple[list[bytes], int]:
     """`lines[start:stop]` (sorted) as chunks of bytes of whole lines, a line repeated once (a quad
     given twice, a triple in one passage's graph in two files, is one quad); each line is let go
-    as its chunk is made."""
+    as its chunk is made. A chunk's repeats are left out by `itertools.compress` over
+    `map(operator.ne, ...)` of each line and the one before it: no Python code runs per line."""
+    from itertools import chain, compress
+    from operator import ne
+
     chunks: list[bytes] = []
     count, last = 0, None
     for begin in range(start, stop, _CHUNK_LINES):
-        part = []
-        for k in range(begin, min(begin + _CHUNK_LINES, stop)):
-            line = lines[k]
-            if line != last:
-                part.append(line)
-                last = line
-            lines[k] = None  # type: ignore[call-overload]
-        if part:
-            count += len(part)
-            if isinstance(part[0], str):
-                part.append("")
-                chunks.append("\n".join(part).encode("utf-8"))
-            else:
-                part.append(b"")
-                chunks.append(b"\n".join(part))
+        end = min(begin + _CHUNK_LINES, stop)
+        piece = lines[begin:end]
+        lines[begin:end] = [None] * (end - begin)
+        piece = list(compress(piece, map(ne, piece, chain((last,), piece))))
+        if not piece:
+            continue
+        last = piece[-1]
+        count += len(piece)
+        if isinstance(last, str):
+            piece.append("")
+            chunks.append("\n".join(piece).encode("utf-8"))
+        else:
+            piece.append(b"")
+            chunks.append(b"\n".join(piece))
+        del piece
     return chunks, count

@@ -8,6 +8,7 @@ same in every build and can be computed by anyone holding the triple. (A blank n
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -184,15 +185,24 @@ def data_and_provenance_chunks(sourced, chunk_lines: int) -> tuple[list[bytes], 
     sha1 = hashlib.sha1
     data: list[bytes] = []
     rows: list[tuple] = []
-    for line in nquads_lines(sourced, raw=True):
-        body, source, _dot = line.rsplit(b" ", 2)  # the graph name is an IRI: no space in it
-        data.append(body + data_g)
-        i = body.index(b" ")
-        j = body.index(b" ", i + 1)
-        if body.startswith(b"_:") or body.startswith(b"_:", j + 1) or source.startswith(b"_:"):
+    add_data, add_row = data.append, rows.append
+    quads = sourced if isinstance(sourced, list) else list(sourced)
+    for k in range(0, len(quads), _BATCH):
+        # pyoxigraph writes a batch as N-Quads text, split in C; a blank node anywhere in it is
+        # looked for once (`_BLANK_QUAD`), not on each line
+        text = ox.serialize(quads[k:k + _BATCH], format=ox.RdfFormat.N_QUADS)
+        if b"_:" in text and _BLANK_QUAD.search(text):
             return None
-        # the statement's N-Triples line is the quad's without its graph name
-        rows.append((hexlify(sha1(body + b" .").digest()), source, body, i, j))
+        lines = text.split(b"\n")
+        lines.pop()  # after the last newline
+        del text
+        for line in lines:
+            body, source, _dot = line.rsplit(b" ", 2)  # the graph name is an IRI: no space in it
+            add_data(body + data_g)
+            i = body.index(b" ")
+            # the statement's N-Triples line is the quad's without its graph name
+            add_row((hexlify(sha1(body + b" .").digest()), source, body, i, body.index(b" ", i + 1)))
+        del lines
     rows.sort()
     chunks: list[bytes] = []
     part: list[bytes] = []
@@ -222,3 +232,9 @@ def data_and_provenance_chunks(sourced, chunk_lines: int) -> tuple[list[bytes], 
         return data, SortedChunks([], 0, b"", b"")
     head, tail = chunks[0], chunks[-1]
     return data, SortedChunks(chunks, count, head[:head.index(b"\n")], tail[tail.rfind(b"\n", 0, len(tail) - 1) + 1:-1])
+
+
+_BATCH = 100_000
+# an N-Quads line whose subject, object or graph name is a blank node (a subject and a predicate
+# hold no space; an object's text runs to the graph name, the line's last ` _:` or ` <`)
+_BLANK_QUAD = re.compile(rb"^(?:_:|[^ \n]+ [^ \n]+ _:|.* _:[^ \n]* \.$)", re.MULTILINE)
