@@ -116,13 +116,19 @@ def _check_data(data) -> None:
     """`Unsupported` if the data (pyoxigraph triples or quads) uses what is not compiled or holds
     a schema triple: looked at by the distinct predicates and classes, so the loop over the data
     does only set look-ups."""
-    rdf_type = str(RDF.type)
-    predicates, classes = set(), set()
-    for t in data:
-        p = t.predicate.value
-        predicates.add(p)
-        if p == rdf_type and type(t.object) is ox.NamedNode:
-            classes.add(t.object.value)
+    from itertools import compress
+    from operator import attrgetter
+
+    # the distinct predicates, then the objects of the rdf:type triples, gathered by `map` and
+    # `set` over the data: no Python code runs per triple
+    data = data if isinstance(data, list) else list(data)
+    rdf_type = ox.NamedNode(str(RDF.type))
+    predicates = set(map(attrgetter("predicate"), data))
+    objects = set()
+    if rdf_type in predicates:
+        objects = set(map(attrgetter("object"), compress(data, map(rdf_type.__eq__, map(attrgetter("predicate"), data)))))
+    predicates = {p.value for p in predicates}
+    classes = {o.value for o in objects if type(o) is ox.NamedNode}
     for p in sorted(predicates):
         if p in _UNSUPPORTED_STR:
             raise Unsupported(f"{p} is not compiled")
@@ -290,31 +296,63 @@ def _n(term, skolem: dict) -> str:
     return str(to_oxigraph(term))
 
 
-def _values(names: str, rows, skolem: dict) -> str:
-    body = " ".join("(" + " ".join(_n(t, skolem) for t in row) + ")" for row in sorted(rows, key=str))
-    return f"VALUES ({names}) {{ {body} }}"
+class _Values(str):
+    """A VALUES clause (its SPARQL text), with the terms each of its variables takes (`bound`)."""
+
+    bound: dict
 
 
-def _rule(head: str, atoms: list[str], values: str = "", filters: str = "") -> list[tuple[bool, str]]:
+def _values(names: str, rows, skolem: dict) -> _Values:
+    rows = sorted(rows, key=str)
+    body = " ".join("(" + " ".join(_n(t, skolem) for t in row) + ")" for row in rows)
+    out = _Values(f"VALUES ({names}) {{ {body} }}")
+    out.bound = {name: {_n(row[i], skolem) for row in rows} for i, name in enumerate(names.split())}
+    return out
+
+
+_RDF_TYPE_TEXT = f"<{RDF.type}>"
+
+
+def _atom_keys(atom: str, bound: dict) -> frozenset:
+    """What a triple must be for the atom `s p o` (SPARQL text) to match it: (predicate, None) for
+    any triple with that predicate, (rdf:type, class) for a type triple of that class; a variable
+    predicate or class takes the terms its VALUES table gives it (anything, if none)."""
+    _s, p, o = atom.split(" ", 2)
+    preds = bound.get(p) if p.startswith("?") else {p}
+    if preds is None:
+        return frozenset({None})
+    if preds == {_RDF_TYPE_TEXT}:
+        classes = bound.get(o) if o.startswith("?") else {o}
+        if classes is None:
+            return frozenset({(_RDF_TYPE_TEXT, None)})
+        return frozenset((_RDF_TYPE_TEXT, c) for c in classes)
+    return frozenset((q, None) for q in preds)
+
+
+def _rule(head: str, atoms: list[str], values: str = "", filters: str = "") -> list[tuple[bool, str, frozenset]]:
     """The updates of one rule, each marked whether it runs in the first round: that one reads
     every atom from everything known (the first round's delta is everything); the later ones, one
     per atom, read that atom from the last round's triples (semi-naive) and the others from
-    everything known. `head` is the derived triple pattern."""
+    everything known. `head` is the derived triple pattern. Each later update comes with the keys
+    of its delta atom (`_atom_keys`): a round whose delta holds none of them skips it, as it
+    could derive nothing."""
     def update(body: str) -> str:
         return (f"INSERT {{ GRAPH <{_NEW.value}> {{ {head} }} }} WHERE {{ {values} {body} {filters} "
                 f"FILTER NOT EXISTS {{ {head} }} }}")
 
-    out = [(True, update(" . ".join(atoms)))]
+    bound = getattr(values, "bound", {})
+    out = [(True, update(" . ".join(atoms)), frozenset())]
     for i in range(len(atoms)):
         out.append((False, update(" . ".join(f"GRAPH <{_DELTA.value}> {{ {a} }}" if j == i else a
-                                           for j, a in enumerate(atoms)))))
+                                           for j, a in enumerate(atoms))), _atom_keys(atoms[i], bound)))
     return out
 
 
-def compile_rules(tb: TBox, skolem: dict) -> list[tuple[bool, str]]:
-    """The instance rules as SPARQL updates, each marked whether it is the first round's (`_rule`)."""
+def compile_rules(tb: TBox, skolem: dict) -> list[tuple[bool, str, frozenset]]:
+    """The instance rules as SPARQL updates, each marked whether it is the first round's, with the
+    keys of its delta atom (`_rule`)."""
     rdf_type = f"<{RDF.type}>"
-    rules: list[tuple[bool, str]] = []
+    rules: list[tuple[bool, str, frozenset]] = []
     pairs = [(c, d) for c, ds in tb.sup.items() for d in ds]
     if pairs:
         rules += _rule(f"?x {rdf_type} ?d", [f"?x {rdf_type} ?c"], _values("?c ?d", pairs, skolem))
@@ -409,13 +447,14 @@ def run_rules(ontology: Graph, data, store=None) -> RuleRun:
     # the two round graphs trade places each round (what one round derived is the next one's
     # delta), so no round copies its triples from one to the other: the same rules with the two
     # graph names swapped
-    swapped = [(f, u.replace(_DELTA.value, "\0").replace(_NEW.value, _DELTA.value).replace("\0", _NEW.value))
-               for f, u in rules]
+    swapped = [(f, u.replace(_DELTA.value, "\0").replace(_NEW.value, _DELTA.value).replace("\0", _NEW.value), k)
+               for f, u, k in rules]
     current, delta, new = rules, _DELTA, _NEW
     first = True
     while True:
-        for is_first, u in current:
-            if is_first == first:
+        present = None if first else _delta_keys(store, delta)
+        for is_first, u, keys in current:
+            if is_first == first and (first or None in keys or not keys.isdisjoint(present)):
                 store.update(u)
         first = False
         if next(iter(store.quads_for_pattern(None, None, None, new)), None) is None:
@@ -433,6 +472,17 @@ def run_rules(ontology: Graph, data, store=None) -> RuleRun:
     for row in store.query(f"SELECT ?x WHERE {{ ?x {rdf_type} <{OWL.Nothing}> }}"):
         errors.append(f"{_back(row[0], skolem)} is defined of type 'Nothing'")
     return RuleRun(store, skolem, errors)
+
+
+def _delta_keys(store: ox.Store, delta: ox.NamedNode) -> set:
+    """The keys (`_atom_keys`) the triples of the graph `delta` match: (predicate, None) for each
+    predicate, and (rdf:type, class) for each class they give a type."""
+    keys: set = {(str(row[0]), None) for row in store.query(
+        f"SELECT DISTINCT ?p WHERE {{ GRAPH <{delta.value}> {{ ?s ?p ?o }} }}")}
+    if (_RDF_TYPE_TEXT, None) in keys:
+        keys.update((_RDF_TYPE_TEXT, str(row[0])) for row in store.query(
+            f"SELECT DISTINCT ?c WHERE {{ GRAPH <{delta.value}> {{ ?s {_RDF_TYPE_TEXT} ?c }} }}"))
+    return keys
 
 
 def rl_closure(ontology: Graph, data) -> tuple[set, list[str]]:
