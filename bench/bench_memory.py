@@ -12,7 +12,7 @@ and its children) and the peak RSS as `/usr/bin/time -v` gives it (the largest s
 Not a test.
 
     .venv/bin/python bench/bench_memory.py --root /tmp/kg-10x           # builds into /tmp/kg-10x/dist
-    flock /work/m1.lock .venv/bin/python bench/bench_memory.py --root /tmp/COPY-of-a-1M-tree
+    .venv/bin/python bench/bench_memory.py --root /tmp/kg-1m   # from bench/generate.py --triples 1000000 --out /tmp/kg-1m
 """
 from __future__ import annotations
 
