@@ -74,7 +74,7 @@ def measure(root: Path) -> None:
 def main(argv=None) -> int:
     import gc
 
-    gc.disable()  # as the build runs (kg.build.pipeline._no_cyclic_gc)
+    gc.disable()  # as the build runs (kg.build.jsonld.gc_paused, as in kg.build.pipeline)
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--factors", type=int, nargs="*", default=[1, 10])
     args = ap.parse_args(argv)

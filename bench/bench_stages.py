@@ -98,7 +98,7 @@ def measure(root: Path, rounds: int, stages: list[str]) -> None:
 def main(argv=None) -> int:
     import gc
 
-    gc.disable()  # as the build runs (kg.build.pipeline._no_cyclic_gc)
+    gc.disable()  # as the build runs (kg.build.jsonld.gc_paused, as in kg.build.pipeline)
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--root", type=Path, help="a source tree (default: the seed, or --factor)")
     ap.add_argument("--factor", type=int, default=1, help="a generated tree this many times the seed")

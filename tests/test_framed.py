@@ -232,15 +232,10 @@ def test_views_read_as_json_ld_state_only_the_datasets_links(real_dist, views, v
 
 # --- kg.build.framer: PyLD's framing without PyLD, for the views' frames ----------------------------
 
-@pytest.mark.parametrize("view", VIEWS)
-def test_each_view_is_framed_without_pyld_to_pylds_own_bytes(real_dist, view):
-    """The build frames the views with `kg.build.framer`; PyLD, on the same nodes, frame and context,
-    gives the same document byte for byte (on whatever the committed data holds now)."""
+def _framed_by_the_framer(nodes, frame_doc, ctx):
+    """`frame(nodes, frame_doc, ctx)` and whether `kg.build.framer` framed it (rather than PyLD)."""
     from kg.build import framer
 
-    quads = list(ox.parse(path=real_dist / "paradiplomacy.nq", format=ox.RdfFormat.N_QUADS))
-    nodes = framing_input(quads)
-    ctx = readable_context(nodes)
     calls = []
     original = framer.frame
 
@@ -250,10 +245,21 @@ def test_each_view_is_framed_without_pyld_to_pylds_own_bytes(real_dist, view):
 
     framer.frame = spy
     try:
-        ours = frame(nodes, load_frame(view), ctx)
+        ours = frame(nodes, frame_doc, ctx)
     finally:
         framer.frame = original
-    assert calls and calls[0] is not None, "the view fell back to PyLD: framer does not cover it any more"
+    return ours, bool(calls) and calls[0] is not None
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_each_view_is_framed_without_pyld_to_pylds_own_bytes(real_dist, view):
+    """The build frames the views with `kg.build.framer`; PyLD, on the same nodes, frame and context,
+    gives the same document byte for byte (on whatever the committed data holds now)."""
+    quads = list(ox.parse(path=real_dist / "paradiplomacy.nq", format=ox.RdfFormat.N_QUADS))
+    nodes = framing_input(quads)
+    ctx = readable_context(nodes)
+    ours, by_framer = _framed_by_the_framer(nodes, load_frame(view), ctx)
+    assert by_framer, "the view fell back to PyLD: framer does not cover it any more"
     pylds = frame(nodes, load_frame(view), ctx, engine="pyld")
     assert ours["@graph"], "nothing was framed: nothing was compared"
     assert json.dumps(ours, indent=2, ensure_ascii=False) == json.dumps(pylds, indent=2, ensure_ascii=False)
@@ -284,8 +290,6 @@ def test_a_node_embedded_under_different_stacks_is_framed_as_pyld_frames_it(seed
     circular-reference rule (is an id it embeds already on the stack above it?) and uses it again:
     on small random graphs of things that know each other (cycles, self-links, a node reached from
     several parents at several depths), the same document as PyLD's."""
-    from kg.build import framer
-
     rng = random.Random(seed)
     pd = "https://w3id.org/paradiplomacy/ontology#"
     ids = [f"https://w3id.org/paradiplomacy/id/t{i}" for i in range(9)]
@@ -302,17 +306,6 @@ def test_a_node_embedded_under_different_stacks_is_framed_as_pyld_frames_it(seed
     for frame_doc in ({"@type": pd + "Agreement", "party": deep},
                       {"@type": pd + "Actor", "party": {"@embed": "@always", "@explicit": True, "rdfs:label": {},
                                                         "party": deep}}):
-        calls = []
-        original = framer.frame
-
-        def spy(*args, **kwargs):
-            calls.append(original(*args, **kwargs))
-            return calls[-1]
-
-        framer.frame = spy
-        try:
-            ours = frame(nodes, frame_doc, ctx)
-        finally:
-            framer.frame = original
-        assert calls and calls[0] is not None, "fell back to PyLD: nothing was compared"
+        ours, by_framer = _framed_by_the_framer(nodes, frame_doc, ctx)
+        assert by_framer, "fell back to PyLD: nothing was compared"
         assert json.dumps(ours) == json.dumps(frame(nodes, frame_doc, ctx, engine="pyld"))

@@ -7,8 +7,10 @@ The modules, in the order the stages run:
                (`shacl_core` compiles the core components), pySHACL for a shape outside them
 - `reason`     OWL 2 RL closure (owlrl) and the `construct-*.rq` queries
 - `canonical`  the three graphs with blank nodes relabelled by RDFC-1.0, in sorted N-Quads order
-- `checks`     the `*-violation.rq` queries, which must return nothing
-- `export`     every format written from the canonical quads, the JSON-LD context, VoID/DCAT
+- `checks`     the `*-violation.rq` queries, which must return nothing (`checkrun`: in a process
+               of its own beside the export, for a large dataset)
+- `export`     every format written from the canonical quads, VoID/DCAT (`jsonld`: the JSON-LD
+               context and dump; `framed` + `framer`: the framed views; `longturtle`: ontology.ttl)
 - `pipeline`   the stages wired together: `build()`, `check()`, the atomic swap of `dist/`
 """
 from kg.build.pipeline import BuildReport, Progress, build, check, stamp_version
