@@ -180,12 +180,21 @@ def test_a_check_child_that_gives_no_verdict_leaves_the_check_to_the_build(fixtu
         return real_run(*args)
 
     monkeypatch.setattr(pipeline, "_check_in_a_process", dies_in_the_child)
+    in_the_build, real_check = [], pipeline._run_check  # the check run in the build's own process
+
+    def spied_check(*args):
+        in_the_build.append(os.getpid() == parent)
+        return real_check(*args)
+
+    monkeypatch.setattr(pipeline, "_run_check", spied_check)
     report = build(fixture_tree, parallel=True)
     assert "check" in report.parallel_stages and (dist_dir(fixture_tree) / "paradiplomacy.nq").exists()
+    assert in_the_build == [True]  # the child died, so the build checked itself
     before = snapshot(dist_dir(fixture_tree))
     (fixture_tree / "queries" / "in-spain-violation.rq").write_text(_IN_SPAIN, encoding="utf-8")
     failed = _failed_build(fixture_tree, parallel=True)
     assert [f.name for f in failed.failures] == ["in-spain-violation"] and "pdi:catalonia" in str(failed)
+    assert in_the_build == [True, True]
     assert snapshot(dist_dir(fixture_tree)) == before
 
 

@@ -8,7 +8,7 @@ from typing import Iterable
 
 from kg.terms import short
 
-__all__ = ["ViolationQueryFailure", "run_violation_queries"]
+__all__ = ["ViolationQueryFailure", "run_violation_queries", "check_text"]
 
 
 @dataclass
@@ -43,3 +43,24 @@ def run_violation_queries(engine, queries: Iterable[tuple]) -> list[ViolationQue
         elif res is True:  # an ASK violation query: true means the problem exists
             failures.append(ViolationQueryFailure(name, [], [{}], summary))
     return failures
+
+
+def check_text(sources: Iterable, violations: list) -> list[ViolationQueryFailure]:
+    """The check stage: the canonical N-Quads text (`sources`: chunks of bytes, or a binary stream)
+    loaded into a fresh pyoxigraph store and the `violations` (name, text, summary) run on it; the
+    failures. The store is let go on return (none is made when there is no query to run). A query
+    that does not run raises `InputError`. Used by the build's process and by `kg.build.checkrun`."""
+    import pyoxigraph as ox
+
+    from kg.errors import InputError
+    from kg.query.embedded import OxigraphEngine, QueryError
+
+    if not violations:
+        return []
+    store = ox.Store()
+    for source in sources:  # parsed by pyoxigraph from the text: no term object is made
+        store.load(source, format=ox.RdfFormat.N_QUADS, lenient=True)  # pyoxigraph wrote it
+    try:
+        return run_violation_queries(OxigraphEngine(store), violations)
+    except QueryError as exc:
+        raise InputError(f"a violation query failed to run: {exc}") from exc

@@ -31,7 +31,7 @@ from rdflib.namespace import OWL, RDF
 
 from kg import __version__
 from kg.build.canonical import CanonicalDataset, build_canonical
-from kg.build.checks import run_violation_queries
+from kg.build.checks import check_text
 from kg.build.export import write_all
 from kg.build.jsonld import gc_paused
 from kg.build.reason import InconsistentError, Method, infer
@@ -297,23 +297,8 @@ def _give_back_memory() -> None:
 
 
 def _run_check(cds: CanonicalDataset, violations: list) -> list:
-    """The check stage: the canonical dataset loaded into a fresh store and the `violations`
-    (name, text, summary) run on it; the failures (`ViolationQueryFailure`s). The store is let go
-    on return (none is made when there is no query to run). A query that does not run raises
-    `InputError`."""
-    import pyoxigraph as ox
-
-    from kg.query.embedded import OxigraphEngine, QueryError
-
-    if not violations:
-        return []
-    store = ox.Store()
-    for chunk in cds.chunks:  # parsed by pyoxigraph from the text: no term object is made
-        store.load(chunk, format=ox.RdfFormat.N_QUADS, lenient=True)  # pyoxigraph wrote it
-    try:
-        return run_violation_queries(OxigraphEngine(store), violations)
-    except QueryError as exc:
-        raise InputError(f"a violation query failed to run: {exc}") from exc
+    """The check stage in this process (`kg.build.checks.check_text` of the canonical chunks)."""
+    return check_text(cds.chunks, violations)
 
 
 def _raise_failures(failures: list) -> None:
