@@ -48,7 +48,7 @@ class LiveServer:
         self.app = create_app(config)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn_config(self.app, "127.0.0.1", self.port))
+        self.server = uvicorn.Server(uvicorn_config(self.app, "127.0.0.1", self.port, config.forwarded_allow_ips))
         self.thread = threading.Thread(target=self.server.run, daemon=True, name="uvicorn-test")
 
     def __enter__(self) -> "LiveServer":

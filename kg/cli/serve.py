@@ -30,6 +30,7 @@ examples:
   KG_SERVE_TOKEN=T kg serve --allow-updates accept SPARQL updates carrying 'Authorization: Bearer T'
   kg serve --allow-updates --token-file F   the same, the token read from the file F
   kg serve --public-url https://kg.example.org   base IRIs as clients know the server (behind a proxy)
+  kg serve --forwarded-allow-ips 127.0.0.1   behind a proxy on this machine: its X-Forwarded-For names the client
 """
 
 
@@ -70,6 +71,11 @@ def register(sub) -> None:
     p.add_argument("--public-url", metavar="URL",
                    help="the server's URL as clients know it (base IRIs, the service description); default: "
                         "the address it listens on (never the request's Host header)")
+    p.add_argument("--forwarded-allow-ips", metavar="IPS",
+                   help="comma-separated addresses (or networks, or *) of reverse proxies whose X-Forwarded-For "
+                        "and X-Forwarded-Proto headers are believed: the client address the fair queue of the "
+                        "query workers shares them by, and the scheme. Default: none, the connection's own peer "
+                        "is the client (a header any process can set never is)")
     p.add_argument("--cache-entries", type=int, default=DEFAULT_CACHE_ENTRIES,
                    help=f"query answers kept in memory (LRU, at most {DEFAULT_CACHE_BYTES // 2**20} MB); "
                         f"0 turns the cache off (default {DEFAULT_CACHE_ENTRIES})")
@@ -112,6 +118,20 @@ def config_from_args(args) -> ServerConfig:
                              "malloc library (e.g. /usr/lib/x86_64-linux-gnu/libmimalloc.so.2)")
     if args.cache_entries < 0:
         raise InputError("--cache-entries must be 0 (no cache) or more")
+    forwarded = None
+    if args.forwarded_allow_ips is not None:
+        forwarded = [a.strip() for a in args.forwarded_allow_ips.split(",") if a.strip()]
+        if not forwarded:
+            raise InputError("--forwarded-allow-ips needs at least one address (e.g. 127.0.0.1)")
+        if "*" not in forwarded:
+            import ipaddress
+
+            for a in forwarded:
+                try:  # as uvicorn reads them: an address, or a network with no host bits set
+                    ipaddress.ip_network(a) if "/" in a else ipaddress.ip_address(a)
+                except ValueError:
+                    raise InputError(f"--forwarded-allow-ips: {a!r} is not an IP address or network "
+                                     "(e.g. 127.0.0.1, 10.0.0.0/8)") from None
     loc = dataset(args, nquads=args.data, dist=args.dist)
     nquads = loc.ensure_built(progress(args))
     return ServerConfig(nquads=nquads, root=loc.root, dist=loc.dist,
@@ -120,7 +140,8 @@ def config_from_args(args) -> ServerConfig:
                         allow_updates=args.allow_updates, token=token, cache_entries=args.cache_entries,
                         max_answer_bytes=args.max_answer_bytes, max_memory_mb=args.max_memory,
                         max_queue=args.max_queue, max_queue_per_client=args.max_queue_per_client,
-                        max_depth=args.max_depth, public_url=args.public_url, allocator=args.allocator)
+                        max_depth=args.max_depth, public_url=args.public_url, allocator=args.allocator,
+                        forwarded_allow_ips=forwarded)
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -161,5 +182,5 @@ def run(args) -> int:
         print(f"kg serve: listening on {args.host}: reachable from other machines", file=sys.stderr)
     print(f"kg serve: http://{args.host}:{args.port}/  (SPARQL at /sparql, "
           f"{'updates ON with token' if config.allow_updates else 'read-only'})", file=sys.stderr)
-    uvicorn.Server(uvicorn_config(app, args.host, args.port)).run()
+    uvicorn.Server(uvicorn_config(app, args.host, args.port, config.forwarded_allow_ips)).run()
     return 0

@@ -44,3 +44,6 @@ class ServerConfig:
     public_url: str | None = None               # the server's URL as clients know it (base IRIs); else the socket's
     isolate_network: bool = True                # query workers in a network namespace of their own (Linux)
     allocator: str = "auto"                     # the workers' malloc: auto (mimalloc if found), system, or a path
+    # proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or networks; "*": any).
+    # None: no header names the client, the socket's peer does (the fair queue's client, the scheme)
+    forwarded_allow_ips: list[str] | None = None

@@ -15,6 +15,10 @@ adds:
   system call (uvicorn writes them apart: two sends, and two wake-ups of the client, an answer).
 
 `uvicorn_config` is the one place the server's uvicorn settings are made (the CLI and the tests).
+It turns off uvicorn's trust in X-Forwarded-For / X-Forwarded-Proto (uvicorn believes them from
+127.0.0.1 by default: any local process could then claim any address to the fair queue of
+`kg.serve.pool`, as many clients, and take every worker); the operator opts in by naming the proxies
+(`kg serve --forwarded-allow-ips`).
 """
 from __future__ import annotations
 
@@ -158,13 +162,19 @@ def _registry(server_state) -> dict:
     return reg
 
 
-def uvicorn_config(app, host: str, port: int, **overrides) -> uvicorn.Config:
+def uvicorn_config(app, host: str, port: int, forwarded_allow_ips: list[str] | None = None,
+                   **overrides) -> uvicorn.Config:
     """uvicorn's settings for `kg serve`: h11 with the guarded protocol (named explicitly: the
-    httptools parser, picked automatically when installed, would drop the header-size limit)."""
+    httptools parser, picked automatically when installed, would drop the header-size limit).
+
+    `forwarded_allow_ips`: the proxies whose X-Forwarded-For and X-Forwarded-Proto are believed
+    (None or empty: none, whatever uvicorn's default or $FORWARDED_ALLOW_IPS say)."""
     # access_log off: at log level "warning" no access line is ever shown, but uvicorn would still
     # format each request's client address and path for the logger to drop
     settings = dict(host=host, port=port, log_level="warning", access_log=False, http=GuardedH11Protocol, lifespan="on",
                     limit_concurrency=MAX_CONNECTIONS, timeout_keep_alive=5,
-                    h11_max_incomplete_event_size=MAX_HEAD_BYTES)
+                    h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+                    proxy_headers=bool(forwarded_allow_ips),
+                    forwarded_allow_ips=",".join(forwarded_allow_ips) if forwarded_allow_ips else None)
     settings.update(overrides)
     return uvicorn.Config(app, **settings)
