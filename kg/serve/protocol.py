@@ -154,8 +154,19 @@ def single(params: dict[str, list[str]], name: str) -> str | None:
     return values[0]
 
 
+def raw_query(scope) -> str:
+    """The request's query string as `request.url.query` gives it (UTF-8, up to a `#`), read from
+    the ASGI scope without building the request's URL (its Host header parsed, the URL put
+    together and split again: about 40 us of the server's CPU a request). 400 if not UTF-8."""
+    try:
+        qs = scope.get("query_string", b"").decode()
+    except UnicodeDecodeError:
+        raise HTTPProblem(400, "the query string is not valid UTF-8") from None
+    return qs.partition("#")[0] if "#" in qs else qs
+
+
 def query_string(request: Request, limit: int) -> dict[str, list[str]]:
-    qs = request.url.query
+    qs = raw_query(request.scope)
     if len(qs) > limit:
         raise HTTPProblem(413, f"the query string is {len(qs)} bytes; this server accepts at most "
                                f"{limit} (--max-request-bytes); POST long queries instead")
@@ -271,13 +282,18 @@ def server_base(request: Request, public_url: str | None) -> str:
     socket is bound to. Never the Host header, which any client can set."""
     if public_url:
         return public_url.rstrip("/")
-    host, port = request.scope.get("server") or ("127.0.0.1", 80)
+    scope = request.scope
+    host, port = scope.get("server") or ("127.0.0.1", 80)
     host = f"[{host}]" if ":" in str(host) else host
-    return f"{request.url.scheme}://{host}:{port}"
+    return f"{scope.get('scheme', 'http')}://{host}:{port}"
 
 
 def endpoint_url(request: Request, public_url: str | None = None) -> str:
-    return server_base(request, public_url) + request.url.path
+    # the request's path as `request.url.path` gives it, without building the URL
+    path = request.scope["path"]
+    if "?" in path or "#" in path or "\\" in path:
+        path = request.url.path
+    return server_base(request, public_url) + path
 
 
 class SparqlEndpoint:
