@@ -43,12 +43,13 @@ def nquads_with(dist: Path, extra: str, dest: Path) -> Path:
 class LiveServer:
     """`create_app(config)` served by uvicorn on 127.0.0.1:<free port> in a thread."""
 
-    def __init__(self, config: ServerConfig):
+    def __init__(self, config: ServerConfig, **uvicorn_overrides):
         self.config = config
         self.app = create_app(config)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn_config(self.app, "127.0.0.1", self.port, config.forwarded_allow_ips))
+        self.server = uvicorn.Server(uvicorn_config(self.app, "127.0.0.1", self.port, config.forwarded_allow_ips,
+                                                    **uvicorn_overrides))
         self.thread = threading.Thread(target=self.server.run, daemon=True, name="uvicorn-test")
 
     def __enter__(self) -> "LiveServer":
