@@ -15,6 +15,12 @@ views) before the framer's memo (`--collector-on`, `--no-memo`), in the same pro
     for v in actors agreements relations; do cmp /tmp/m1-framed/$v.json /tmp/kg-1m/dist/framed/$v.json; done
     .venv/bin/python bench/bench_jsonld.py --dist /tmp/kg-1m/dist --only framed --collector-on --no-memo  # as before
     .venv/bin/python bench/bench_jsonld.py --dist /tmp/kg-1m/dist --runs 2 --no-reference  # now and as before
+    .venv/bin/python bench/bench_jsonld.py --dist /tmp/kg-10x/dist --vs 2c68eee --runs 5  # this code and that commit's
+
+With --vs REV, each part (the JSON-LD text, the framed views) is run alone in a fresh process, once with
+this checkout's kg/ and once with REV's (`git archive`, in a temporary folder), in turn (A B A B ...),
+RUNS times: the median CPU seconds of each, their ratio, the peak RSS, and whether the two wrote the
+same bytes.
 
 The dataset is read from `paradiplomacy.nq` as the build holds it (`CanonicalDataset`: sorted
 lines, in chunks of whole lines); a fresh one each run, so no parsed quads are kept from the last.
@@ -24,12 +30,14 @@ part of it, as in the build).
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent.parent
+REPO = Path(os.environ.get("KG_BENCH_TREE") or HERE)  # whose kg/ is timed (`--vs` sets it for REV's)
 sys.path.insert(0, str(REPO))
 
 from kg.build.canonical import CanonicalDataset  # noqa: E402
@@ -44,18 +52,32 @@ CHUNK_BYTES = 1 << 24
 
 
 def load(nq: Path) -> list[bytes]:
-    """The file's lines in chunks of whole lines (about 16 MB each; the build's hold 100,000 lines,
-    which the writers do not depend on), read a block at a time: no second copy of the text."""
-    chunks, rest = [], b""
+    """The file's lines in chunks of whole lines, as the build holds them (`CanonicalDataset`:
+    `_CHUNK_LINES`, 100,000 lines a chunk; the writers skip a chunk that holds no line of a graph
+    they read, so the cut matters to their time), read a block at a time: no second copy of the text."""
+    from kg.build.canonical import _CHUNK_LINES
+
+    chunks, held = [], []
+    rest = b""
     with open(nq, "rb") as fh:
         while block := fh.read(CHUNK_BYTES):
             block = rest + block
             cut = block.rfind(b"\n") + 1
-            if cut:
-                chunks.append(block[:cut])
             rest = block[cut:]
+            lines = block[:cut].split(b"\n")
+            lines.pop()
+            del block
+            held.extend(lines)
+            while len(held) >= _CHUNK_LINES:
+                piece = held[:_CHUNK_LINES]
+                del held[:_CHUNK_LINES]
+                piece.append(b"")
+                chunks.append(b"\n".join(piece))
     if rest:
-        chunks.append(rest + b"\n")
+        held.append(rest)
+    if held:
+        held.append(b"")
+        chunks.append(b"\n".join(held))
     return chunks
 
 
@@ -67,6 +89,43 @@ def as_before(collector_on: bool, no_memo: bool) -> None:
     from kg.build import framed as fr
     fr.gc_paused = jsonld.gc_paused = contextlib.nullcontext if collector_on else _GC_PAUSED
     framer._MEMO_STACKS = 0 if no_memo else _MEMO_STACKS
+
+
+def versus(rev: str, dist: Path, runs: int) -> int:
+    """This checkout's writers (A) beside those of commit `rev` (B), each part in fresh processes."""
+    import filecmp
+    import re
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="bench-jsonld-") as tmp:
+        old = Path(tmp) / "tree"
+        old.mkdir()
+        archive = subprocess.run(["git", "-C", str(HERE), "archive", rev, "kg"], check=True, capture_output=True)
+        subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
+        print(f"{dist}: this checkout (A) beside {rev} (B), each part alone in a fresh process, in turn, "
+              f"{runs} runs; CPU seconds of the part (median), peak RSS of the process")
+        for part, out in (("text", "paradiplomacy.jsonld"), ("framed", "framed")):
+            cpu: dict[str, list[float]] = {"A": [], "B": []}
+            rss: dict[str, list[float]] = {"A": [], "B": []}
+            for _ in range(runs):
+                for who, tree in (("A", HERE), ("B", old)):
+                    target = Path(tmp) / who / out
+                    target.parent.mkdir(exist_ok=True)
+                    done = subprocess.run(
+                        [sys.executable, str(Path(__file__).resolve()), "--dist", str(dist), "--only", part,
+                         "--out", str(target)], env={**os.environ, "KG_BENCH_TREE": str(tree)},
+                        check=True, capture_output=True, text=True).stdout
+                    found = re.search(r": ([0-9.]+) s CPU .* process ([0-9]+) MB", done)
+                    cpu[who].append(float(found.group(1)))
+                    rss[who].append(float(found.group(2)))
+            a, b = (Path(tmp) / "A" / out), (Path(tmp) / "B" / out)
+            same = filecmp.cmp(a, b, shallow=False) if a.is_file() else \
+                not (lambda c: c.diff_files or c.left_only or c.right_only)(filecmp.dircmp(a, b))
+            ta, tb = statistics.median(cpu["A"]), statistics.median(cpu["B"])
+            print(f"  {part:<7} A {ta:8.2f} s  B {tb:8.2f} s  (A/B {ta / tb:4.2f}; runs A {cpu['A']} B {cpu['B']})"
+                  f"   peak RSS A {max(rss['A']):.0f} MB B {max(rss['B']):.0f} MB   same bytes: {same}")
+    return 0
 
 
 def main(argv=None) -> int:
@@ -84,7 +143,11 @@ def main(argv=None) -> int:
                     help="the framer makes every embedded node's output afresh, as before its memo")
     ap.add_argument("--no-reference", action="store_true",
                     help="leave out the reference writers (pyoxigraph's terms): each writer now and as before only")
+    ap.add_argument("--vs", metavar="REV", help="each part, alone in a fresh process, with this checkout's code "
+                    "and with REV's (a commit), in turn: CPU, peak RSS, same bytes")
     args = ap.parse_args(argv)
+    if args.vs:
+        return versus(args.vs, args.dist, args.runs)
     as_before(args.collector_on, args.no_memo)
 
     chunks = load(args.dist / "paradiplomacy.nq")

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from operator import methodcaller
 from json.encoder import encode_basestring as _encode_str  # json.dumps's own (ensure_ascii=False)
 from pathlib import Path
 from typing import Iterable
@@ -140,18 +141,15 @@ def framing_input_from_lines(chunks: Iterable[bytes]) -> list[dict]:
     labels = {f"<{p}>" for p in _LABELS}
     last = subject = None
     props: dict[str, str] = {}
+    wanted = methodcaller("endswith", tuple(graphs))
     for chunk in chunks:
         if not any(tail in chunk for tail in tails):
             continue  # a chunk of provenance alone (the statements' lines come together): skipped whole
-        for line in chunk.split(b"\n"):
+        for line in filter(wanted, chunk.split(b"\n")):  # the provenance graph's lines, most, left out in C
             end = line.rfind(b" <")
-            g = graphs.get(line[end:])
-            if g is None:
-                continue  # the provenance graph, most of the lines
+            g = graphs[line[end:]]
             body = line[:end].decode("utf-8")
-            i = body.index(" ")
-            j = body.index(" ", i + 1)
-            s, p, o = body[:i], body[i + 1:j], body[j + 1:]
+            s, p, o = body.split(" ", 2)
             if s != last:  # the lines come sorted: a subject's come together
                 last, subject = s, _text_term(s)
             if g == 2:
@@ -323,14 +321,16 @@ def readable_context(nodes: list[dict]) -> dict:
 # --- framing -------------------------------------------------------------------------------------
 
 def frame(nodes: list[dict], frame_doc: dict, context: dict, *, engine: str = "auto",
-          repeated: set | None = None) -> dict:
+          repeated: set | None = None, shared: dict | None = None) -> dict:
     """`nodes` (from `framing_input`) framed by `frame_doc`, whose own `@context` (it may be a dict
     or a list of dicts, never a URL) is applied after `context`. Remote documents are refused.
 
     `engine="auto"` frames with `kg.build.framer` (PyLD's algorithms for the subset these frames
     use, linear) and falls back to PyLD for anything outside it; `engine="pyld"` is PyLD alone,
     the reference the tests compare with. `repeated`, if given, receives the ids of the dicts the
-    framer's document may hold more than once (for `dumps_indented`)."""
+    framer's document may hold more than once (for `dumps_indented`); `shared`, a dict kept from
+    one call to the next (empty at first), lets the framer make its node map's node of an input node
+    once for every frame given that node object (`kg.build.framer.frame`)."""
     declared = frame_doc.get("@context", [])
     declared = declared if isinstance(declared, list) else [declared]
     own, nodes = _forward_reverse_terms(declared, nodes)
@@ -350,7 +350,8 @@ def frame(nodes: list[dict], frame_doc: dict, context: dict, *, engine: str = "a
     if engine == "auto":
         from kg.build import framer
 
-        out = framer.frame(nodes, full_frame, full_frame["@context"], embed="@never", repeated=repeated)
+        out = framer.frame(nodes, full_frame, full_frame["@context"], embed="@never", repeated=repeated,
+                           shared=shared)
     elif engine != "pyld":
         raise ValueError(f"engine must be 'auto' or 'pyld', not {engine!r}")
     if out is None:
@@ -486,9 +487,10 @@ def framed_json_from_lines(chunks: Iterable[bytes], views: Iterable[str] = VIEWS
 def _framed_views(nodes: list[dict], views: Iterable[str], engine: str) -> dict[str, bytes]:
     context = readable_context(nodes)
     out = {}
+    shared: dict = {}  # the framer's node map's nodes, made once for the views that frame the same node
     for view in views:
         repeated: set[int] = set()  # the framer's memoised outputs: each written once a depth
-        doc = frame(nodes, load_frame(view), context, engine=engine, repeated=repeated)
+        doc = frame(nodes, load_frame(view), context, engine=engine, repeated=repeated, shared=shared)
         out[view] = (dumps_indented(doc, repeated) + "\n").encode("utf-8")
     return out
 

@@ -24,6 +24,10 @@ import re
 __all__ = ["frame"]
 
 
+def _get_id(node: dict):
+    return node.get("@id")
+
+
 class Unsupported(Exception):
     """Outside the subset: PyLD frames this one (caught in `frame`, never raised to a caller;
     internal, as `kg.build.rules.Unsupported`)."""
@@ -37,14 +41,17 @@ _MEMO_STACKS = 8  # the outputs kept for one node and frame, under different sta
 
 
 def frame(nodes: list[dict], frame_doc: dict, contexts: list, *, embed: str = "@never",
-          explicit: bool = False, repeated: set | None = None) -> dict | None:
+          explicit: bool = False, repeated: set | None = None, shared: dict | None = None) -> dict | None:
     """`jsonld.frame(nodes, frame_doc, {"embed": embed, "omitGraph": False, "omitDefault": True,
     "processingMode": "json-ld-1.1"})` where `frame_doc["@context"]` is `contexts` (a list of dicts),
     or None when the frame or the data is outside what this module does. `repeated`, if given,
     receives the ids of the dicts the document may hold more than once (the same object): for
-    `kg.build.jsonld.dumps_indented`."""
+    `kg.build.jsonld.dumps_indented`. `shared`, if given (a dict, empty at first), keeps the node
+    map's nodes made from each input node, so that frames given the same input node objects (the
+    views: each frames a subset of one list) make each once: the same document."""
     try:
         framer = _Framer(contexts)
+        framer.shared = shared
         out = framer.run(nodes, frame_doc, embed, explicit)
     except Unsupported:
         return None
@@ -200,9 +207,21 @@ class _Framer:
 
     # --- the node map ---------------------------------------------------------------------------
 
+    shared: dict | None = None
+
     def node_map(self, nodes: list[dict]) -> dict[str, dict]:
         nm: dict[str, dict] = {}
-        self._issued = 0
+        shared = self.shared
+        # id of an input node -> (the input node, which keeps its id from being reused; the node map's
+        # node made of it; its nested nodes' (blank id, node); the ids it refers to), when the input's
+        # ids are distinct (a node made once is then made of its input alone)
+        made_of: dict[int, tuple] | None = None
+        if shared is not None:
+            ids = list(map(_get_id, nodes))
+            if len(set(ids)) == len(ids):
+                made_of = shared.setdefault("nodes", {})
+        # blank node identifiers go on from those issued for the shared nodes, so that they never clash
+        self._issued = shared.get("issued", 0) if made_of is not None else 0
 
         def node(id_: str) -> dict:
             n = nm.get(id_)
@@ -296,7 +315,26 @@ class _Framer:
             id_ = src.get("@id")
             if not isinstance(id_, str) or id_.startswith("_:") or ":" not in id_ or id_ == "@null":
                 raise Unsupported
-            fill(node(id_), src, per_node_seen.setdefault(id_, {}))
+            if made_of is None:
+                fill(node(id_), src, per_node_seen.setdefault(id_, {}))
+                continue
+            known = made_of.get(id(src))
+            if known is not None and known[0] is src:  # made for another frame: the same node
+                nm[id_] = known[1]  # (in place of a reference's bare node, if one came first)
+                nm.update(known[2])
+                for ref in known[3]:
+                    if ref not in nm:
+                        nm[ref] = {"@id": ref}
+                continue
+            issued = self._issued
+            n = node(id_)
+            fill(n, src, per_node_seen.setdefault(id_, {}))
+            nested = [(b, nm[b]) for b in (f"_:b{i}" for i in range(issued, self._issued))]
+            refs = [v["@id"] for m in (n, *(b for _i, b in nested)) for key, vals in m.items()
+                    if key != "@id" and key != "@type" for v in vals if "@id" in v]
+            made_of[id(src)] = (src, n, nested, refs)
+        if made_of is not None:
+            shared["issued"] = self._issued
         fill = None  # (it calls itself: a cycle through its cell, which holds this frame's objects) broken
         return nm
 

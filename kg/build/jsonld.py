@@ -8,7 +8,9 @@ import gc
 import json
 from contextlib import contextmanager
 from json.encoder import encode_basestring as _enc  # json.dumps's own string encoder (ensure_ascii=False)
-from operator import itemgetter
+from collections import Counter
+from itertools import compress, count, islice, repeat
+from operator import add, eq, is_, itemgetter, methodcaller, ne, sub
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -201,29 +203,31 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = 
         out.append("\n        }")
         return "".join(out)
 
-    def value_of(po: str) -> tuple:
-        """The predicate and object of an N-Quads line (`<p> o`, the subject and graph off) as one
-        value of a node: (key, sort text, the key and value's text as the property's one value, the
-        key's text, the value's text in a list), each as `node_text` writes it. `_NotPlain` for
-        what only pyoxigraph reads."""
-        j = po.index(" ")
-        pv, o = iri_text(po[1:j - 1]), po[j + 1:]
-        first = o[0]
-        if pv == rdf_type and first != '"':
-            if first == "<":
-                if o.startswith("<<"):
-                    raise _NotPlain
-                v = _enc(compact(iri_text(o[1:-1]), vocab=True))
-            else:
-                v = _enc(o)  # a blank node, _:label as written
-            return "@type", v, ',\n          "@type": ' + v, ',\n          "@type": ', v
+    # a line's value, read from its bytes: its text is its JSON value (`v`: a literal's string, a
+    # reference's id) set in a template that depends only on the predicate and the object's kind (a
+    # literal's language tag or datatype), each found once: (key, key text, whether the value is `v`
+    # alone, the sort text's parts, the parts as the property's one value, as a member of its list)
+    templates: dict[tuple, tuple] = {}
+    iris: dict[bytes, str] = {}   # <p> -> its IRI
+    texts_of: list[dict] = [{}, {}, {}]  # a literal's lexical bytes, an IRI's <bytes> as a reference,
+    # and as a type (vocabulary-relative) -> V
+
+    def template(pb: bytes, kind: str, tail: bytes) -> tuple:
+        """The template of predicate `pb`'s values of kind `kind` ("@type": a type; '"': a literal
+        whose text after its closing quote is `tail`; "<": a reference), as `graph_nodes` and
+        `node_text` write such a value. `_NotPlain` for what only pyoxigraph reads."""
+        pv = iris.get(pb)
+        if pv is None:
+            pv = iris[pb] = iri_text(pb[1:-1].decode("utf-8"))
+        if kind == "@type":
+            kt = ',\n          "@type": '
+            return "@type", kt, True, "", "", kt, "", "", ""
         term, plain, coercion, compacted_p, coerced_dt = predicate(pv)
-        if first == '"':
-            end = o.rindex('"')  # a language tag or a datatype IRI holds no quote
-            lex, rest = o[1:end], o[end + 1:]
-            value = _enc(unescape(lex))
+        dict_of = None
+        if kind == '"':
+            rest = tail.decode("utf-8")
             if not rest:
-                key, dict_of = plain or compacted_p, None
+                key = plain or compacted_p
             elif rest[0] == "@":
                 lang = rest[1:]
                 if "--" in lang:
@@ -232,120 +236,220 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = 
             else:  # ^^<datatype>
                 dt = iri_text(rest[3:-1])
                 if dt == xsd_string:
-                    key, dict_of = plain or compacted_p, None
+                    key = plain or compacted_p
                 elif coerced_dt == dt:
-                    key, dict_of = term[0], None
+                    key = term[0]
                 else:
                     key, dict_of = plain or compacted_p, ("@type", _enc(compact(dt)))
-            key_text = ",\n          " + _enc(key) + ": "
+            kt = ",\n          " + _enc(key) + ": "
             if dict_of is None:
-                return key, value, key_text + value, key_text, value
+                return key, kt, True, "", "", kt, "", "", ""
             k2, v2 = dict_of
-            return (key, "{" + _enc(k2) + ": " + v2 + ', "@value": ' + value + "}",
-                    key_text + '{\n            "@value": ' + value + ",\n            " + _enc(k2) + ": " + v2
-                    + "\n          }", key_text,
-                    '{\n              "@value": ' + value + ",\n              " + _enc(k2) + ": " + v2
-                    + "\n            }")
-        if first == "<":
-            if o.startswith("<<"):
-                raise _NotPlain  # a triple term
-            ref = _enc(compact(iri_text(o[1:-1])))
-        else:
-            ref = _enc(o)  # a blank node
+            return (key, kt, False, "{" + _enc(k2) + ": " + v2 + ', "@value": ', "}",
+                    kt + '{\n            "@value": ', ",\n            " + _enc(k2) + ": " + v2 + "\n          }",
+                    '{\n              "@value": ', ",\n              " + _enc(k2) + ": " + v2 + "\n            }")
         if coercion == "@id":
             key = term[0]
-            key_text = ",\n          " + _enc(key) + ": "
-            return key, ref, key_text + ref, key_text, ref
+            kt = ",\n          " + _enc(key) + ": "
+            return key, kt, True, "", "", kt, "", "", ""
         key = plain or compacted_p
-        key_text = ",\n          " + _enc(key) + ": "
-        return (key, '{"@id": ' + ref + "}", key_text + '{\n            "@id": ' + ref + "\n          }", key_text,
-                '{\n              "@id": ' + ref + "\n            }")
+        kt = ",\n          " + _enc(key) + ": "
+        return (key, kt, False, '{"@id": ', "}", kt + '{\n            "@id": ', "\n          }",
+                '{\n              "@id": ', "\n            }")
 
-    values: dict[bytes, tuple] = {}  # b"<p> o <g> ." -> (its graph's list's append, value_of's answer), bounded
+    def value_of_bytes(g: int, po: bytes) -> tuple:
+        """A line's predicate and object (`<p> o`, bytes: the subject and graph off) as one value
+        of a node in graph `g`: (g, key, sort text, the key and value's text as the property's one
+        value, the key's text, the value's text in a list), each as `node_text` writes it; from
+        `template` and the object's JSON value, each found once (memos, bounded). `_NotPlain` for
+        what only pyoxigraph reads."""
+        j = po.index(b" ")
+        pb, ob = po[:j], po[j + 1:]
+        first = ob[0]
+        if first == 34:  # '"': a literal
+            end = ob.rindex(b'"')  # a language tag or a datatype IRI holds no quote
+            kind, tail, memo, lex = '"', ob[end + 1:], texts_of[0], ob[1:end]
+            v = memo.get(lex)
+            if v is None:
+                if len(memo) > _MEMO_MAX:
+                    memo.clear()
+                v = memo[lex] = _enc(unescape(lex.decode("utf-8")))
+        else:
+            pv = iris.get(pb)
+            if pv is None:
+                pv = iris[pb] = iri_text(pb[1:-1].decode("utf-8"))
+            kind, tail = ("@type" if pv == rdf_type else "<"), b""
+            if first == 60:  # "<": an IRI
+                if ob.startswith(b"<<"):
+                    raise _NotPlain  # a triple term
+                memo = texts_of[2 if kind == "@type" else 1]
+                v = memo.get(ob)
+                if v is None:
+                    if len(memo) > _MEMO_MAX:
+                        memo.clear()
+                    v = memo[ob] = _enc(compact(iri_text(ob[1:-1].decode("utf-8")), vocab=kind == "@type"))
+            else:
+                v = _enc(ob.decode("utf-8"))  # a blank node, _:label as written
+        t = templates.get((pb, kind, tail))
+        if t is None:
+            if len(templates) > _MEMO_MAX:
+                templates.clear()
+            t = templates[(pb, kind, tail)] = template(pb, kind, tail)
+        if t[2]:  # the value is V itself
+            return g, t[0], v, t[1] + v, t[1], v
+        return g, t[0], t[3] + v + t[4], t[5] + v + t[6], t[1], t[7] + v + t[8]
 
     def node_texts_from_lines() -> list[list[tuple[str, str]]]:
         """(node id, node object's text) of each named graph of `_GRAPHS`, sorted by id, read from
-        the N-Quads lines in one pass: a subject's lines come together (they are sorted), each
-        line goes to its graph's node by the graph name that ends it."""
+        the N-Quads lines in one pass, about a chunk of whole subjects at a time (`_subject_line_runs`)
+        and mostly by C code (`map`, `compress`): each line split at its first space, the text after
+        the subject (`<p> o <g> .`) looked up in a memo of its value (`value_of_bytes`: read once for
+        each distinct text), where each subject's lines start found by comparing each subject with
+        the next. A subject's values sorted by graph, key and sort text make each graph's node
+        object (`sorted(props)`, `_sort_key`): one subject at a time (`flush`), or, for the many
+        subjects with as many lines whose k-th values have one graph and key for each k, and keys
+        that differ (the statements of the provenance, most of the dataset), all at once, column by
+        column (`node_ids`)."""
+        from kg.build.export import _subject_line_runs
+
         graph_of = {f" <{g}> .".encode("utf-8"): i for i, (g, _l) in enumerate(_GRAPHS)}
         texts: list[list[tuple[str, str]]] = [[] for _g in _GRAPHS]
-        pending: list[list[tuple]] = [[] for _g in _GRAPHS]  # the subject's values, per graph
-
-        def flush(subject: bytes) -> None:
-            subject = subject.decode("utf-8")
-            if subject.startswith("_:"):
-                node_id = subject
-            elif subject.startswith("<<"):
-                raise _NotPlain
-            else:  # not kept in the memo: most subjects are met once (a statement's, in the provenance)
-                node_id = _compact(iri_text(subject[1:-1]), False)
-            id_text = '        {\n          "@id": ' + _enc(node_id)
-            for g, items in enumerate(pending):
-                if not items:
-                    continue
-                if len(items) == 1:
-                    texts[g].append((node_id, id_text + items[0][2] + "\n        }"))
-                    items.clear()
-                    continue
-                items.sort()  # by key, then by the value's sort text: as `sorted(props)`, `_sort_key`
-                if len(set(map(_first, items))) == len(items):  # one value a key, as most nodes
-                    texts[g].append((node_id, id_text + "".join(map(_third, items)) + "\n        }"))
-                    items.clear()
-                    continue
-                out = [id_text]
-                i, count = 0, len(items)
-                while i < count:
-                    key = items[i][0]
-                    k = i + 1
-                    while k < count and items[k][0] == key:
-                        k += 1
-                    if k == i + 1:
-                        out.append(items[i][2])
-                    else:
-                        out.append(items[i][3] + "[\n            " + ",\n            ".join(x[4] for x in items[i:k])
-                                   + "\n          ]")
-                    i = k
-                out.append("\n        }")
-                texts[g].append((node_id, "".join(out)))
-                items.clear()
-
-        appenders = {tail: pending[g].append for tail, g in graph_of.items()}
-        ignored: list = []
+        adds = [t.append for t in texts]
+        ignored = (len(_GRAPHS),)  # a line of a graph of no interest: sorts after the others
+        values: dict[bytes, tuple] = {}  # b"<p> o <g> ." -> value_of_bytes's answer (or `ignored`), bounded
+        get = values.get
+        ends, id_start = "\n        }", '        {\n          "@id": '
 
         def new_value(rest: bytes) -> tuple:
-            """(the list it goes to, value_of) for a line's text after its subject."""
             end = rest.rfind(b" <")
-            add = appenders.get(rest[end:]) if end >= 0 else None
-            if add is None:
-                ignored.clear()
-                return ignored.append, None  # a graph of no interest
+            g = graph_of.get(rest[end:]) if end >= 0 else None
             if len(values) > _VALUES_MAX:
                 values.clear()
-            out = values[rest] = add, value_of(rest[:end].decode("utf-8"))
+            out = values[rest] = ignored if g is None else value_of_bytes(g, rest[:end])
             return out
 
-        get, head, n = values.get, b"\n", 0  # head: the subject's text and its space
-        for chunk in cds.chunks:  # bytes: a line is decoded only where it brings a new value
-            lines = chunk.split(b"\n")
-            if not lines[-1]:
-                lines.pop()  # the chunk's last newline
-            for line in lines:
-                if not line.startswith(head):
-                    flush(head[:-1])
-                    n = line.index(b" ") + 1
-                    head = line[:n]
-                rest = line[n:]
-                v = get(rest)  # a predicate and an object in a graph, met before (most are)
-                if v is None:
-                    v = new_value(rest)
-                add, value = v
-                add(value)
-        flush(head[:-1])
+        def node_id(subject: bytes) -> str:
+            subject = subject.decode("utf-8")
+            if subject.startswith("_:"):
+                return subject
+            if subject.startswith("<<"):
+                raise _NotPlain
+            # not kept in the memo: most subjects are met once (a statement's, in the provenance)
+            return _compact(iri_text(subject[1:-1]), False)
+
+        def node_ids(subjects: list[bytes]) -> list[str]:
+            """`node_id` of each of `subjects`, at once (C code) when they are IRIs that share the part
+            their compacted form depends on (`_compact`'s head, to the last "/" or "#"), as the
+            statements of the provenance do; else one at a time."""
+            first = subjects[0]
+            cut = max(first.rfind(b"/", 0, len(first) - 2), first.rfind(b"#", 0, len(first) - 2)) + 1
+            head = first[:cut]
+            if not by_head or cut < 2 or not first.startswith(b"<") or first.startswith(b"<<") \
+                    or not all(map(methodcaller("startswith", head), subjects)):
+                return list(map(node_id, subjects))
+            tails = b"\n".join(map(itemgetter(slice(cut, -1)), subjects))  # what follows the head
+            if b"/" in tails or b"#" in tails or b"\\" in tails or b"\n\n" in tails or not tails \
+                    or tails.startswith(b"\n") or tails.endswith(b"\n") or b"\\" in head:
+                return list(map(node_id, subjects))
+            iri_head = head[1:].decode("utf-8")
+            found = next((ns for ns, _p in prefixes if iri_head.startswith(ns)), None)
+            if found is None:
+                return list(map(bytes.decode, map(itemgetter(slice(1, -1)), subjects)))
+            return list(map((by_ns[found] + ":").__add__,
+                            map(bytes.decode, map(itemgetter(slice(1 + len(found.encode("utf-8")), -1)), subjects))))
+
+        def several(vals: list, start: int, stop: int) -> str:
+            """The members of a node object whose keys repeat: a key's values in a list."""
+            out = []
+            i = start
+            while i < stop:
+                key = vals[i][1]
+                k = i + 1
+                while k < stop and vals[k][1] == key:
+                    k += 1
+                if k == i + 1:
+                    out.append(vals[i][3])
+                else:
+                    out.append(vals[i][4] + "[\n            " + ",\n            ".join(map(_sixth, vals[i:k]))
+                               + "\n          ]")
+                i = k
+            return "".join(out)
+
+        def flush(subject: bytes, vals: list) -> None:
+            """The node objects of one subject's values (`vals`, as `value_of_bytes` gives them)."""
+            if len(vals) > 1:
+                vals.sort()  # by graph, key, then the value's sort text: as `sorted(props)`, `_sort_key`
+            g = vals[0][0]
+            if g == vals[-1][0]:  # one graph (as most subjects)
+                if g == ignored[0]:
+                    return
+                if len(vals) == 1 or len(set(map(_second, vals))) == len(vals):  # one value a key
+                    nid = node_id(subject)
+                    adds[g]((nid, id_start + _enc(nid) + "".join(map(_fourth, vals)) + ends))
+                else:
+                    nid = node_id(subject)
+                    adds[g]((nid, id_start + _enc(nid) + several(vals, 0, len(vals)) + ends))
+                return
+            nid = node_id(subject)
+            id_text = id_start + _enc(nid)
+            i, n = 0, len(vals)
+            while i < n:  # each graph's run of values
+                g = vals[i][0]
+                k = i + 1
+                while k < n and vals[k][0] == g:
+                    k += 1
+                if g == ignored[0]:
+                    break
+                adds[g]((nid, id_text + several(vals, i, k) + ends))
+                i = k
+
+        part, get_subject, get_rest = methodcaller("partition", b" "), itemgetter(0), itemgetter(2)
+        for lines in _subject_line_runs(cds.chunks):  # whole subjects' lines, about a chunk
+            parts = list(map(part, lines))
+            subjects, rests = list(map(get_subject, parts)), list(map(get_rest, parts))
+            del parts
+            vals = list(map(get, rests))
+            for i in list(compress(count(), map(is_, vals, repeat(None)))):  # a value not met before
+                vals[i] = get(rests[i]) or new_value(rests[i])  # (met earlier in this run?)
+            del rests
+            # where each subject's lines start, and how many it has
+            starts = [0, *map(add, compress(count(), map(ne, subjects, islice(subjects, 1, None))), repeat(1))]
+            sizes = list(map(sub, [*islice(starts, 1, None), len(vals)], starts))
+            done = set()
+            for size, many in Counter(sizes).items():
+                if size < 2 or many < 64:
+                    continue  # few: one at a time, below
+                these = list(compress(starts, map(eq, sizes, repeat(size))))
+                # the subjects of `size` lines whose k-th lines are of one graph and key, for each k,
+                # and whose keys differ (as the statements of the provenance): written together
+                columns = [list(map(vals.__getitem__, map(add, these, repeat(k)))) for k in range(size)]
+                shapes = list(zip(*(map(_graph_key, col) for col in columns)))
+                for shape, many in Counter(shapes).items():
+                    if many < 64 or len({g for g, _k in shape}) != 1 or len({k for _g, k in shape}) != size:
+                        continue
+                    g = shape[0][0]
+                    if len(shapes) == many:
+                        chosen, cols = these, columns
+                    else:
+                        picked = list(map(eq, shapes, repeat(shape)))
+                        chosen = list(compress(these, picked))
+                        cols = [list(compress(col, picked)) for col in columns]
+                    done.update(chosen)
+                    if g == ignored[0]:
+                        continue
+                    order = sorted(range(size), key=shape.__getitem__)  # the keys' order: `sorted(props)`
+                    nids = node_ids(list(map(subjects.__getitem__, chosen)))
+                    texts[g].extend(zip(nids, map("".join, zip(repeat(id_start), map(_enc, nids),
+                                                                *(map(_fourth, cols[k]) for k in order),
+                                                                repeat(ends)))))
+            for start, size in zip(starts, sizes):
+                if start not in done:
+                    flush(subjects[start], vals[start:start + size])
         for graph_texts in texts:
             graph_texts.sort()
-            for a, b in zip(graph_texts, graph_texts[1:]):  # cheap beside the sort
-                if a[0] == b[0]:
-                    raise _NotPlain  # two subjects, one compacted id: their node objects are merged
+            ids = list(map(_first, graph_texts))
+            if len(set(ids)) != len(ids):
+                raise _NotPlain  # two subjects, one compacted id: their node objects are merged
         return texts
 
     # written as text, graph by graph and node by node, with the characters dumps_indented would
@@ -370,7 +474,7 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = 
                    + ',\n      "@graph": ' + ("[" if texts else "[]"))
         # handed on in pieces of a few thousand nodes, so the whole text is never held twice
         for start in range(0, len(texts), 5000):
-            out.append(("\n" if start == 0 else ",\n") + ",\n".join(t for _id, t in texts[start:start + 5000]))
+            out.append(("\n" if start == 0 else ",\n") + ",\n".join(map(_second, texts[start:start + 5000])))
             yield "".join(out)
             out = []
         out.append("\n      ]\n    }" if texts else "\n    }")
@@ -385,7 +489,8 @@ class _NotPlain(Exception):
     """A graph's text holds what `_json_ld_parts` reads only through pyoxigraph's terms."""
 
 
-_first, _third = itemgetter(0), itemgetter(2)
+_first, _second, _fourth, _sixth = itemgetter(0), itemgetter(1), itemgetter(3), itemgetter(5)
+_graph_key = itemgetter(0, 1)
 _MEMO_MAX = 1 << 20  # IRIs whose compacted forms the JSON-LD writer keeps before it starts afresh
 _VALUES_MAX = 1 << 18  # values (predicate and object) it keeps, the same way
 
