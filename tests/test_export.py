@@ -511,6 +511,48 @@ def test_json_ld_read_from_the_text_is_the_reference_writers(extra):
     assert parsed == {str(q) for q in ox.parse(cds.nquads(), format=ox.RdfFormat.N_QUADS)}
 
 
+@pytest.mark.parametrize("columns_min", [2, 10 ** 9])
+def test_json_ld_of_many_subjects_of_one_shape_is_the_reference_writers(monkeypatch, columns_min):
+    """Subjects with the same predicates, as the provenance's statements (most of the dataset), are
+    written column by column (`_COLUMNS_MIN` of one shape in a chunk; lowered here so that a few
+    suffice) or one at a time: either way the same characters as the writer that reads pyoxigraph's
+    parsed quads, on values of every kind and on subjects whose ids compact differently (IRIs of
+    another namespace or none, a "#" or "/" in what follows a namespace, an IRI ending in one,
+    characters outside ASCII, blank nodes), beside subjects whose keys repeat."""
+    from kg.build import jsonld
+    from kg.build.canonical import canonical_dataset
+    from kg.build.jsonld import _json_ld_parts, json_ld_context
+    from kg.namespaces import GRAPH_ONTOLOGY
+
+    monkeypatch.setattr(jsonld, "_COLUMNS_MIN", columns_min)
+    subjects = ["pdi:s{i}", "<http://example.org/h#s{i}>", "<http://example.org/s/{i}>", "<http://example.org/s/{i}/>",
+                "<http://example.org/s/x{i}#y>", "<http://example.org/é/s{i}>", "_:b{i}",
+                "<https://w3id.org/paradiplomacy/statement/{i:040x}>", "<https://w3id.org/paradiplomacy/id/n/{i}>"]
+    values = ['"quote \\" backslash \\\\ {i}"', '"é ∀ 😀 {i}"@fr', '"{i}"^^xsd:integer', '"x{i}"^^<http://example.org/dt>',
+              '"2005-02-2{i}"^^xsd:date', "pdi:t{i}", "<http://example.org/c{i}>", "[ rdfs:label \"blank {i}\" ]"]
+    lines = []
+    for i in range(9):
+        for k, subject in enumerate(subjects):
+            s = subject.format(i=i + 10 * k)
+            lines.append(f"{s} a pd:Agreement ; pd:note {values[(i + k) % len(values)].format(i=i)} ; "
+                         f"pd:party {values[(i + 2 * k) % len(values)].format(i=i)} ; "
+                         f"rdfs:label {values[(i + k + 3) % len(values)].format(i=i)} .")
+            if i == 4:  # a key repeated: one at a time
+                lines.append(f"{s} rdfs:label \"and another {i}\" .")
+    data = Graph().parse(data=ODD_PREFIXES + "\n".join(lines), format="turtle")
+    ontology = Graph().parse(data=ODD_ONTOLOGY, format="turtle")
+    cds = canonical_dataset(ontology, data, Graph(), Graph())
+    context = json_ld_context(cds.graph(GRAPH_ONTOLOGY))
+    text = "".join(_json_ld_parts(cds, context))
+    assert text == "".join(_json_ld_parts(cds, context, from_text=False))
+    assert text.count('"@id": "pdi:s') == 9
+
+
+ODD_PREFIXES = """@prefix pd: <https://w3id.org/paradiplomacy/ontology#> . @prefix pdi: <https://w3id.org/paradiplomacy/id/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+"""
+
+
 def test_framing_input_read_from_the_text_is_the_quads_one():
     """The framed views' input is read from the N-Quads text in the build: the same nodes as made
     from pyoxigraph's parsed quads, on every kind of value (numbers, booleans, ill-typed literals,

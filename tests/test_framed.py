@@ -268,6 +268,16 @@ def test_each_view_is_framed_without_pyld_to_pylds_own_bytes(real_dist, view):
     assert framed_json(quads, [view]) == {view: written}
 
 
+def test_views_framed_together_are_each_view_framed_alone(real_dist):
+    """The views framed together share the framer's node map's nodes (made once for an input node
+    several views frame): each view, in either order, has the bytes it has framed alone (which the
+    test above compares with PyLD's)."""
+    quads = list(ox.parse(path=real_dist / "paradiplomacy.nq", format=ox.RdfFormat.N_QUADS))
+    alone = {view: framed_json(quads, [view])[view] for view in VIEWS}
+    assert framed_json(quads) == alone
+    assert framed_json(quads, list(reversed(VIEWS))) == alone
+
+
 def test_a_frame_outside_the_framers_subset_is_framed_by_pyld(real_dist):
     """`@requireAll` (and any other framing keyword the framer does not follow) goes to PyLD: the
     same document as PyLD alone, not a guess."""

@@ -417,7 +417,7 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = 
             sizes = list(map(sub, [*islice(starts, 1, None), len(vals)], starts))
             done = set()
             for size, many in Counter(sizes).items():
-                if size < 2 or many < 64:
+                if size < 2 or many < _COLUMNS_MIN:
                     continue  # few: one at a time, below
                 these = list(compress(starts, map(eq, sizes, repeat(size))))
                 # the subjects of `size` lines whose k-th lines are of one graph and key, for each k,
@@ -425,7 +425,7 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = 
                 columns = [list(map(vals.__getitem__, map(add, these, repeat(k)))) for k in range(size)]
                 shapes = list(zip(*(map(_graph_key, col) for col in columns)))
                 for shape, many in Counter(shapes).items():
-                    if many < 64 or len({g for g, _k in shape}) != 1 or len({k for _g, k in shape}) != size:
+                    if many < _COLUMNS_MIN or len({g for g, _k in shape}) != 1 or len({k for _g, k in shape}) != size:
                         continue
                     g = shape[0][0]
                     if len(shapes) == many:
@@ -493,6 +493,7 @@ _first, _second, _fourth, _sixth = itemgetter(0), itemgetter(1), itemgetter(3), 
 _graph_key = itemgetter(0, 1)
 _MEMO_MAX = 1 << 20  # IRIs whose compacted forms the JSON-LD writer keeps before it starts afresh
 _VALUES_MAX = 1 << 18  # values (predicate and object) it keeps, the same way
+_COLUMNS_MIN = 64  # subjects of one shape (in a chunk) it writes column by column: fewer, one at a time
 
 
 def _value_text(v, indent: int) -> str:
