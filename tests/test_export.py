@@ -548,6 +548,36 @@ def test_json_ld_of_many_subjects_of_one_shape_is_the_reference_writers(monkeypa
     assert text.count('"@id": "pdi:s') == 9
 
 
+def test_json_ld_leaves_out_the_lines_of_other_graphs(monkeypatch):
+    """Lines of a graph the dump does not write (the default graph, another named graph), among
+    subjects of one shape written column by column or one at a time: left out, as the reference
+    writer leaves them out, even a default graph's triple whose object names one of the graphs."""
+    from kg.build import jsonld
+    from kg.build.canonical import CanonicalDataset
+    from kg.build.jsonld import _json_ld_parts, json_ld_context
+    from kg.namespaces import GRAPH_DATA
+
+    context = json_ld_context(Graph().parse(data=ODD_ONTOLOGY, format="turtle"))
+    for names_a_graph in (False, True):
+        lines = []
+        for i in range(8):
+            s = f"<https://w3id.org/paradiplomacy/id/s{i}>"
+            lines += [f'{s} <http://www.w3.org/2000/01/rdf-schema#label> "s{i}" <{GRAPH_DATA}> .',
+                      f'{s} <http://www.w3.org/2000/01/rdf-schema#label> "other {i}" <http://example.org/g> .',
+                      f'{s} <http://www.w3.org/2000/01/rdf-schema#label> "default {i}" .']
+            if i % 2:
+                lines.append(f"{s} <http://example.org/p> <http://example.org/o> <http://example.org/g> .")
+            if names_a_graph:
+                lines.append(f"{s} <http://example.org/names> <{GRAPH_DATA}> .")
+        text = "".join(sorted(line + "\n" for line in lines)).encode("utf-8")
+        cds = CanonicalDataset(chunks=[text], lines_count=len(lines))
+        reference = "".join(_json_ld_parts(cds, context, from_text=False))
+        assert "other" not in reference and "default" not in reference and '"s7"' in reference
+        for columns_min in (2, 10 ** 9):
+            monkeypatch.setattr(jsonld, "_COLUMNS_MIN", columns_min)
+            assert "".join(_json_ld_parts(cds, context)) == reference
+
+
 ODD_PREFIXES = """@prefix pd: <https://w3id.org/paradiplomacy/ontology#> . @prefix pdi: <https://w3id.org/paradiplomacy/id/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 """

@@ -263,7 +263,9 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = 
         value, the key's text, the value's text in a list), each as `node_text` writes it; from
         `template` and the object's JSON value, each found once (memos, bounded). `_NotPlain` for
         what only pyoxigraph reads."""
-        j = po.index(b" ")
+        j = po.find(b" ")
+        if j < 0:
+            raise _NotPlain  # a line of the default graph whose object is a graph's name, read as in that graph
         pb, ob = po[:j], po[j + 1:]
         first = ob[0]
         if first == 34:  # '"': a literal
@@ -315,7 +317,7 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = 
         graph_of = {f" <{g}> .".encode("utf-8"): i for i, (g, _l) in enumerate(_GRAPHS)}
         texts: list[list[tuple[str, str]]] = [[] for _g in _GRAPHS]
         adds = [t.append for t in texts]
-        ignored = (len(_GRAPHS),)  # a line of a graph of no interest: sorts after the others
+        ignored = (len(_GRAPHS), "", "", "", "", "")  # a line of a graph of no interest: sorts after the others
         values: dict[bytes, tuple] = {}  # b"<p> o <g> ." -> value_of_bytes's answer (or `ignored`), bounded
         get = values.get
         ends, id_start = "\n        }", '        {\n          "@id": '
