@@ -25,8 +25,9 @@ makes it). Both servers run throughout and take turns (`--rounds`). It prints bo
 their throughputs, twice:
 
 - from one address (127.0.0.1, wrk): one client to `kg serve`'s fair queue, which lets one client
-  hold all workers but one (`kg.serve.pool`), so with `--workers 2` that load runs on one worker
-  while the Oxigraph server uses every core;
+  hold all workers but one (`kg.serve.pool`): with the default workers (the cores and one more)
+  that is every core, as the Oxigraph server gives one client (with `--workers 2` on two cores,
+  one worker: half the machine);
 - from `--addresses N` loopback addresses (default 8, 127.0.0.1 to 127.0.0.8, one a connection:
   the asyncio client of this script, as wrk cannot choose its source address): N clients, as N
   researchers on their own machines are, among whom the fair queue shares every worker.
@@ -277,11 +278,12 @@ def run_asyncio(url: str, paths: list[str], n_clients: int, n_requests: int, tim
     return Figures.from_latencies(latencies, errors, wall)
 
 
-def start_server(data: Path, root: Path | None, workers: int, cache: bool,
+def start_server(data: Path, root: Path | None, workers: int | None, cache: bool,
                  extra: list[str] | None = None) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    cmd = [sys.executable, "-m", "kg", "serve", "--host", "127.0.0.1", "--port", str(port),
-           "--data", str(data), "--workers", str(workers)]
+    cmd = [sys.executable, "-m", "kg", "serve", "--host", "127.0.0.1", "--port", str(port), "--data", str(data)]
+    if workers is not None:
+        cmd += ["--workers", str(workers)]
     if root:
         cmd += ["--root", str(root)]
     if not cache:
@@ -568,7 +570,7 @@ def mixed_phase(args, data: Path, root: Path | None, names: list[str]) -> int:
         stop(server)
     n = len(legit) + len(failures)
     print(f"mixed load: {args.clients} clients ({args.pathological} pathological from 127.0.0.2) for "
-          f"{args.duration:g} s, {args.workers} workers, server --timeout {args.server_timeout:g}")
+          f"{args.duration:g} s, {workers_text(args)}, server --timeout {args.server_timeout:g}")
     if legit:
         print(f"legitimate: {n} requests, {len(legit) / wall:.1f} ok/s, p50 {1000 * statistics.median(legit):.1f} ms, "
               f"p99 {1000 * percentile(legit, 99):.1f} ms, failed {len(failures)}")
@@ -580,6 +582,13 @@ def mixed_phase(args, data: Path, root: Path | None, names: list[str]) -> int:
     return len(failures)
 
 
+def workers_text(args) -> str:
+    if args.workers is not None:
+        return f"{args.workers} workers"
+    from kg.serve.config import DEFAULT_WORKERS
+    return f"{DEFAULT_WORKERS} workers (the default)"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", help="N-Quads file (default: dist/paradiplomacy.nq, built if missing)")
@@ -589,7 +598,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rdflib-requests", type=int, default=0,
                     help="requests on the rdflib engine (default: each canned query once)")
     ap.add_argument("--time-limit", type=float, default=120.0, help="seconds for each phase at most")
-    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--workers", type=int, default=None,
+                    help="kg serve's query workers (default: the server's own, the cores and one more)")
     ap.add_argument("--client", choices=["auto", "wrk", "python", "asyncio"], default="auto",
                     help="load generator: wrk (out of process, C), python (httpx threads) or asyncio (raw "
                          "HTTP/1.1 in one loop of this process); auto: wrk when it is installed")
@@ -637,7 +647,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(catalogue)} canned queries, {args.clients} concurrent clients, {args.requests} requests "
               f"a phase, client {client} (one address)"
               + (f" and asyncio ({args.addresses} addresses)" if args.addresses > 1 else "")
-              + f", kg serve with {args.workers} workers and no cache, dataset {data}, "
+              + f", kg serve with {workers_text(args)} and no cache, dataset {data}, "
               f"load average {os.getloadavg()[0]:.2f}")
         figures = oxigraph_comparison(args, data, root, catalogue, client)
         if args.rounds > 1:
@@ -664,7 +674,7 @@ def main(argv: list[str] | None = None) -> int:
         phases = [("cached", True)]
     load1 = os.getloadavg()[0]
     print(f"{len(catalogue)} canned queries, {args.clients} concurrent clients, {args.requests} requests "
-          f"a phase, client {client}, {args.workers} workers, dataset {data}")
+          f"a phase, client {client}, {workers_text(args)}, dataset {data}")
     if load1 > 0.5:
         print(f"note: load average {load1:.2f} before the run: other work shares the cores, figures "
               "will be worse than on a quiet machine")

@@ -130,3 +130,27 @@ def test_the_command_line_opts_in_by_naming_proxies(real_dist):
     for bad in ("", "proxy.example.org", "10.0.0.1/8"):
         with pytest.raises(InputError):
             _config(["--forwarded-allow-ips", bad], real_dist)
+
+
+def test_by_default_one_client_may_hold_every_core_and_one_worker_stays_free(real_dist):
+    """The default pool has a worker a core and one more (kg.serve.config.default_workers): one
+    client's slow queries run on every core at once, and another client is still answered at once."""
+    from kg.serve.config import MAX_DEFAULT_CORES, default_workers, usable_cores
+
+    cores = min(usable_cores(), MAX_DEFAULT_CORES)
+    assert default_workers() == cores + 1
+    with LiveServer(config_for(real_dist, timeout_s=TIMEOUT_S, cache_entries=0)) as s:
+        assert s.endpoint.pool.size == cores + 1
+        wait_idle(s)
+        socks = hold(s, ["ignored"] * (cores + 1))
+        try:
+            busy_clients(s, cores)
+            assert s.endpoint.pool._busy == {"127.0.0.1": cores}
+            other = httpx.Client(base_url=s.url, timeout=60, transport=httpx.HTTPTransport(local_address="127.0.0.2"))
+            with other:
+                started = time.monotonic()
+                r = other.get("/sparql", params={"query": ASK})
+            assert r.status_code == 200 and time.monotonic() - started < TIMEOUT_S - 1
+        finally:
+            for sock in socks:
+                sock.close()

@@ -5,13 +5,38 @@ the web stack.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_MAX_ROWS = 10_000
 DEFAULT_MAX_REQUEST_BYTES = 256 * 1024
-DEFAULT_WORKERS = 2
+MAX_DEFAULT_CORES = 8                         # the default counts at most this many cores
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, else the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def default_workers() -> int:
+    """Query workers by default: one a core and one more (the cores counted up to MAX_DEFAULT_CORES).
+
+    One client may hold all workers but one (`kg.serve.pool`: its slow queries always leave a
+    worker to the others, the security reason for the cap); with one more worker than cores, that
+    is every core, so one client's load is not held to fewer cores than it could use (with two
+    workers on two cores, a lone client got one worker, and half the machine: 0.60x the Oxigraph
+    server's throughput from one address). The price is memory: every worker holds its own copy
+    of the store (`bench/load_test.py --oxigraph` beside the Oxigraph server; the README has the
+    sizes). Past MAX_DEFAULT_CORES, more copies are the operator's choice (`--workers`)."""
+    return min(usable_cores(), MAX_DEFAULT_CORES) + 1
+
+
+DEFAULT_WORKERS = default_workers()
 DEFAULT_CACHE_ENTRIES = 1024
 DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_ANSWER_BYTES = 16 * 1024 * 1024   # an answer's body, whatever its rows

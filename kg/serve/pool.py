@@ -12,7 +12,8 @@ rebuild of dist/ while the server runs cannot give two workers two datasets; `ge
 Requests wait in a bounded, fair queue: one line per client address, served in turn (round robin),
 at most `max_queue` waiting in all and `max_queue_per_client` per client; past that `PoolFull` at
 once. One client holds at most all workers but one, so its slow queries cannot take every worker
-from the others. The
+from the others (the default pool has one worker more than the cores, `kg.serve.config`, so that
+share is still every core). The
 pool knows nothing of HTTP: it raises `PoolFull`, `PoolBusy`, `WorkerTimeout`, `WorkerFailed` or
 `ClientGone`, and the protocol layer answers them.
 """
