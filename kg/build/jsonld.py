@@ -209,8 +209,7 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = 
     # alone, the sort text's parts, the parts as the property's one value, as a member of its list)
     templates: dict[tuple, tuple] = {}
     iris: dict[bytes, str] = {}   # <p> -> its IRI
-    texts_of: list[dict] = [{}, {}, {}]  # a literal's lexical bytes, an IRI's <bytes> as a reference,
-    # and as a type (vocabulary-relative) -> V
+    texts_of: list[dict] = [{}, {}]  # an IRI's <bytes> as a reference, as a type (vocabulary-relative) -> V
 
     def template(pb: bytes, kind: str, tail: bytes) -> tuple:
         """The template of predicate `pb`'s values of kind `kind` ("@type": a type; '"': a literal
@@ -270,12 +269,8 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = 
         first = ob[0]
         if first == 34:  # '"': a literal
             end = ob.rindex(b'"')  # a language tag or a datatype IRI holds no quote
-            kind, tail, memo, lex = '"', ob[end + 1:], texts_of[0], ob[1:end]
-            v = memo.get(lex)
-            if v is None:
-                if len(memo) > _MEMO_MAX:
-                    memo.clear()
-                v = memo[lex] = _enc(unescape(lex.decode("utf-8")))
+            # (not kept: a literal is met again, if ever, far away: its statement's line in the provenance)
+            kind, tail, v = '"', ob[end + 1:], _enc(unescape(ob[1:end].decode("utf-8")))
         else:
             pv = iris.get(pb)
             if pv is None:
@@ -284,12 +279,12 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = 
             if first == 60:  # "<": an IRI
                 if ob.startswith(b"<<"):
                     raise _NotPlain  # a triple term
-                memo = texts_of[2 if kind == "@type" else 1]
+                memo = texts_of[1 if kind == "@type" else 0]
                 v = memo.get(ob)
                 if v is None:
-                    if len(memo) > _MEMO_MAX:
+                    if len(memo) > _VALUES_MAX:  # bounded, as `values`
                         memo.clear()
-                    v = memo[ob] = _enc(compact(iri_text(ob[1:-1].decode("utf-8")), vocab=kind == "@type"))
+                    v = memo[ob] = _enc(_compact(iri_text(ob[1:-1].decode("utf-8")), kind == "@type"))
             else:
                 v = _enc(ob.decode("utf-8"))  # a blank node, _:label as written
         t = templates.get((pb, kind, tail))
@@ -406,7 +401,7 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = 
                 i = k
 
         part, get_subject, get_rest = methodcaller("partition", b" "), itemgetter(0), itemgetter(2)
-        for lines in _subject_line_runs(cds.chunks):  # whole subjects' lines, about a chunk
+        for lines in _subject_line_runs(_pieces(cds.chunks)):  # whole subjects' lines, about a piece
             parts = list(map(part, lines))
             subjects, rests = list(map(get_subject, parts)), list(map(get_rest, parts))
             del parts
@@ -496,6 +491,21 @@ _graph_key = itemgetter(0, 1)
 _MEMO_MAX = 1 << 20  # IRIs whose compacted forms the JSON-LD writer keeps before it starts afresh
 _VALUES_MAX = 1 << 18  # values (predicate and object) it keeps, the same way
 _COLUMNS_MIN = 64  # subjects of one shape (in a chunk) it writes column by column: fewer, one at a time
+
+
+def _pieces(chunks, size: int = 1 << 20):
+    """`chunks` (bytes of whole lines) cut into pieces of whole lines of about `size` bytes: the
+    lists the JSON-LD reader makes of a piece's lines (its subjects, the rest of each line, their
+    values) are held one piece at a time, a few megabytes."""
+    for chunk in chunks:
+        start, end = 0, len(chunk)
+        while end - start > size:
+            cut = chunk.find(b"\n", start + size) + 1
+            if not cut:
+                break
+            yield chunk[start:cut]
+            start = cut
+        yield chunk[start:] if start else chunk
 
 
 def _value_text(v, indent: int) -> str:
