@@ -38,7 +38,7 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from kg.build.jsonld import dumps_indented, gc_paused
+from kg.build.jsonld import _pieces, dumps_indented, gc_paused
 from kg.build.nqtext import iri_text, literal_parts
 from kg.errors import InputError
 from kg.namespaces import BASE, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, PREFIXES
@@ -142,7 +142,7 @@ def framing_input_from_lines(chunks: Iterable[bytes]) -> list[dict]:
     last = subject = None
     props: dict[str, str] = {}
     wanted = methodcaller("endswith", tuple(graphs))
-    for chunk in chunks:
+    for chunk in _pieces(chunks):  # about 1 MB at a time: the lines' list stays small
         if not any(tail in chunk for tail in tails):
             continue  # a chunk of provenance alone (the statements' lines come together): skipped whole
         for line in filter(wanted, chunk.split(b"\n")):  # the provenance graph's lines, most, left out in C
