@@ -54,6 +54,10 @@ class CanonicalDataset:
 
     chunks: list = field(default_factory=list)
     lines_count: int = 0
+    # (start, stop, line end, n): chunks[start:stop] are n lines that all end with `line end`
+    # (` <graph> .\n`: the provenance's statements, put in whole by `_dataset`); `count` skips them
+    whole: tuple | None = field(default=None, repr=False, compare=False)
+    _counts: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def ox_quads(self) -> _Quads:
@@ -105,7 +109,16 @@ class CanonicalDataset:
         """The quads in the graph `name` (its lines end with the name: a newline inside a literal
         is written `\\n`, so a line's end is the quad's)."""
         wanted = f" <{name}> .\n".encode("utf-8")
-        return sum(chunk.count(wanted) for chunk in self.chunks)
+        n = self._counts.get(wanted)
+        if n is None:  # counted once (the build and the export both ask; the text does not change)
+            chunks = self.chunks
+            n = 0
+            if self.whole is not None:  # lines of one graph, and how many
+                start, stop, end, count = self.whole
+                n = count if end == wanted else 0
+                chunks = chunks[:start] + chunks[stop:]
+            n = self._counts[wanted] = n + sum(chunk.count(wanted) for chunk in chunks)
+        return n
 
 
 def bind_prefixes(g: Graph) -> None:
@@ -151,7 +164,7 @@ def canonical_dataset(ontology: Graph, data, inferred, provenance, *, data_lines
     return _dataset(lines, None)
 
 
-def build_canonical(ontology: Graph, plain_triples, inferred, sourced_quads) -> CanonicalDataset:
+def build_canonical(ontology: Graph, plain_triples, inferred, sourced_quads, *, made=None) -> CanonicalDataset:
     """What the build makes: `canonical_dataset` of the ontology, the data (the data files' quads
     `sourced_quads` and the triples of its .ttl files `plain_triples`), the inferred triples and
     the provenance of the quads. Everything stays UTF-8 text: the provenance's statements are made
@@ -159,10 +172,13 @@ def build_canonical(ontology: Graph, plain_triples, inferred, sourced_quads) -> 
     the other lines, the only ones sorted, and those are let go as their chunks are made (at a
     million triples the provenance is 4.4 million of the 5.6 million lines). The other graphs'
     lines are written by pyoxigraph as N-Triples and given their graph name by one replacement
-    over the text: no Python code runs per triple."""
+    over the text: no Python code runs per triple. `made`: what `data_and_provenance_chunks` gives
+    for `sourced_quads` (`_CHUNK_LINES` lines a chunk), if it was made already (the build makes it
+    in a child while it reasons); its lists are emptied as they are read."""
     from kg.build.provenance import data_and_provenance_chunks, data_and_provenance_lines
 
-    made = data_and_provenance_chunks(sourced_quads, _CHUNK_LINES)
+    if made is None:
+        made = data_and_provenance_chunks(sourced_quads, _CHUNK_LINES)
     if made is None:  # a blank node in the data: the statements need plain sorting
         data_lines, provenance = data_and_provenance_lines(sourced_quads)
         return canonical_dataset(ontology, plain_triples, inferred, provenance, data_lines=data_lines)
@@ -255,9 +271,12 @@ def _dataset(lines: list, block) -> CanonicalDataset:
         k = bisect_left(lines, block.first)
         if k == len(lines) or lines[k] > block.last:
             chunks, count = _chunks(lines, 0, k)
+            start = len(chunks)
             chunks += block.chunks
             more, more_count = _chunks(lines, k, len(lines))
-            return CanonicalDataset(chunks + more, count + block.count + more_count)
+            end = block.last[block.last.rindex(b" <"):] + b"\n"  # the graph's name, the line's end
+            return CanonicalDataset(chunks + more, count + block.count + more_count,
+                                    whole=(start, len(chunks), end, block.count))
         for chunk in block.chunks:
             lines.extend(lines_of(chunk))
         lines.sort()

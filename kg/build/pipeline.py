@@ -4,8 +4,9 @@ Stages: parse → store (the data copied into one pyoxigraph store, which shacl 
 rules of reason then run in) → shacl (every shape compiled to SPARQL on pyoxigraph, `kg.build.shacl_core`; pySHACL only for what that does not cover) → version (stamp the ontology header) → reason (OWL 2 RL rules compiled
 to SPARQL on pyoxigraph, `kg.build.rules`, then the `construct-*.rq` queries) → canonicalise (RDFC-1.0; the dataset kept as sorted N-Quads text) → check (the `*-violation.rq` queries) →
 export (every format, written into a temporary folder beside `dist/` and swapped in with renames
-at the end). On a multi-core machine shacl runs in a forked child beside version and reason, the
-check runs beside the export (in a process of its own, fed the canonical text by a forked child;
+at the end). On a multi-core machine shacl runs in a forked child beside version and reason, from
+20,000 data quads on the provenance's text (four fifths of canonicalise) is made in another from
+the end of parse to canonicalise, the check runs beside the export (in a process of its own, fed the canonical text by a forked child;
 the new `dist/` goes in only once the check has passed), and the export writes its JSON-LD files in a forked child beside the other formats.
 
 A failure at any stage raises before the swap, so the last good `dist/` is never touched:
@@ -50,6 +51,11 @@ PARALLEL_MIN_TRIPLES = 2000
 # (measured: the seed's whole build 1.88 s CPU with the child against 1.76 s without, farm-bench -n 7
 # on a loaded machine); at a million triples (5.6 million quads) the check is ~30 s on one core
 CHECK_CHILD_MIN_QUADS = 100_000
+# the provenance's text is made in a child (`_ProvenanceChild`) from this many quads of the data
+# files on: its work is ~10 µs a quad, a fork and the text's way back through a pipe ~20 ms; on
+# the seed (5,450 quads) the child saved canonicalise nothing measurable (0.06 against 0.07 s CPU,
+# bench/bench_stages.py --stages before-export)
+PROVENANCE_CHILD_MIN_QUADS = 20_000
 
 
 
@@ -164,8 +170,10 @@ def _start_shacl_child(tree: SourceTree, inference: Inference, store=None):
         try:
             res = validate_shapes(tree.ontology, lambda: tree.data, tree.shapes, inference=inference,
                                   data_quads=tree.data_triples(), store=store)
-            send.send(("ok", res.conforms, res.findings, res.report.serialize(format="nt"),
-                       time.perf_counter() - t0))
+            # where each focus node is described, found here rather than on the build's path (it
+            # reads every data file: at a million triples 3.0 s of CPU)
+            send.send(("ok", res.conforms, locate_findings(res.findings, tree.root),
+                       res.report.serialize(format="nt"), time.perf_counter() - t0))
         except BaseException as exc:  # handed to the parent, which raises it as if run there
             send.send(("error", exc))
         finally:
@@ -185,7 +193,8 @@ def _abandon_shacl_child(pending) -> None:
 
 
 def _finish_shacl_child(pending, tree: SourceTree, inference: Inference):
-    """The child's result; if the child died without one, validate here instead."""
+    """The child's result, its findings located (`locate_findings`); if the child died without
+    one, validate here instead."""
     from kg.build.shacl import ShaclResult
 
     recv, proc = pending
@@ -200,6 +209,7 @@ def _finish_shacl_child(pending, tree: SourceTree, inference: Inference):
         t0 = time.perf_counter()
         res = validate_shapes(tree.ontology, lambda: tree.data, tree.shapes, inference=inference,
                               data_quads=tree.data_triples())
+        res = dataclasses.replace(res, findings=locate_findings(res.findings, tree.root))
         return res, time.perf_counter() - t0
     if msg[0] == "error":
         raise msg[1]
@@ -207,6 +217,131 @@ def _finish_shacl_child(pending, tree: SourceTree, inference: Inference):
     report = Graph()
     report.parse(data=nt, format="nt")
     return ShaclResult(conforms=conforms, findings=findings, report=report), seconds
+
+
+class _ProvenanceChild:
+    """The provenance's text (`kg.build.provenance.data_and_provenance_chunks`: the statements'
+    sorted N-Quads chunks and the data's lines, at a million triples 1.2 GB of text and ~11 s of
+    CPU, four fifths of canonicalise) made in a forked child from the data files' quads, which are
+    known once the sources are parsed, while this process builds the rules' store and reasons; the
+    text comes back through a pipe once the reasoning is done (`result`). A child that ends
+    without the whole text (killed, an error) gives None, and canonicalise makes it here, as
+    without the child; a child dies with the build (`kg.build.checkrun.die_with_parent`).
+
+    Through the pipe: the byte length of a pickled head, the head (("ok", the chunks' lengths,
+    the statement lines' count, the first and the last line, the data's text length) or ("blank",):
+    a blank node in the data, which the plain way handles), the chunks, then the data's lines,
+    sorted, as one text."""
+
+    def __init__(self, sourced_quads: list):
+        self.pid: int | None = None
+        for stream in (sys.stdout, sys.stderr):  # nothing buffered is written twice
+            with contextlib.suppress(Exception):
+                stream.flush()
+        r, w = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(r)
+            os.close(w)
+            return
+        if pid == 0:  # the child
+            code = 1
+            try:
+                os.close(r)
+                from kg.build.checkrun import die_with_parent
+
+                if die_with_parent():  # else the build has gone
+                    _write_provenance(w, sourced_quads)
+                    code = 0
+            except BaseException:  # the parent makes the text itself
+                pass
+            finally:
+                os._exit(code)  # no buffered output flushed twice, no atexit handler of the parent's
+        os.close(w)
+        self.pid, self.fd = pid, r
+
+    def result(self):
+        """What `data_and_provenance_chunks` gives (None for a blank node in the data), or
+        `_NO_TEXT` if the child gave no whole text."""
+        import pickle
+
+        if self.pid is None:
+            return _NO_TEXT
+        made = _NO_TEXT
+        try:
+            with os.fdopen(self.fd, "rb") as fh:
+                size = int.from_bytes(fh.read(8), "little")
+                head = pickle.loads(fh.read(size)) if size else None
+                if head is not None and head[0] == "blank":
+                    made = None
+                elif head is not None:
+                    from kg.build.provenance import SortedChunks
+
+                    _ok, lengths, count, first, last, data_size = head
+                    chunks = []
+                    for n in lengths:
+                        chunks.append(fh.read(n))
+                        if len(chunks[-1]) != n:
+                            raise EOFError
+                    data = fh.read(data_size)
+                    if len(data) != data_size or fh.read(1):
+                        raise EOFError
+                    data_lines = data.split(b"\n")
+                    del data
+                    data_lines.pop()  # after the last newline
+                    made = data_lines, SortedChunks(chunks, count, first, last)
+        except Exception:  # a short or unreadable text: none
+            made = _NO_TEXT
+        finally:
+            _pid, status = os.waitpid(self.pid, 0)
+            self.pid = None
+        return made if status == 0 else _NO_TEXT
+
+    def abandon(self) -> None:
+        import signal
+
+        if self.pid is not None:
+            with contextlib.suppress(ProcessLookupError, ChildProcessError):
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+            self.pid = None
+
+
+_NO_TEXT = object()
+
+
+def _write_provenance(fd: int, sourced_quads: list) -> None:
+    """`_ProvenanceChild`'s work: the text, written to the pipe `fd`."""
+    import pickle
+
+    from kg.build.canonical import _CHUNK_LINES
+    from kg.build.provenance import data_and_provenance_chunks
+
+    with contextlib.suppress(OSError, AttributeError):  # fewer, larger writes (Linux)
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+    made = data_and_provenance_chunks(sourced_quads, _CHUNK_LINES)
+    with os.fdopen(fd, "wb") as fh:
+        if made is None:
+            head = pickle.dumps(("blank",))
+            fh.write(len(head).to_bytes(8, "little") + head)
+            return
+        data_lines, block = made
+        del made
+        data_lines.sort()  # canonicalise sorts them among the other lines: a sorted run is merged
+        data_lines.append(b"")
+        data = b"\n".join(data_lines)
+        del data_lines
+        head = pickle.dumps(("ok", [len(c) for c in block.chunks], block.count, block.first, block.last,
+                             len(data)))
+        fh.write(len(head).to_bytes(8, "little") + head)
+        for chunk in block.chunks:
+            fh.write(chunk)
+        fh.write(data)
 
 
 def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, parser: str,
@@ -217,11 +352,40 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
         tree = load_tree(root, parser=parser)  # type: ignore[arg-type]
         check_terms_defined(tree, root)
         catalogue = load_catalogue(root)
+    # below a few thousand triples a fork costs more than it saves
+    parallel = parallel and len(tree.ontology) + len(tree.sourced_quads) + len(tree.plain_triples) >= PARALLEL_MIN_TRIPLES
+    # the provenance's text is made in a child of its own from here to canonicalise
+    provenance = _ProvenanceChild(tree.sourced_quads) \
+        if parallel and len(tree.sourced_quads) >= PROVENANCE_CHILD_MIN_QUADS else None
+    try:
+        cds, shacl = _shacl_reason_canonicalise(tree, catalogue, report, clock, method=method,
+                                                shacl_inference=shacl_inference, parallel=parallel,
+                                                provenance=provenance)
+    finally:
+        if provenance is not None:  # a stage failed: the child is stopped
+            provenance.abandon()
+    # the sources' and the reasoning's terms are let go before the check's store is made: the
+    # canonical text holds everything from here on
+    del tree
+    _give_back_memory()
+    violations = [(q.name, q.text, q.summary) for q in catalogue.values() if q.role == "violation"]
+    report.violation_queries = [v[0] for v in violations]
+    if defer_check:  # the caller runs them (`_build`: in a child beside the export)
+        return cds, shacl.report, violations
+    with clock.stage("check"):
+        _raise_failures(_run_check(cds, violations))
+        _give_back_memory()  # the check's store
+    return cds, shacl.report, None
+
+
+def _shacl_reason_canonicalise(tree: SourceTree, catalogue, report: BuildReport, clock: _Clock, *,
+                               method: Method, shacl_inference: Inference, parallel: bool,
+                               provenance: _ProvenanceChild | None) -> tuple:
+    """`_check`'s stages from the store to canonicalise: the canonical dataset and the SHACL
+    result."""
     # SHACL and OWL RL reasoning read the same sources and do not depend on each other: on a
     # multi-core machine they run at once (SHACL in a forked child), which is what keeps the build
     # near its time budget. The SHACL outcome is looked at first, as if it had run first.
-    # below a few thousand triples a fork costs more than it saves
-    parallel = parallel and len(tree.ontology) + len(tree.sourced_quads) + len(tree.plain_triples) >= PARALLEL_MIN_TRIPLES
     store = None
     if method == "rules":  # the store the OWL RL rules run in; SHACL reads it first (a forked
         with clock.stage("store"):  # child reads its own copy-on-write view of it)
@@ -248,8 +412,9 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
         with clock.stage("shacl"):
             shacl = validate_shapes(tree.ontology, lambda: tree.data, tree.shapes, inference=shacl_inference,
                                     data_quads=tree.data_triples(), store=store)
-    # each finding with the file and line where its focus node is described
-    shacl = dataclasses.replace(shacl, findings=locate_findings(shacl.findings, tree.root))
+            # each finding with the file and line where its focus node is described (the child
+            # found them in its own process)
+            shacl = dataclasses.replace(shacl, findings=locate_findings(shacl.findings, tree.root))
     report.warnings = shacl.warnings
     if not shacl.conforms:
         lines = [str(f) for f in shacl.violations]
@@ -264,22 +429,13 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
             rr = _reason(tree, catalogue, method, report, store)
     del store  # the rules' store: what the build keeps of it is in `rr`
     with clock.stage("canonicalise"):
-        cds = build_canonical(tree.ontology, tree.plain_triples, rr.inferred_triples, tree.sourced_quads)
+        made = provenance.result() if provenance is not None else _NO_TEXT
+        cds = build_canonical(tree.ontology, tree.plain_triples, rr.inferred_triples, tree.sourced_quads,
+                              made=None if made is _NO_TEXT or made is None else made)
+        del made
         report.triples = {"ontology": len(tree.ontology), "data": cds.count(GRAPH_DATA),
                           "inferred": len(rr.inferred_triples), "provenance": cds.count(GRAPH_PROVENANCE)}
-    # the sources' and the reasoning's terms are let go before the check's store is made: the
-    # canonical text holds everything from here on
-    del tree, rr
-    _give_back_memory()
-    violations = [(q.name, q.text, q.summary) for q in catalogue.values() if q.role == "violation"]
-    report.violation_queries = [v[0] for v in violations]
-    if defer_check:  # the caller runs them (`_build`: in a child beside the export)
-        return cds, shacl.report, violations
-    with clock.stage("check"):
-        _raise_failures(_run_check(cds, violations))
-        _give_back_memory()  # the check's store
-    return cds, shacl.report, None
-
+    return cds, shacl
 
 def _give_back_memory() -> None:
     """Hand the memory freed so far back to the system (glibc's malloc_trim; nothing elsewhere).
