@@ -140,7 +140,14 @@ def _failed_build(tree, **kwargs) -> BuildFailed:
 
 def test_a_violation_found_by_the_check_child_fails_the_build_as_without_it(fixture_tree, monkeypatch):
     """With `parallel`, the check runs in a forked child while the export is written: a violation
-    raises the same BuildFailed and the last good dist/ stays as it was."""
+    raises the same BuildFailed and the last good dist/ stays as it was. The check's failure ends the
+    export as soon as it comes (`write_all`'s `stop`): here the export, once its JSON-LD child is
+    started, waits for the verdict at its next pause, and never gets past it; the JSON-LD child (made
+    slow) is stopped before its end."""
+    import os
+    import time
+
+    import kg.build.export as export
     import kg.build.pipeline as pipeline
 
     monkeypatch.setattr("kg.build.pipeline.PARALLEL_MIN_TRIPLES", 0)  # the fixture is below the thresholds
@@ -148,14 +155,51 @@ def test_a_violation_found_by_the_check_child_fails_the_build_as_without_it(fixt
     children: list = []
     real_child = pipeline._CheckChild
     monkeypatch.setattr(pipeline, "_CheckChild", lambda *a: children.append(real_child(*a)) or children[-1])
+    json_children: list = []  # the export's JSON-LD children
+    real_fork = export._fork
+    monkeypatch.setattr(export, "_fork", lambda work: json_children.append(real_fork(work)) or json_children[-1])
+    exports: list = []  # per export: whether it was given a stop, and whether it got to its end
+    real_write_all = pipeline.write_all
+
+    def export_waiting_for_the_check(*args, stop=None, **kwargs):
+        exports.append([stop is not None, False])
+        started = len(json_children)
+
+        def stop_once_the_verdict_is_in() -> None:  # the export made slower than any check
+            for _ in range(1200):
+                stop()
+                if children[-1].message is not None or len(json_children) == started:
+                    return
+                time.sleep(0.05)
+
+        files = real_write_all(*args, stop=stop_once_the_verdict_is_in if stop else None, **kwargs)
+        exports[-1][1] = True
+        return files
+
+    monkeypatch.setattr(pipeline, "write_all", export_waiting_for_the_check)
     report = build(fixture_tree, parallel=True)
     assert len(children) == 1 and "check" in report.parallel_stages
+    assert exports == [[True, True]]  # a check that passes lets the export end
     before = snapshot(dist_dir(fixture_tree))
     (fixture_tree / "queries" / "in-spain-violation.rq").write_text(_IN_SPAIN, encoding="utf-8")
     sequential = _failed_build(fixture_tree, parallel=False)
     assert len(children) == 1
+    assert len(exports) == 1  # the check before the export: none is started
+    parent, real_framed, ended = os.getpid(), export.write_framed, fixture_tree / "json-ld-child-ended"
+
+    def slow_in_the_child(*args, **kwargs):
+        if os.getpid() != parent:
+            time.sleep(30)
+            ended.touch()
+        return real_framed(*args, **kwargs)
+
+    monkeypatch.setattr(export, "write_framed", slow_in_the_child)
     forked = _failed_build(fixture_tree, parallel=True)
-    assert len(children) == 2
+    assert len(children) == 2 and len(json_children) == 2
+    assert exports[1] == [True, False]  # ended by the check's failure
+    assert not ended.exists()  # the JSON-LD child was stopped (and reaped) before its end
+    with pytest.raises(ChildProcessError):
+        os.waitpid(json_children[1], os.WNOHANG)
     assert str(forked) == str(sequential) and "pdi:catalonia" in str(forked)
     assert [(f.name, f.variables, f.rows) for f in forked.failures] == \
         [(f.name, f.variables, f.rows) for f in sequential.failures]

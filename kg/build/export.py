@@ -15,7 +15,7 @@ import re
 from itertools import accumulate, chain, compress, repeat
 from operator import eq, itemgetter, ne
 from pathlib import Path
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -239,7 +239,7 @@ def _ontology_index(cds: CanonicalDataset) -> TripleIndex:
 
 
 def write_all(out: Path, cds: CanonicalDataset, report: Graph, version: str, *,
-              fork: bool = False) -> dict[str, int]:
+              fork: bool = False, stop: Callable[[], None] | None = None) -> dict[str, int]:
     """Write every file of `dist/` into the (empty, temporary) folder `out`; return byte sizes.
 
     With `fork` (a POSIX machine with two cores, no other thread: `pipeline._can_fork`), the
@@ -247,8 +247,32 @@ def write_all(out: Path, cds: CanonicalDataset, report: Graph, version: str, *,
     this process writes the others (they read the same canonical dataset and nothing of each
     other); VoID, which gives every file's size, is written last. A child that fails leaves its
     files to be written here, as without `fork`, so any error is raised here. The bytes are the
-    same either way."""
+    same either way.
+
+    `stop`, if given, is called between the export's pieces of work (after each file, between the
+    blocks of the N-Triples pass, and every 50 ms while the JSON-LD child is waited for); whatever
+    it raises ends the export there (the child killed), and is raised: the build's check, running
+    beside the export, ends it as soon as its verdict is a failure (`pipeline._CheckChild.poll`)."""
+    import os
+    import time
+
     sizes: dict[str, int] = {}
+    polled = stop
+
+    def stop() -> None:
+        if polled is not None:
+            polled()
+
+    def wait_for(pid: int) -> bool:
+        """`_wait`, calling `stop` every 50 ms while the child runs."""
+        if polled is None:
+            return _wait(pid)
+        while True:
+            got, status = os.waitpid(pid, os.WNOHANG)
+            if got:
+                return os.waitstatus_to_exitcode(status) == 0
+            stop()
+            time.sleep(0.05)
 
     def put(name: str, content: bytes) -> None:
         (out / name).write_bytes(content)
@@ -266,6 +290,7 @@ def write_all(out: Path, cds: CanonicalDataset, report: Graph, version: str, *,
         return _used_prefixes_in_chunks(chunks)
 
     used = write_chunks(FORMATS["nq"][0], cds.chunks)  # the quads' prefixes (TriG, RDF/XML)
+    stop()
     ontology = _ontology_index(cds)
     context = json_ld_context(ontology)  # type: ignore[arg-type]  # the Graph methods it reads
 
@@ -293,8 +318,13 @@ def write_all(out: Path, cds: CanonicalDataset, report: Graph, version: str, *,
         if not graph_ns:
             # TriG, Turtle and RDF/XML from one parse of each block of the N-Triples as it is written
             documents = _Documents(out, used)
+
+            def each(text: bytes, graphs: list, first: list) -> None:
+                stop()
+                documents.block(text, graphs, first)
+
             try:
-                triples = _Triples(cds, out / FORMATS["nt"][0], each=documents.block)
+                triples = _Triples(cds, out / FORMATS["nt"][0], each=each)
             except BaseException:
                 documents.close()
                 raise
@@ -305,7 +335,9 @@ def write_all(out: Path, cds: CanonicalDataset, report: Graph, version: str, *,
             used_by_triples.update((p, ns) for p, ns in _used_prefixes_in_file(triples.path).items()
                                    if p in graph_ns)
             used_by_triples = dict(sorted(used_by_triples.items()))
+            stop()
             sizes[FORMATS["trig"][0]] = _write_trig(cds, out / FORMATS["trig"][0], used)
+            stop()
             # the whole dataset by pyoxigraph, Turtle and RDF/XML from one parse of the N-Triples; the
             # ontology, which people read, by rdflib's longturtle (one statement a line, nested
             # restrictions); pyoxigraph writes the triples in the order given (sorted), so the files
@@ -313,9 +345,11 @@ def write_all(out: Path, cds: CanonicalDataset, report: Graph, version: str, *,
             sizes.update(_turtle_and_rdf_xml(triples, out / FORMATS["ttl"][0], used_by_triples,
                                              out / FORMATS["rdf"][0], used))
         sizes[FORMATS["nt"][0]] = triples.path.stat().st_size
+        stop()
         put("validation-report.ttl", _canonical_turtle(report))
+        stop()
         if child is not None:
-            ok, child = _wait(child), None
+            ok, child = wait_for(child), None
             if not ok:  # written here instead; an error is raised here
                 json_files()
     finally:

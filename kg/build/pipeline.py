@@ -507,6 +507,7 @@ class _CheckChild:
     def __init__(self, cds: CanonicalDataset, violations: list):
         self.cds, self.violations = cds, violations
         self.pid: int | None = None
+        self.message: tuple | None = None  # the verdict, once read: ("ok", failures, s) or ("input", message, s)
         for stream in (sys.stdout, sys.stderr):  # nothing buffered is written twice
             with contextlib.suppress(Exception):
                 stream.flush()
@@ -537,25 +538,45 @@ class _CheckChild:
         os.close(w)
         self.pid, self.fd = pid, r
 
-    def verdict(self) -> float:
-        """Wait for the child; raise `BuildFailed` or `InputError` as the check stage would; the
-        seconds the check took."""
+    def poll(self) -> None:
+        """The export's `stop` (`write_all`): if the child's verdict has come and is a failure,
+        raise it now (the export then ends, and the last good `dist/` is left as it was, as soon as
+        the check knows); otherwise nothing (the verdict, whatever it is, is kept for `verdict`)."""
+        import select
+
+        if self.pid is None or not select.select([self.fd], [], [], 0)[0]:
+            return
+        self._collect()
+        if self.message is not None and (self.message[0] == "input" or self.message[1]):
+            self.verdict()
+
+    def _collect(self) -> None:
+        """Read the child's answer to its end (it writes it whole, once its check is done), reap
+        the child, and keep the verdict (None if there is none)."""
         import pickle
 
-        if self.pid is None:
-            t0 = time.perf_counter()
-            _raise_failures(_run_check(self.cds, self.violations))
-            return time.perf_counter() - t0
         try:
             with os.fdopen(self.fd, "rb") as fh:
                 data = fh.read()
         finally:
-            os.waitpid(self.pid, 0)
+            os.waitpid(self.pid, 0)  # type: ignore[arg-type]
             self.pid = None
         try:
             kind, value, seconds = pickle.loads(data)
-        except Exception:  # no verdict: the check is run here
-            return self.verdict()
+        except Exception:  # no verdict: `verdict` runs the check here
+            return
+        self.message = (kind, value, seconds)
+
+    def verdict(self) -> float:
+        """Wait for the child; raise `BuildFailed` or `InputError` as the check stage would; the
+        seconds the check took."""
+        if self.pid is not None:
+            self._collect()
+        if self.message is None:  # no child, or no verdict from it: the check is run here
+            t0 = time.perf_counter()
+            _raise_failures(_run_check(self.cds, self.violations))
+            self.message = ("ok", [], time.perf_counter() - t0)
+        kind, value, seconds = self.message
         if kind == "input":
             raise InputError(value)
         _raise_failures(value)
@@ -714,7 +735,9 @@ def _build(root: Path, dist: Path, report: BuildReport, progress: Progress | Non
         try:
             try:
                 # the JSON-LD files in a forked child beside the other formats
-                report.files = write_all(tmp, cds, shacl_report, report.version, fork=fork)
+                # a failing check ends the export as soon as its verdict comes (`_CheckChild.poll`)
+                report.files = write_all(tmp, cds, shacl_report, report.version, fork=fork,
+                                         stop=checking.poll if checking is not None else None)
                 os.chmod(tmp, 0o755)
             except Exception:
                 # the check ran before the export: its failure is the one said
