@@ -208,22 +208,23 @@ def test_a_violation_found_by_the_check_child_fails_the_build_as_without_it(fixt
 
 
 def test_a_check_child_that_gives_no_verdict_leaves_the_check_to_the_build(fixture_tree, monkeypatch):
-    """A check child that dies without a verdict: the check runs in the build's process, which
-    raises its failure (or passes) as without the child."""
+    """A check process that dies without a verdict (before or while it reads the text): the check
+    runs in the build's process, which raises its failure (or passes) as without the child."""
     import os
+    import sys
 
     import kg.build.pipeline as pipeline
 
     monkeypatch.setattr("kg.build.pipeline.PARALLEL_MIN_TRIPLES", 0)
     monkeypatch.setattr("kg.build.pipeline.CHECK_CHILD_MIN_QUADS", 0)
-    parent, real_run = os.getpid(), pipeline._check_in_a_process
+    parent = os.getpid()
+    started: list = []
 
-    def dies_in_the_child(*args):
-        if os.getpid() != parent:
-            os._exit(3)
-        return real_run(*args)
+    def dies_at_once() -> list[str]:
+        started.append(True)
+        return [sys.executable, "-c", "import sys; sys.stdin.buffer.read(100); sys.exit(3)"]
 
-    monkeypatch.setattr(pipeline, "_check_in_a_process", dies_in_the_child)
+    monkeypatch.setattr(pipeline, "_check_command", dies_at_once)
     in_the_build, real_check = [], pipeline._run_check  # the check run in the build's own process
 
     def spied_check(*args):
@@ -233,12 +234,12 @@ def test_a_check_child_that_gives_no_verdict_leaves_the_check_to_the_build(fixtu
     monkeypatch.setattr(pipeline, "_run_check", spied_check)
     report = build(fixture_tree, parallel=True)
     assert "check" in report.parallel_stages and (dist_dir(fixture_tree) / "paradiplomacy.nq").exists()
-    assert in_the_build == [True]  # the child died, so the build checked itself
+    assert started == [True] and in_the_build == [True]  # the process died, so the build checked itself
     before = snapshot(dist_dir(fixture_tree))
     (fixture_tree / "queries" / "in-spain-violation.rq").write_text(_IN_SPAIN, encoding="utf-8")
     failed = _failed_build(fixture_tree, parallel=True)
     assert [f.name for f in failed.failures] == ["in-spain-violation"] and "pdi:catalonia" in str(failed)
-    assert in_the_build == [True, True]
+    assert started == [True, True] and in_the_build == [True, True]
     assert snapshot(dist_dir(fixture_tree)) == before
 
 
@@ -256,11 +257,14 @@ def test_a_tree_without_violation_queries_is_built_without_a_check_store(fixture
     assert (dist_dir(fixture_tree) / "paradiplomacy.nq").exists()
 
 
-def test_the_check_process_gives_no_verdict_when_it_fails():
+def test_the_check_process_gives_no_verdict_when_it_fails(monkeypatch):
     """The fresh process that runs the check: unreadable text gives no verdict (the build then runs
-    the check itself); a readable one gives the failures."""
+    the check itself), and so does text shorter than its length says (never a verdict on part of
+    the data); a readable one gives the failures."""
+    import json
     import pickle
 
+    import kg.build.pipeline as pipeline
     from kg.build.canonical import CanonicalDataset
     from kg.build.pipeline import _check_in_a_process
 
@@ -271,11 +275,21 @@ def test_the_check_process_gives_no_verdict_when_it_fails():
     assert kind == "ok" and [(f.name, [str(r["s"]) for r in f.rows]) for f in failures] == \
         [("any-violation", ["http://example.org/a"])]
 
+    def cut_short(proc, cds, violations):  # the second chunk's first line only: whole lines, short
+        head = json.dumps([list(v) for v in violations]).encode("utf-8")
+        proc.stdin.write(b"%d 2\n" % len(head) + head + b"%d\n" % len(cds.chunks[0]) + cds.chunks[0]
+                         + b"%d\n" % len(cds.chunks[1]) + cds.chunks[1][:len(line)])
+        proc.stdin.close()
+
+    monkeypatch.setattr(pipeline, "_feed_check", cut_short)
+    two = line.replace(b"/a>", b"/d>") + line.replace(b"/a>", b"/e>")
+    assert _check_in_a_process(CanonicalDataset([line, two], 3), query) == b""
+
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
 def test_a_check_abandoned_leaves_no_process_behind():
-    """A build stopped while its check runs (`_CheckChild.abandon`) leaves neither the forked child
-    nor the check's own process running."""
+    """A build stopped while its check runs (`_CheckChild.abandon`) leaves neither the check's
+    process nor the thread that feeds it running."""
     import os
     import time
 
@@ -288,20 +302,7 @@ def test_a_check_abandoned_leaves_no_process_behind():
     endless = [("endless-violation", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", "")]
     child = _CheckChild(CanonicalDataset([lines], 2000), endless)
     assert child.pid is not None
-
-    def children(pid: int) -> list[int]:
-        try:
-            with open(f"/proc/{pid}/task/{pid}/children") as fh:
-                return [int(x) for x in fh.read().split()]
-        except OSError:
-            return []
-
-    for _ in range(400):  # the check's process started (it is the child's child)
-        checkers = children(child.pid)
-        if checkers:
-            break
-        time.sleep(0.05)
-    assert len(checkers) == 1
+    checkers = [child.pid]  # the check's process, a child of this one
 
     def cpu_seconds(pid: int) -> float:
         try:
@@ -322,6 +323,7 @@ def test_a_check_abandoned_leaves_no_process_behind():
             break
         time.sleep(0.05)
     assert not os.path.exists(f"/proc/{checkers[0]}")
+    assert not child.feeder.is_alive()
 
 
 @pytest.mark.parametrize("parallel", [False, True])

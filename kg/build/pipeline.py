@@ -6,8 +6,10 @@ to SPARQL on pyoxigraph, `kg.build.rules`, then the `construct-*.rq` queries) â†
 export (every format, written into a temporary folder beside `dist/` and swapped in with renames
 at the end). On a multi-core machine shacl runs in a forked child beside version and reason, from
 20,000 data quads on the provenance's text (four fifths of canonicalise) is made in another from
-the end of parse to canonicalise, the check runs beside the export (in a process of its own, fed the canonical text by a forked child;
-the new `dist/` goes in only once the check has passed), and the export writes its JSON-LD files in a forked child beside the other formats.
+the end of parse to canonicalise, the check runs beside the export (in a process of its own, fed the
+canonical text by a thread; the new `dist/` goes in only once the check has passed, and a failing
+check ends the export as soon as it knows), and the export writes its JSON-LD files in a forked
+child beside the other formats.
 
 A failure at any stage raises before the swap, so the last good `dist/` is never touched:
 `InputError` for unreadable input (the CLI exits 2), `BuildFailed` when the data does not
@@ -463,104 +465,133 @@ def _raise_failures(failures: list) -> None:
                           "\n".join(str(f) for f in failures), failures=failures)
 
 
+def _check_command() -> list[str]:
+    """The command of the check's process (`kg.build.checkrun`), with the same kg as this one's."""
+    import kg
+
+    here = os.path.dirname(os.path.dirname(os.path.abspath(kg.__file__)))
+    code = f"import sys; sys.path.insert(0, {here!r}); from kg.build.checkrun import run; run()"
+    return [sys.executable, "-c", code]
+
+
+def _start_check_process():
+    """The check's process (`subprocess.Popen`: a vfork and an exec, no copy of this process's
+    pages), its standard input a pipe of 1 MiB where Linux allows it (fewer wake-ups of both ends
+    than 64 KiB); None if it could not be started."""
+    import subprocess
+
+    if not sys.executable:
+        return None
+    try:
+        proc = subprocess.Popen(_check_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    except OSError:
+        return None
+    if sys.platform.startswith("linux"):
+        import fcntl
+
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(proc.stdin.fileno(), 1031, 1 << 20)  # F_SETPIPE_SZ
+    return proc
+
+
+def _feed_check(proc, cds: CanonicalDataset, violations: list) -> None:
+    """Write the violation queries and the canonical text to the check's process (its input's
+    format: `kg.build.checkrun`), then close this process's end of the pipe; a process that has
+    gone (a broken pipe) ends it early: it then gives no verdict."""
+    import json
+
+    head = json.dumps([list(v) for v in violations]).encode("utf-8")
+    fd = proc.stdin.fileno()
+    def parts():
+        yield b"%d %d\n" % (len(head), len(cds.chunks)) + head
+        for chunk in cds.chunks:
+            yield b"%d\n" % len(chunk)
+            yield chunk
+
+    try:
+        for data in parts():
+            view = memoryview(data)
+            while view:  # os.write on the whole chunk: the GIL let go while the pipe takes it
+                view = view[os.write(fd, view):]
+    except OSError:
+        pass
+    finally:
+        with contextlib.suppress(OSError):
+            proc.stdin.close()
+
+
 def _check_in_a_process(cds: CanonicalDataset, violations: list) -> bytes:
     """`_run_check`'s verdict, pickled, from a fresh Python process (`kg.build.checkrun`) fed the
     violation queries and the canonical text through a pipe; b"" if it gave none (it failed, or
     could not be started)."""
-    import json
-    import subprocess
-
-    import kg
-
-    if not sys.executable:
+    proc = _start_check_process()
+    if proc is None:
         return b""
-    head = json.dumps([list(v) for v in violations]).encode("utf-8")
-    here = os.path.dirname(os.path.dirname(os.path.abspath(kg.__file__)))  # the same kg as this one's
-    code = f"import sys; sys.path.insert(0, {here!r}); from kg.build.checkrun import run; run()"
-    proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
-        assert proc.stdin is not None and proc.stdout is not None
-        proc.stdin.write(b"%d\n" % len(head) + head)
-        for chunk in cds.chunks:
-            proc.stdin.write(chunk)
-        proc.stdin.close()
+        _feed_check(proc, cds, violations)
         data = proc.stdout.read()
     except BaseException:
         proc.kill()
         raise
     finally:
         proc.wait()
+        proc.stdout.close()
     return data if proc.returncode == 0 else b""
 
 
 class _CheckChild:
-    """The check stage (`_run_check`) beside the export: a forked child feeds the canonical text
-    (which it reads copy-on-write) to a fresh process (`kg.build.checkrun`, whose memory is the
-    store's and little more: a forked child's resident memory would count all of this process's as
-    well) and hands its verdict back, pickled, through a pipe. This process holds no store of its
-    own, and the check's work (at a million triples, loading 5.6 million quads and the queries over
-    them, ~30 s on one core) overlaps the export's.
-    `verdict` waits for the child and raises what the check stage would have raised; a child that
-    ended without a verdict (killed, a result that could not be pickled) leaves the check to be
-    run here, so every error is raised here, as without the child."""
+    """The check stage (`_run_check`) beside the export, in a fresh process (`kg.build.checkrun`,
+    whose memory is the store's and little more) that a thread of this process feeds the canonical
+    text through a pipe (the thread lets the GIL go while the pipe takes each chunk); the verdict
+    comes back, pickled, on the process's output. This process holds no store of its own, and the
+    check's work (at a million triples, loading 5.6 million quads and the queries over them, ~27 s
+    on one core) overlaps the export's. No forked feeder: a fork of the build kept, for as long as
+    it lived, every page the build wrote or freed meanwhile (at 10x, 51 of its 148 MB were its own).
+    `poll` raises a failing verdict as soon as it has come (the export's `stop`); `verdict` waits
+    for it and raises what the check stage would have raised; a process that ended without a
+    verdict (killed, a result that could not be pickled) leaves the check to be run here, so every
+    error is raised here, as without it. The process is killed if the build ends first (its
+    PR_SET_PDEATHSIG; `abandon` when the build stops in the export)."""
 
     def __init__(self, cds: CanonicalDataset, violations: list):
-        self.cds, self.violations = cds, violations
-        self.pid: int | None = None
-        self.message: tuple | None = None  # the verdict, once read: ("ok", failures, s) or ("input", message, s)
-        for stream in (sys.stdout, sys.stderr):  # nothing buffered is written twice
-            with contextlib.suppress(Exception):
-                stream.flush()
-        r, w = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(r)
-            os.close(w)
-            return
-        if pid == 0:  # the child
-            code = 1
-            try:
-                os.close(r)
-                from kg.build.checkrun import die_with_parent
+        import threading
 
-                if not die_with_parent():  # the build has gone
-                    return
-                data = _check_in_a_process(cds, violations)
-                if data:
-                    with os.fdopen(w, "wb") as fh:
-                        fh.write(data)
-                    code = 0
-            except BaseException:  # the parent runs the check itself and raises the error there
-                pass
-            finally:
-                os._exit(code)  # no buffered output flushed twice, no atexit handler of the parent's
-        os.close(w)
-        self.pid, self.fd = pid, r
+        self.cds, self.violations = cds, violations
+        self.message: tuple | None = None  # the verdict, once read: ("ok", failures, s) or ("input", message, s)
+        self.proc = _start_check_process()
+        self.pid: int | None = self.proc.pid if self.proc is not None else None
+        self.feeder = None
+        if self.proc is not None:
+            self.feeder = threading.Thread(target=_feed_check, args=(self.proc, cds, violations),
+                                           name="check-feeder", daemon=True)
+            self.feeder.start()
 
     def poll(self) -> None:
-        """The export's `stop` (`write_all`): if the child's verdict has come and is a failure,
-        raise it now (the export then ends, and the last good `dist/` is left as it was, as soon as
-        the check knows); otherwise nothing (the verdict, whatever it is, is kept for `verdict`)."""
+        """The export's `stop` (`write_all`): if the verdict has come and is a failure, raise it now
+        (the export then ends, and the last good `dist/` is left as it was, as soon as the check
+        knows); otherwise nothing (the verdict, whatever it is, is kept for `verdict`)."""
         import select
 
-        if self.pid is None or not select.select([self.fd], [], [], 0)[0]:
+        if self.pid is None or not select.select([self.proc.stdout], [], [], 0)[0]:
             return
         self._collect()
         if self.message is not None and (self.message[0] == "input" or self.message[1]):
             self.verdict()
 
     def _collect(self) -> None:
-        """Read the child's answer to its end (it writes it whole, once its check is done), reap
-        the child, and keep the verdict (None if there is none)."""
+        """Read the process's answer to its end (it writes it whole, once its check is done), reap
+        it and the feeding thread, and keep the verdict (None if there is none)."""
         import pickle
 
+        proc, self.pid = self.proc, None
         try:
-            with os.fdopen(self.fd, "rb") as fh:
-                data = fh.read()
+            data = proc.stdout.read()
         finally:
-            os.waitpid(self.pid, 0)  # type: ignore[arg-type]
-            self.pid = None
+            proc.wait()
+            proc.stdout.close()
+            self.feeder.join()
+        if proc.returncode != 0:
+            return
         try:
             kind, value, seconds = pickle.loads(data)
         except Exception:  # no verdict: `verdict` runs the check here
@@ -568,11 +599,11 @@ class _CheckChild:
         self.message = (kind, value, seconds)
 
     def verdict(self) -> float:
-        """Wait for the child; raise `BuildFailed` or `InputError` as the check stage would; the
+        """Wait for the process; raise `BuildFailed` or `InputError` as the check stage would; the
         seconds the check took."""
         if self.pid is not None:
             self._collect()
-        if self.message is None:  # no child, or no verdict from it: the check is run here
+        if self.message is None:  # no process, or no verdict from it: the check is run here
             t0 = time.perf_counter()
             _raise_failures(_run_check(self.cds, self.violations))
             self.message = ("ok", [], time.perf_counter() - t0)
@@ -583,15 +614,14 @@ class _CheckChild:
         return seconds
 
     def abandon(self) -> None:
-        import signal
-
         if self.pid is not None:
-            with contextlib.suppress(ProcessLookupError, ChildProcessError):
-                os.kill(self.pid, signal.SIGKILL)
-                os.waitpid(self.pid, 0)
+            proc, self.pid = self.proc, None
             with contextlib.suppress(OSError):
-                os.close(self.fd)
-            self.pid = None
+                proc.kill()
+            proc.wait()
+            self.feeder.join()  # its pipe is broken now: it ends
+            with contextlib.suppress(OSError):
+                proc.stdout.close()
 
 
 # The cyclic garbage collector is off while the build runs (`gc_paused`). The build holds millions
