@@ -100,6 +100,10 @@ def _worker_env(preload: str | None = None) -> dict[str, str]:
         # setting wins.
         for name in ("MIMALLOC_DECOMMIT_DELAY", "MIMALLOC_PURGE_DELAY"):
             env.setdefault(name, str(MIMALLOC_DELAY_MS))
+        # 2 MB pages where the system gives them (transparent huge pages: "madvise" or "always"):
+        # fewer TLB misses over the store, 8 % less CPU a canned query at 10x with three workers
+        # from 8 addresses (12.14 -> 11.16 ms, every one of three rounds lower)
+        env.setdefault("MIMALLOC_LARGE_OS_PAGES", "1")
     return env
 
 
