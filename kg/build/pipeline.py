@@ -432,12 +432,17 @@ def _shacl_reason_canonicalise(tree: SourceTree, catalogue, report: BuildReport,
     del store  # the rules' store: what the build keeps of it is in `rr`
     with clock.stage("canonicalise"):
         made = provenance.result() if provenance is not None else _NO_TEXT
+        if made is _NO_TEXT or made is None:
+            made = None  # made here
+        else:  # the data files' quads are not read again: let go before the text is sorted and
+            tree.sourced_quads = []  # chunked (at a million triples ~0.5 GB of term objects)
         cds = build_canonical(tree.ontology, tree.plain_triples, rr.inferred_triples, tree.sourced_quads,
-                              made=None if made is _NO_TEXT or made is None else made)
+                              made=made)
         del made
         report.triples = {"ontology": len(tree.ontology), "data": cds.count(GRAPH_DATA),
                           "inferred": len(rr.inferred_triples), "provenance": cds.count(GRAPH_PROVENANCE)}
     return cds, shacl
+
 
 def _give_back_memory() -> None:
     """Hand the memory freed so far back to the system (glibc's malloc_trim; nothing elsewhere).
