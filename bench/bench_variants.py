@@ -1,7 +1,7 @@
 """Benchmark: two or more texts of one canned query over one built tree, the answers compared.
 
     .venv/bin/python bench/bench_variants.py --root /tmp/kg-10x OLD.rq NEW.rq [...] [--runs 5]
-        [--lang id] [--drop-sources K] [--copy-blocks K]
+        [--lang id] [--drop-sources K] [--copy-blocks K] [--reads]
 
 Loads ROOT/dist/paradiplomacy.nq once (the union default graph, as `kg query` reads it), runs each
 file (a queries/*.rq with its `#+` header; defaults bound, `--lang` as `kg query --param lang=`)
@@ -13,8 +13,11 @@ The violation queries find nothing in a sound build, so the store can be damaged
 rows to compare: `--drop-sources K` takes out every K-th prov:wasDerivedFrom quad of graph/data and
 every K-th rdf:subject quad of graph/provenance (in the sorted order of the quads), `--copy-blocks K`
 gives every statement of every K-th subject (sorted) that its first passage supports one more
-passage, `pdi:passage-copytest-N`, as a block copied from node-level provenance would. It is a
-measurement, not a timed test: read the CPU column on a shared machine.
+passage, `pdi:passage-copytest-N`, as a block copied from node-level provenance would. `--reads`
+first prints the CPU milliseconds of a COUNT of each pattern the statement-* violation queries read
+(graph/data whole, each predicate of the statements in graph/provenance, and a statement's subject,
+predicate and object joined), the least any shape of them can cost. It is a measurement, not a
+timed test: read the CPU column on a shared machine.
 """
 from __future__ import annotations
 
@@ -68,6 +71,30 @@ def copy_blocks(store: ox.Store, k: int) -> int:
     return len(added)
 
 
+READS = [
+    ("graph/data", "GRAPH <%(data)s> { ?s ?p ?o }"),
+    ("rdf:subject", "GRAPH <%(prov)s> { ?st rdf:subject ?s }"),
+    ("rdf:predicate", "GRAPH <%(prov)s> { ?st rdf:predicate ?p }"),
+    ("rdf:object", "GRAPH <%(prov)s> { ?st rdf:object ?o }"),
+    ("prov:wasDerivedFrom", "GRAPH <%(prov)s> { ?st <http://www.w3.org/ns/prov#wasDerivedFrom> ?x }"),
+    ("subject+predicate+object", "GRAPH <%(prov)s> { ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }"),
+]
+
+
+def reads(engine: OxigraphEngine, runs: int) -> None:
+    for name, pattern in READS:
+        text = (f"PREFIX rdf: <{RDF}>\nSELECT (COUNT(*) AS ?n) WHERE {{ "
+                + pattern % {"data": GRAPH_DATA, "prov": GRAPH_PROVENANCE} + " }")
+        cpus = []
+        for _ in range(runs):
+            c0 = time.process_time()
+            res = engine.query_native(text, {}, timeout_s=3600)
+            cpus.append((time.process_time() - c0) * 1000)
+        n = next(iter(res.rows))[0].value
+        print(f"{'reads ' + name:<60} {n:>7} rows  cpu ms {statistics.median(cpus):>9.1f} "
+              f"(least {min(cpus):.1f})", flush=True)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("files", nargs="+", type=Path, help="query files; the first is the reference")
@@ -76,6 +103,7 @@ def main(argv=None) -> int:
     ap.add_argument("--lang", help="bind lang to this where the query takes it")
     ap.add_argument("--drop-sources", type=int, metavar="K")
     ap.add_argument("--copy-blocks", type=int, metavar="K")
+    ap.add_argument("--reads", action="store_true", help="first time a COUNT of each pattern read")
     args = ap.parse_args(argv)
 
     nq = args.root / "dist" / "paradiplomacy.nq"
@@ -86,6 +114,8 @@ def main(argv=None) -> int:
         print(f"--drop-sources {args.drop_sources}: {drop_sources(engine.store, args.drop_sources)} quads taken out")
     if args.copy_blocks:
         print(f"--copy-blocks {args.copy_blocks}: {copy_blocks(engine.store, args.copy_blocks)} quads added")
+    if args.reads:
+        reads(engine, args.runs)
     reference, differ = None, False
     for path in args.files:
         q = parse_header(path, path.read_text(encoding="utf-8"))
