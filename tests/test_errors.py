@@ -17,9 +17,10 @@ from kg.errors import EXIT_NONCONFORMING, EXIT_USAGE, BuildFailed, InputError, K
 # control flow inside one module or subpackage, turned into a KgError or an HTTP answer before
 # it leaves (docs/ARCHITECTURE.md): the server's, the guard's reader's, the compiled rules' fallback,
 # and the export's fallbacks to its reference writers (the JSON-LD text reader's `_NotPlain`,
-# ontology.ttl's index `_Unsupported`), each caught in its own module
+# ontology.ttl's index `_Unsupported`), each caught in its own module; and the httptools protocol's
+# `_HeadTooLarge`, raised in a parser callback, which uvicorn answers with 400 (kg.serve.connections)
 INTERNAL = {"HTTPProblem", "WorkerTimeout", "WorkerFailed", "PoolBusy", "PoolFull", "ClientGone",
-            "UnreadableQuery", "Unsupported", "_NotPlain", "_Unsupported"}
+            "UnreadableQuery", "Unsupported", "_NotPlain", "_Unsupported", "_HeadTooLarge"}
 
 
 def _modules():
