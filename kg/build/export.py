@@ -242,7 +242,9 @@ def write_all(out: Path, cds: CanonicalDataset, report: Graph, version: str, *,
               fork: bool = False, stop: Callable[[], None] | None = None) -> dict[str, int]:
     """Write every file of `dist/` into the (empty, temporary) folder `out`; return byte sizes.
 
-    With `fork` (a POSIX machine with two cores, no other thread: `pipeline._can_fork`), the
+    With `fork` (a POSIX machine with two cores, no other thread when the build began:
+    `pipeline._can_fork`; the check's feeding thread may run, which holds no lock, only writing to a
+    pipe with `os.write`, and whose pipe the child never touches), the
     JSON-LD files, the framed views and ontology.ttl are written by a forked child into the same folder while
     this process writes the others (they read the same canonical dataset and nothing of each
     other); VoID, which gives every file's size, is written last. A child that fails leaves its
