@@ -14,7 +14,7 @@ freeing takes (which the build's check process spares: it ends without freeing i
 in every way. Not a test.
 
     .venv/bin/python bench/bench_check.py --nq /tmp/kg-10x/dist/paradiplomacy.nq --root /tmp/kg-10x
-    flock /work/m1.lock .venv/bin/python bench/bench_check.py --nq /tmp/kg-1m/dist/paradiplomacy.nq --ways load disk
+    .venv/bin/python bench/bench_check.py --nq /tmp/kg-1m/dist/paradiplomacy.nq --ways load disk
 """
 from __future__ import annotations
 
