@@ -1,5 +1,5 @@
 """What statement-level provenance costs, two ways, on the seed and on replicas of it: the
-reification graph the build writes (`graph/provenance`, one rdf:Statement per asserted triple) and
+reification graph the build writes (`graph/provenance`, one statement per asserted triple) and
 the passage graphs kept as named graphs (queried with `GRAPH ?passage`). Prints build time, quads,
 N-Quads bytes and the time of `statement-sources` for every asserted triple and for one. Not a test.
 

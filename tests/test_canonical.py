@@ -8,6 +8,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph
+from rdflib.namespace import RDF
 
 from cq.kgdata import ROOT
 from kg.build.canonical import _CHUNK_LINES, build_canonical, canonical_dataset
@@ -36,10 +37,12 @@ def test_the_seed_s_canonical_text_is_the_plain_path_s():
     text = cds.nquads()
     assert text == _reference(tree.ontology, tree.sourced_quads, inferred)
     assert cds.lines_count == text.count(b"\n")
-    # each statement's five lines (four and one per source) and each asserted triple, once
+    # each statement's lines (rdf:subject, rdf:predicate, rdf:object, and one prov:wasDerivedFrom
+    # per source: no rdf:type, docs/PROVENANCE.md) and each asserted triple, once
     statements = {q.triple for q in tree.sourced_quads}
     sourced = {(q.triple, q.graph_name) for q in tree.sourced_quads}
-    assert cds.count(GRAPH_PROVENANCE) == 4 * len(statements) + len(sourced)
+    assert cds.count(GRAPH_PROVENANCE) == 3 * len(statements) + len(sourced)
+    assert f"<{RDF.type}> <{RDF.Statement}>".encode() not in text
     assert cds.count(GRAPH_DATA) == len(statements)
     # counted skipping the provenance's chunks (`whole`), as over the whole text
     assert cds.whole is not None
@@ -65,7 +68,7 @@ def test_the_build_s_canonical_text_is_the_plain_path_s(data):
 
 def test_provenance_in_several_chunks_joins_the_other_lines():
     """More statements than one chunk holds: the text is the plain path's, in chunks of whole lines."""
-    n = _CHUNK_LINES // 5 + 10
+    n = _CHUNK_LINES // 4 + 10  # four lines a statement (three, and its one source)
     text = "".join(f"GRAPH pdi:passage-{i % 7} {{ pdi:s{i} pdi:p \"{i}\" . }}\n" for i in range(n))
     quads = _quads(text)
     ontology = Graph()
@@ -84,7 +87,7 @@ def test_the_provenance_child_gives_the_text_made_in_the_build_s_process():
     from kg.build.pipeline import _ProvenanceChild
     from kg.build.provenance import data_and_provenance_chunks
 
-    n = _CHUNK_LINES // 5 + 10  # several chunks
+    n = _CHUNK_LINES // 4 + 10  # several chunks
     quads = _quads("".join(f"GRAPH pdi:passage-{i % 7} {{ pdi:s{i} pdi:p \"{i}\" . }}\n" for i in range(n)))
     data, block = data_and_provenance_chunks(quads, _CHUNK_LINES)
     child_data, child_block = _ProvenanceChild(quads).result()

@@ -1,5 +1,5 @@
 """Statement-level provenance (docs/PROVENANCE.md): data/*.trig holds one GRAPH per supporting
-passage, the build writes graph/provenance with one rdf:Statement per asserted triple, and
+passage, the build writes graph/provenance with one statement per asserted triple, and
 `statement-sources` answers "which sentence says this?" with sentences a reader can check."""
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from cq.kgdata import ROOT, engines
 from datagraph import _named_graphs, article_body, normalise
 from kg.build.provenance import statement_iri
 from kg.build.sources import parse_trig
+from kg.terms import to_oxigraph
 from kg.errors import InputError
 from kg.namespaces import PD, PDI, PROV, SKOS
 from kg.query.catalogue import load_catalogue
@@ -70,12 +71,19 @@ def test_scotland_is_in_no_state_the_article_does_not_name_one(real_dist):
 def test_every_asserted_triple_has_a_statement_with_a_source(real_dist):
     g = _named_graphs()
     data, prov = g["data"], g["provenance"]
-    statements = set(prov.subjects(RDF.type, RDF.Statement))
+    # a statement is found by its rdf:subject (no rdf:type rdf:Statement is written: RDF Schema's
+    # `rdf:subject rdfs:domain rdf:Statement` entails it, docs/PROVENANCE.md)
+    statements = set(prov.subjects(RDF.subject, None))
     assert len(statements) == len(data)
+    assert (None, RDF.type, None) not in prov
     for s, p, o in data:
         st = statement_iri(s, p, o)
-        assert st in statements and (st, RDF.subject, s) in prov and (st, RDF.object, o) in prov
+        assert st in statements and (st, RDF.subject, s) in prov and (st, RDF.predicate, p) in prov \
+            and (st, RDF.object, o) in prov
         assert set(prov.objects(st, PROV.wasDerivedFrom)), (s, p, o)
+    # each statement holds those four properties and nothing else
+    assert set(prov.predicates()) == {RDF.subject, RDF.predicate, RDF.object, PROV.wasDerivedFrom}
+    assert len(prov) == 3 * len(statements) + len(list(prov.triples((None, PROV.wasDerivedFrom, None))))
 
 
 def test_every_wikidata_link_sits_in_the_reference_graph_only(real_dist):
@@ -107,9 +115,38 @@ def test_a_triple_in_two_passage_graphs_has_one_statement_with_both(tmp_path):
                  encoding="utf-8")
     prov = provenance_graph(parse_trig(f))
     st = statement_iri(PDI.x, PDI.y, PDI.z)
-    assert set(prov.subjects(RDF.type, RDF.Statement)) == {st}
-    assert set(prov.objects(st, PROV.wasDerivedFrom)) == {PDI["passage-1"], PDI["passage-2"]}
+    assert set(prov) == {(st, RDF.subject, PDI.x), (st, RDF.predicate, PDI.y), (st, RDF.object, PDI.z),
+                         (st, PROV.wasDerivedFrom, PDI["passage-1"]), (st, PROV.wasDerivedFrom, PDI["passage-2"])}
     assert str(st).startswith("https://w3id.org/paradiplomacy/statement/")
+
+
+def test_the_statement_writers_give_the_same_statements(tmp_path):
+    """The rdflib graph (`provenance_graph`), the pyoxigraph quads (`provenance_quads`) and the
+    N-Quads lines (`provenance_lines`, `data_and_provenance_chunks`: what the build writes) hold the
+    same statements, with no rdf:type among them."""
+    import pyoxigraph as ox
+
+    from kg.build.provenance import (data_and_provenance_chunks, provenance_graph, provenance_lines,
+                                     provenance_quads)
+    from kg.namespaces import GRAPH_PROVENANCE
+
+    f = tmp_path / "three.trig"
+    f.write_text('@prefix pdi: <https://w3id.org/paradiplomacy/id/> .\n'
+                 'GRAPH pdi:passage-1 { pdi:x pdi:y pdi:z . pdi:x pdi:label "x"@en . }\n'
+                 'GRAPH pdi:passage-2 { pdi:x pdi:y pdi:z . pdi:w pdi:y "2"^^<http://www.w3.org/2001/XMLSchema#integer> . }\n',
+                 encoding="utf-8")
+    quads = list(ox.parse(f.read_bytes(), format=ox.RdfFormat.TRIG))
+    reference = provenance_quads(quads)
+    g = ox.NamedNode(str(GRAPH_PROVENANCE))
+    assert len(reference) == 3 * 3 + 4 and all(q.graph_name == g for q in reference)
+    assert not any(q.predicate.value == str(RDF.type) for q in reference)
+    as_text = sorted(line.decode("utf-8") for line in ox.serialize(reference, format=ox.RdfFormat.N_QUADS).splitlines())
+    assert provenance_lines(quads) == as_text
+    _data, chunks = data_and_provenance_chunks(quads, 4)
+    assert b"".join(chunks.chunks).decode("utf-8").splitlines() == as_text and chunks.count == len(as_text)
+    triples = {(str(to_oxigraph(s)), str(to_oxigraph(p)), str(to_oxigraph(o)))
+               for s, p, o in provenance_graph(parse_trig(f))}
+    assert triples == {(str(q.subject), str(q.predicate), str(q.object)) for q in reference}
 
 
 # --- issue 20: a triple cites only the passages whose words say it ------------------------------

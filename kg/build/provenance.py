@@ -1,5 +1,8 @@
-"""The provenance graph: one `rdf:Statement` per asserted triple of data/, with the passages (or
-reference works) whose GRAPH blocks hold it (docs/PROVENANCE.md).
+"""The provenance graph: one statement per asserted triple of data/ (its `rdf:subject`,
+`rdf:predicate` and `rdf:object`), with the passages (or reference works) whose GRAPH blocks hold
+it (`prov:wasDerivedFrom`, docs/PROVENANCE.md). No `rdf:type rdf:Statement` is written: RDF
+Schema's `rdf:subject rdfs:domain rdf:Statement` entails it, and no question reads it (a
+statement is found by `?st rdf:subject []`).
 
 A statement's IRI is `<BASE>statement/` + the SHA-1 of the triple's N-Triples line, so it is the
 same in every build and can be computed by anyone holding the triple. (A blank node is hashed as
@@ -40,7 +43,6 @@ def provenance_graph(sourced) -> Graph:
         st = statement_iri(s, p, o)
         if st not in made:
             made.add(st)
-            g.add((st, RDF.type, RDF.Statement))
             g.add((st, RDF.subject, s))
             g.add((st, RDF.predicate, p))
             g.add((st, RDF.object, o))
@@ -52,7 +54,6 @@ def provenance_quads(sourced) -> list:
     """The same statements as `provenance_graph`, as pyoxigraph quads in `graph/provenance`, made
     from the pyoxigraph quads of the data files (what the build does: no rdflib term is made)."""
     g = ox.NamedNode(str(GRAPH_PROVENANCE))
-    a, statement = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(RDF.Statement))
     subj, pred, obj = (ox.NamedNode(str(x)) for x in (RDF.subject, RDF.predicate, RDF.object))
     derived = ox.NamedNode(str(PROV.wasDerivedFrom))
     base = str(STATEMENT)
@@ -64,8 +65,7 @@ def provenance_quads(sourced) -> list:
         if st is None:
             line = f"{'_:b' if isinstance(s, ox.BlankNode) else s} {p} {'_:b' if isinstance(o, ox.BlankNode) else o} ."
             st = made[key] = ox.NamedNode(base + hashlib.sha1(line.encode("utf-8")).hexdigest())
-            out += [ox.Quad(st, a, statement, g), ox.Quad(st, subj, s, g), ox.Quad(st, pred, p, g),
-                    ox.Quad(st, obj, o, g)]
+            out += [ox.Quad(st, subj, s, g), ox.Quad(st, pred, p, g), ox.Quad(st, obj, o, g)]
         out.append(ox.Quad(st, derived, q.graph_name, g))
     return out
 
@@ -119,14 +119,13 @@ def data_and_provenance_lines(sourced, *, with_data: bool = True) -> tuple[list[
     three gigabytes, the lines a third of that), and the lines are not sorted as strings: a
     statement's lines share its subject, whose IRIs all have the same length, so they are put in
     order by the SHA-1 alone and, within a statement, by predicate (rdf:object, rdf:predicate,
-    rdf:subject, rdf:type, prov:wasDerivedFrom, in the order of their IRIs) and source.
+    rdf:subject, prov:wasDerivedFrom, in the order of their IRIs) and source.
     (`data_and_provenance_chunks` is the same as UTF-8 text, what the build uses.)"""
     g = f"<{GRAPH_PROVENANCE}>"
     data_g = f"<{GRAPH_DATA}> ."
-    a = f"<{RDF.type}> <{RDF.Statement}> {g} ."
     subj, pred, obj = (f"<{x}>" for x in (RDF.subject, RDF.predicate, RDF.object))
     derived = f"<{PROV.wasDerivedFrom}>"
-    assert obj < pred < subj < f"<{RDF.type}>" < derived  # the order the lines are written in
+    assert obj < pred < subj < derived  # the order the lines are written in
     base = str(STATEMENT)
     sha1 = hashlib.sha1
     data: list[str] = []
@@ -146,7 +145,7 @@ def data_and_provenance_lines(sourced, *, with_data: bool = True) -> tuple[list[
         for hexd, source, body, i, j in rows:
             st = f"<{base}{hexd}>"
             lines.update((f"{st} {obj} {body[j + 1:]} {g} .", f"{st} {pred} {body[i + 1:j]} {g} .",
-                          f"{st} {subj} {body[:i]} {g} .", f"{st} {a}", f"{st} {derived} {source} {g} ."))
+                          f"{st} {subj} {body[:i]} {g} .", f"{st} {derived} {source} {g} ."))
         return data, sorted(lines)
     rows.sort()
     out: list[str] = []
@@ -159,7 +158,6 @@ def data_and_provenance_lines(sourced, *, with_data: bool = True) -> tuple[list[
             add(f"{st} {obj} {body[j + 1:]} {g} .")
             add(f"{st} {pred} {body[i + 1:j]} {g} .")
             add(f"{st} {subj} {body[:i]} {g} .")
-            add(f"{st} {a}")
             last_hex, last_source = hexd, None
         if source != last_source:
             add(f"{st} {derived} {source} {g} .")
@@ -177,10 +175,9 @@ def data_and_provenance_chunks(sourced, chunk_lines: int) -> tuple[list[bytes], 
 
     g = f" <{GRAPH_PROVENANCE}> .\n".encode()
     data_g = f" <{GRAPH_DATA}> .".encode()
-    a = f" <{RDF.type}> <{RDF.Statement}>".encode()
     subj, pred, obj = (f" <{x}> ".encode() for x in (RDF.subject, RDF.predicate, RDF.object))
     derived = f" <{PROV.wasDerivedFrom}> ".encode()
-    assert obj < pred < subj < a < derived  # the order the lines are written in
+    assert obj < pred < subj < derived  # the order the lines are written in
     base = f"<{STATEMENT}".encode()
     sha1 = hashlib.sha1
     data: list[bytes] = []
@@ -218,8 +215,8 @@ def data_and_provenance_chunks(sourced, chunk_lines: int) -> tuple[list[bytes], 
                 count += n
                 n = 0
             st = base + hexd + b">"
-            more((st, obj, body[j + 1:], g, st, pred, body[i + 1:j], g, st, subj, body[:i], g, st, a, g))
-            n += 4
+            more((st, obj, body[j + 1:], g, st, pred, body[i + 1:j], g, st, subj, body[:i], g))
+            n += 3
             last_hex, last_source = hexd, None
         if source != last_source:
             more((st, derived, source, g))
