@@ -23,7 +23,8 @@ def version_iri(version: str) -> URIRef:
 GRAPH_ONTOLOGY = URIRef(BASE + "graph/ontology")
 GRAPH_DATA = URIRef(BASE + "graph/data")
 GRAPH_INFERRED = URIRef(BASE + "graph/inferred")
-# one rdf:Statement per asserted triple, with the passages that support it (docs/PROVENANCE.md)
+# one statement per asserted triple (rdf:subject, rdf:predicate, rdf:object; no rdf:type), with
+# the passages that support it (docs/PROVENANCE.md)
 GRAPH_PROVENANCE = URIRef(BASE + "graph/provenance")
 STATEMENT = Namespace(BASE + "statement/")
 DATASET_GRAPHS = (GRAPH_ONTOLOGY, GRAPH_DATA, GRAPH_INFERRED, GRAPH_PROVENANCE)

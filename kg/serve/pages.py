@@ -159,7 +159,7 @@ def passage_view(res: "Resources", passage: str) -> dict:
 
 def _statement_sources(res: "Resources", iri: str) -> dict[tuple, list[str]]:
     """(predicate, object) of the entity's asserted triples -> the passages that support each
-    (graph/provenance: one rdf:Statement per asserted triple, docs/PROVENANCE.md)."""
+    (graph/provenance: one statement per asserted triple, found by its rdf:subject, docs/PROVENANCE.md)."""
     out: dict[tuple, list[str]] = {}
     prov = ox.NamedNode(str(GRAPH_PROVENANCE))
     for q in res.store.quads_for_pattern(None, ox.NamedNode(str(RDF.subject)), ox.NamedNode(iri), prov):
