@@ -168,7 +168,7 @@ def data_and_provenance_lines(sourced, *, with_data: bool = True) -> tuple[list[
 def data_and_provenance_chunks(sourced, chunk_lines: int) -> tuple[list[bytes], SortedChunks] | None:
     """`data_and_provenance_lines` as UTF-8 text, what the build uses: the data's lines as bytes,
     and the statements as `SortedChunks` of about `chunk_lines` lines a chunk, made piece by piece
-    into the chunk's bytes (at a million triples the 4.4 million lines never live as objects of
+    into the chunk's bytes (at a million triples the 3.6 million lines never live as objects of
     their own, and no text is encoded). None if a blank node is in a triple or names a graph: then
     `data_and_provenance_lines`' plain sorting is needed."""
     from binascii import hexlify
