@@ -588,6 +588,7 @@ def test_framing_input_read_from_the_text_is_the_quads_one():
     from pyoxigraph's parsed quads, on every kind of value (numbers, booleans, ill-typed literals,
     escapes, languages, blank nodes, an inferred value beside an asserted one)."""
     from kg.build.canonical import canonical_dataset
+    from kg.build import framed
     from kg.build.framed import framing_input, framing_input_from_lines
 
     data = Graph().parse(data=ODD_DATA + """@prefix pd: <https://w3id.org/paradiplomacy/ontology#> .
@@ -604,6 +605,28 @@ def test_framing_input_read_from_the_text_is_the_quads_one():
     assert from_text == framing_input(cds.ox_quads)
     assert json.dumps(from_text) == json.dumps(framing_input(cds.ox_quads))  # the same order, too
     assert any("https://w3id.org/paradiplomacy/framed#inferred" in n for n in from_text)
+    # the same nodes wherever the text is cut (a subject's lines in several pieces), and as read before
+    lines = b"".join(cds.chunks).splitlines(keepends=True)
+    for size in (1, 2, 7):
+        assert framing_input_from_lines([b"".join(lines[i:i + size]) for i in range(0, len(lines), size)]) == from_text
+    assert framed._framing_input_from_lines_by_graph(cds.chunks) == from_text
+
+
+def test_framing_input_read_from_the_text_merges_an_iri_written_two_ways():
+    """An IRI written with an escape in one line and plainly in another is one node, one property
+    (as pyoxigraph reads it): the reader falls back to gathering each graph's values first."""
+    from kg.build import framed
+    from kg.namespaces import GRAPH_DATA, GRAPH_INFERRED
+
+    pdi, label = "https://w3id.org/paradiplomacy/id/", "http://www.w3.org/2000/01/rdf-schema#label"
+    lines = [f'<{pdi}a> <{label}> "A" <{GRAPH_DATA}> .', f'<{pdi}\\u0061> <{label}> "B" <{GRAPH_DATA}> .',
+             f'<{pdi}b> <{label}> "C" <{GRAPH_INFERRED}> .',
+             f'<{pdi}b> <http://www.w3.org/2000/01/rdf-schema#\\u006Cabel> "D" <{GRAPH_DATA}> .']
+    text = "".join(sorted(line + "\n" for line in lines)).encode("utf-8")
+    nodes = framed.framing_input_from_lines([text])
+    assert nodes == framed._framing_input_from_lines_by_graph([text])
+    assert [n["@id"] for n in nodes] == [pdi + "a", pdi + "b"]
+    assert [v["@value"] for v in nodes[0][label]] == ["A", "B"] and len(nodes[1][label]) == 2
 
 
 def test_used_prefixes_found_in_the_chunks_are_those_of_the_written_file(real_dist):

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import json
 from importlib import resources
-from operator import methodcaller
+from operator import eq, itemgetter, methodcaller
 from json.encoder import encode_basestring as _encode_str  # json.dumps's own (ensure_ascii=False)
 from pathlib import Path
 from typing import Iterable
@@ -130,7 +130,167 @@ def framing_input(quads: Iterable[ox.Quad]) -> list[dict]:
 
 def framing_input_from_lines(chunks: Iterable[bytes]) -> list[dict]:
     """`framing_input` of the dataset's sorted N-Quads lines (`CanonicalDataset.chunks`), read as
-    text: no RDF term is made, and each distinct object is read once. The same nodes."""
+    text: no RDF term is made, and each distinct object, predicate and subject is read once. The
+    same nodes.
+
+    The pieces of the text that hold no line of the asserted, inferred or ontology graphs (the
+    provenance's statements, most of the dataset, whose lines come together) are skipped whole;
+    of the others, the lines of those graphs are kept (C code: `filter`), split at the graph and
+    the subject and predicate (`map`), and a line found to repeat the triple of the line before
+    (the same triple in another graph: sorted, they come together, the asserted one first) by
+    comparing each with the next. Then each subject's lines (they come together too, across the
+    graphs) make its node at once, in one loop over the lines: no dict of every subject's values
+    is kept. Anything outside that reading (two texts of one IRI) falls back to
+    `_framing_input_from_lines_by_graph`, which reads the graphs apart (the same nodes)."""
+    chunks = list(chunks)  # (read again if it falls back)
+    graphs = {f" <{g}> .".encode("utf-8"): i for i, g in enumerate((GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY))}
+    tails = [tail + b"\n" for tail in graphs]
+    graph_of = {tail[2:]: i for tail, i in graphs.items()}  # what follows the line's last " <"
+    wanted = methodcaller("endswith", tuple(graphs))
+    labels = {f"<{p}>".encode("utf-8") for p in _LABELS}
+    at_graph, at_spaces = methodcaller("rpartition", b" <"), methodcaller("split", b" ", 2)
+    props_of: dict[bytes, str] = {}  # <p> -> its IRI
+    known: dict[bytes, tuple] = {}   # an object's text -> (its JSON sort text, its expanded value)
+    types_of: dict[bytes, str] = {}  # an object's text -> its id (`_text_term`)
+    made: list[tuple[str, dict]] = []  # (id, node) of each subject of the asserted or inferred graph
+    only_labels: list[tuple[str, bytes, dict]] = []  # (id, text, {<p>: [labels]}): the ontology's alone
+    objects: set[bytes] = set()  # the referenced ids' texts
+    orders: dict[tuple, list] = {}  # a subject's predicates (<p>, in the text's order) -> [(IRI, <p>)] sorted
+
+    def prop(p: bytes) -> str:
+        iri = props_of.get(p)
+        if iri is None:
+            iri = props_of[p] = iri_text(p[1:-1].decode("utf-8"))
+        return iri
+
+    def value(o: bytes) -> tuple:
+        v = known.get(o)
+        if v is None:
+            v = known[o] = (_json_key(x := _text_value(o.decode("utf-8"))), x)
+        return v
+
+    def type_id(o: bytes) -> str:
+        t = types_of.get(o)
+        if t is None:
+            t = types_of[o] = _text_term(o.decode("utf-8"))
+        return t
+
+    def sorted_values(vals: list) -> list[dict]:
+        if len(vals) == 1:  # most properties: nothing to sort
+            return [value(vals[0])[1]]
+        return [v for _k, v in sorted(map(value, vals), key=_first)]
+
+    def node_of(s: bytes, props: dict, derived: dict | None, main: bool) -> None:
+        """The node of subject `s` from its values (<p> -> [o], each triple once) and those only
+        the inferred graph has (or None); `main`: it has a line in the asserted or inferred graph."""
+        sid = _text_term(s.decode("utf-8"))
+        if not main:
+            only_labels.append((sid, s, props))
+            return
+        node: dict[str, object] = {"@id": sid}
+        keys = tuple(props)
+        order = orders.get(keys)
+        if order is None:  # the keys' order (by IRI), found once for each set of predicates met
+            if len(orders) > 1 << 16:
+                orders.clear()
+            order = orders[keys] = sorted((prop(p), p) for p in keys)
+        for iri, p in order:
+            vals = props[p]
+            if iri == RDF_TYPE:
+                node["@type"] = sorted(map(type_id, vals))
+            elif len(vals) == 1:
+                v = known.get(vals[0]) or value(vals[0])
+                node[iri] = [v[1]]
+            else:
+                node[iri] = sorted_values(vals)
+        if derived:
+            derived = sorted((prop(p), vals) for p, vals in derived.items())
+            types = [t for p, vals in derived if p == RDF_TYPE for t in vals]
+            if types:
+                node[INFERRED_TYPE] = [{"@id": t} for t in sorted(map(type_id, types))]
+                derived = [(p, vals) for p, vals in derived if p != RDF_TYPE]
+            if derived:
+                node[INFERRED] = [{p: sorted_values(vals) for p, vals in derived}]
+        made.append((sid, node))
+
+    def read(lines: list[bytes]) -> None:
+        """The nodes of the subjects of `lines` (whole subjects' lines of the three graphs)."""
+        parts = list(map(at_graph, lines))
+        gs = list(map(graph_of.__getitem__, map(_third, parts)))
+        triples = list(map(_zeroth, parts))
+        del parts
+        repeats = list(map(eq, triples, [b"", *triples]))  # the line before's triple, in another graph
+        last = props = derived = None
+        main = False
+        for (s, p, o), g, again in zip(map(at_spaces, triples), gs, repeats):
+            if s != last:
+                if last is not None:
+                    node_of(last, props, derived, main)
+                last, props, derived, main = s, {}, None, False
+            if again:
+                continue
+            if g == 2:
+                if p in labels:
+                    vals = props.get(p)
+                    if vals is None:
+                        props[p] = [o]
+                    else:
+                        vals.append(o)
+                continue
+            main = True
+            vals = props.get(p)
+            if vals is None:
+                props[p] = [o]
+            else:
+                vals.append(o)
+            if g == 1:  # not in the asserted graph (that line would come just before)
+                if derived is None:
+                    derived = {p: [o]}
+                elif p in derived:
+                    derived[p].append(o)
+                else:
+                    derived[p] = [o]
+            if o[0] != 34:  # '"': a literal
+                objects.add(o)
+        if last is not None:
+            node_of(last, props, derived, main)
+
+    held: list[bytes] = []
+    for chunk in _pieces(chunks):  # about 1 MB at a time: the lines' lists stay small
+        if not any(tail in chunk for tail in tails):
+            continue  # a piece of provenance alone (the statements' lines come together): skipped whole
+        lines = list(filter(wanted, chunk.split(b"\n")))  # the provenance graph's lines, most, left out in C
+        if not lines:
+            continue
+        if held:
+            held.extend(lines)
+            lines, held = held, []
+        last = lines[-1]
+        subject = last[:last.index(b" ") + 1]
+        k = len(lines) - 1
+        while k and lines[k - 1].startswith(subject):
+            k -= 1
+        held = lines[k:]  # the last subject's lines: they may go on in the next piece
+        del lines[k:]
+        if lines:
+            read(lines)
+    if held:
+        read(held)
+    subjects = len(made) + len(only_labels)
+    ids = {_text_term(o.decode("utf-8")) for o in objects}
+    for sid, s, props in only_labels:
+        if sid in ids:  # the labels of an ontology's term the data points at
+            node_of(s, props, None, True)
+    if len(props_of) != len(set(props_of.values())) \
+            or len({sid for sid, _n in made} | {sid for sid, _s, _p in only_labels}) != subjects:
+        return _framing_input_from_lines_by_graph(chunks)  # one IRI written two ways: merged there
+    made.sort(key=_zeroth)
+    return list(map(_second, made))
+
+
+def _framing_input_from_lines_by_graph(chunks: Iterable[bytes]) -> list[dict]:
+    """`framing_input_from_lines` as it was before 7 December (each graph's values gathered, then each
+    subject's node made): what it falls back to; the same nodes."""
     graphs = {f" <{g}> .".encode("utf-8"): i for i, g in enumerate((GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY))}
     tails = [tail + b"\n" for tail in graphs]
     asserted: dict[str, dict[str, set]] = {}
@@ -236,6 +396,9 @@ def _nodes(asserted: dict, inferred: dict, ontology_labels: dict, objects: set, 
 
 def _first(pair: tuple) -> str:
     return pair[0]
+
+
+_zeroth, _second, _third = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
 def _json_key(v: dict) -> str:
