@@ -16,11 +16,13 @@ views) before the framer's memo (`--collector-on`, `--no-memo`), in the same pro
     .venv/bin/python bench/bench_jsonld.py --dist /tmp/kg-1m/dist --only framed --collector-on --no-memo  # as before
     .venv/bin/python bench/bench_jsonld.py --dist /tmp/kg-1m/dist --runs 2 --no-reference  # now and as before
     .venv/bin/python bench/bench_jsonld.py --dist /tmp/kg-10x/dist --vs 2c68eee --runs 5  # this code and that commit's
+    .venv/bin/python bench/bench_jsonld.py --dist /tmp/kg-10x/dist --vs f8884e2 --parts input --runs 5
 
-With --vs REV, each part (the JSON-LD text, the framed views) is run alone in a fresh process, once with
-this checkout's kg/ and once with REV's (`git archive`, in a temporary folder), in turn (A B A B ...),
-RUNS times: the median CPU seconds of each, their ratio, the peak RSS, and whether the two wrote the
-same bytes.
+With --vs REV, each part (the JSON-LD text, the framed views; with `--parts`, those named, among them
+`input`, the framed views' input alone: `framing_input_from_lines`, written as `json.dumps` of its
+nodes) is run alone in a fresh process, once with this checkout's kg/ and once with REV's (`git
+archive`, in a temporary folder), in turn (A B A B ...), RUNS times: the median CPU seconds of each,
+their ratio, the peak RSS, and whether the two wrote the same bytes.
 
 The dataset is read from `paradiplomacy.nq` as the build holds it (`CanonicalDataset`: sorted
 lines, in chunks of whole lines); a fresh one each run, so no parsed quads are kept from the last.
@@ -91,7 +93,7 @@ def as_before(collector_on: bool, no_memo: bool) -> None:
     framer._MEMO_STACKS = 0 if no_memo else _MEMO_STACKS
 
 
-def versus(rev: str, dist: Path, runs: int) -> int:
+def versus(rev: str, dist: Path, runs: int, parts: tuple = ("text", "framed")) -> int:
     """This checkout's writers (A) beside those of commit `rev` (B), each part in fresh processes."""
     import filecmp
     import re
@@ -105,7 +107,8 @@ def versus(rev: str, dist: Path, runs: int) -> int:
         subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
         print(f"{dist}: this checkout (A) beside {rev} (B), each part alone in a fresh process, in turn, "
               f"{runs} runs; CPU seconds of the part (median), peak RSS of the process")
-        for part, out in (("text", "paradiplomacy.jsonld"), ("framed", "framed")):
+        outs = {"text": "paradiplomacy.jsonld", "framed": "framed", "input": "input.json"}
+        for part, out in ((p, outs[p]) for p in parts):
             cpu: dict[str, list[float]] = {"A": [], "B": []}
             rss: dict[str, list[float]] = {"A": [], "B": []}
             for _ in range(runs):
@@ -132,7 +135,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dist", type=Path, default=REPO / "dist", help="a built dist/ (default: the checkout's)")
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--only", choices=("text", "reference", "framed", "framed-reference"),
+    ap.add_argument("--only", choices=("text", "reference", "framed", "framed-reference", "input"),
                     help="time one part alone, once, and print nothing else")
     ap.add_argument("--out", type=Path, help="with --only text|reference: write the JSON-LD there; with --only "
                     "framed|framed-reference: the views in that folder, <view>.json")
@@ -143,11 +146,13 @@ def main(argv=None) -> int:
                     help="the framer makes every embedded node's output afresh, as before its memo")
     ap.add_argument("--no-reference", action="store_true",
                     help="leave out the reference writers (pyoxigraph's terms): each writer now and as before only")
+    ap.add_argument("--parts", default="text,framed", help="with --vs: the parts to time, of text, framed and "
+                    "input (the framed views' input alone), comma-separated")
     ap.add_argument("--vs", metavar="REV", help="each part, alone in a fresh process, with this checkout's code "
                     "and with REV's (a commit), in turn: CPU, peak RSS, same bytes")
     args = ap.parse_args(argv)
     if args.vs:
-        return versus(args.vs, args.dist, args.runs)
+        return versus(args.vs, args.dist, args.runs, tuple(args.parts.split(",")))
     as_before(args.collector_on, args.no_memo)
 
     chunks = load(args.dist / "paradiplomacy.nq")
@@ -180,7 +185,18 @@ def main(argv=None) -> int:
                 (args.out / f"{view}.json").write_bytes(data)
         return views
 
-    parts = {"text": lambda: json_ld(True), "reference": lambda: json_ld(False),
+    import json
+
+    from kg.build import framed as fr  # (imported before the clock starts)
+
+    def framed_input():
+        with jsonld.gc_paused():  # as `framed_json_from_lines` reads it
+            nodes = fr.framing_input_from_lines(fresh().chunks)
+        if args.out:  # compare it with `cmp`
+            args.out.write_text(json.dumps(nodes, ensure_ascii=False), encoding="utf-8")
+        return nodes
+
+    parts = {"input": framed_input, "text": lambda: json_ld(True), "reference": lambda: json_ld(False),
              "framed": lambda: framed(True), "framed-reference": lambda: framed(False)}
     if args.only:
         import resource
