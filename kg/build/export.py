@@ -23,7 +23,7 @@ from rdflib.namespace import OWL, RDF, XSD
 
 from kg.build.canonical import CanonicalDataset, bind_prefixes
 from kg.build.framed import write_framed
-from kg.build.jsonld import _json_ld_parts, json_ld_context
+from kg.build.jsonld import _json_ld_parts, _pieces, json_ld_context
 from kg.build.longturtle import TripleIndex, longturtle
 from kg.namespaces import (BASE, DCAT, DCTERMS, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_PROVENANCE, PD,
                            PREFIXES, VOID)
@@ -420,14 +420,18 @@ class _Triples:
         """`each`, if given, is called with every block's N-Triples text (its distinct triples'
         lines), the graph name of each of the block's N-Quads lines (`<...>`, bytes) and whether
         each line is the first of its triple's (a list of bools; the lines of a triple held in
-        several graphs come together): `_Documents.block`. The blocks are the dataset's chunks cut
-        again where a subject's lines end (`_subject_line_runs`), so no subject, and no triple, is
-        in two blocks."""
+        several graphs come together): `_Documents.block`. The blocks are pieces of about 1 MB of
+        the dataset's chunks (`jsonld._pieces`) cut again where a subject's lines end
+        (`_subject_line_runs`), so no subject, and no triple, is in two blocks. A block's lists (a
+        few objects a line, and pyoxigraph's terms) are a few megabytes: made for a whole chunk
+        (100,000 lines, ~24 MB of text) and let go together, their memory went back to the system
+        and was faulted in again for the next chunk (at 10x, a sixth of this work's CPU was the
+        kernel's)."""
         self.path = path
         last, n = None, 0
         counter = _VoidCounter()
         with open(path, "wb") as fh:
-            for lines in _subject_line_runs(cds.chunks):
+            for lines in _subject_line_runs(_pieces(cds.chunks)):
                 # each line without the graph name and the dot (C-level: no Python loop over the
                 # lines); a triple's lines are one run, so the first of each run is kept
                 rows = list(map(bytes.rsplit, lines, repeat(b" "), repeat(2)))
