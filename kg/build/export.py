@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from itertools import accumulate, chain, compress, repeat
-from operator import eq, itemgetter, ne
+from operator import eq, getitem, itemgetter, ne
 from pathlib import Path
 from typing import Callable, NamedTuple
 
@@ -420,7 +420,8 @@ class _Triples:
         """`each`, if given, is called with every block's N-Triples text (its distinct triples'
         lines), the graph name of each of the block's N-Quads lines (`<...>`, bytes) and whether
         each line is the first of its triple's (a list of bools; the lines of a triple held in
-        several graphs come together): `_Documents.block`. The blocks are pieces of about 1 MB of
+        several graphs come together): `_Documents.block`; for a block whose lines are all in one
+        graph, with that graph's name (bytes) and None. The blocks are pieces of about 1 MB of
         the dataset's chunks (`jsonld._pieces`) cut again where a subject's lines end
         (`_subject_line_runs`), so no subject, and no triple, is in two blocks. A block's lists (a
         few objects a line, and pyoxigraph's terms) are a few megabytes: made for a whole chunk
@@ -432,16 +433,24 @@ class _Triples:
         counter = _VoidCounter()
         with open(path, "wb") as fh:
             for lines in _subject_line_runs(_pieces(cds.chunks)):
-                # each line without the graph name and the dot (C-level: no Python loop over the
-                # lines); a triple's lines are one run, so the first of each run is kept
-                rows = list(map(bytes.rsplit, lines, repeat(b" "), repeat(2)))
-                del lines
-                keys = list(map(itemgetter(0), rows))
-                graphs = list(map(itemgetter(1), rows)) if each is not None else None
-                del rows
-                first = list(map(ne, keys, chain((last,), keys)))
-                bodies = list(compress(keys, first))
-                del keys
+                end = lines[-1][lines[-1].rfind(b" <"):]  # the last line's graph name and dot
+                if end.startswith(b" <") and all(map(bytes.endswith, lines, repeat(end))):
+                    # every line in one graph (at ~1M, three blocks in four: the provenance's), so
+                    # each is its own triple's (the dataset's quads are distinct): cut, not split
+                    bodies = list(map(getitem, lines, repeat(slice(0, -len(end)))))
+                    del lines
+                    graphs, first = end[1:-2], None
+                else:
+                    # each line without the graph name and the dot (C-level: no Python loop over the
+                    # lines); a triple's lines are one run, so the first of each run is kept
+                    rows = list(map(bytes.rsplit, lines, repeat(b" "), repeat(2)))
+                    del lines
+                    keys = list(map(itemgetter(0), rows))
+                    graphs = list(map(itemgetter(1), rows)) if each is not None else None
+                    del rows
+                    first = list(map(ne, keys, chain((last,), keys)))
+                    bodies = list(compress(keys, first))
+                    del keys
                 if not bodies:
                     continue
                 last = bodies[-1]
@@ -526,9 +535,10 @@ class _Documents:
         self.ttl_ok = True
         self._body_end = b""
 
-    def block(self, text: bytes, graphs: list, first: list) -> None:
+    def block(self, text: bytes, graphs: list | bytes, first: list | None) -> None:
         """One block: its distinct triples' N-Triples `text`, and for each of its N-Quads lines the
-        graph name and whether it is its triple's first (`_Triples`)."""
+        graph name and whether it is its triple's first; or the one graph of all its lines and None
+        (`_Triples`)."""
         if not (self.ttl_ok or self.trig_ok):
             return
         # lenient: the IRIs and language tags not checked again (a third less CPU): the text is
@@ -551,6 +561,11 @@ class _Documents:
                 self._body_end = r_body[-1:]
         if not self.trig_ok:
             return
+        if first is None:  # every line in the graph `graphs`, a triple each: the Turtle's statements
+            for graph in self._graphs:
+                if graph[0] == graphs:
+                    self._trig_body(graph, t_head, t_body)
+            return
         # each line's triple: its place among the parsed ones (the count of first lines up to it)
         index = list(accumulate(first, initial=-1))
         del index[0]
@@ -563,11 +578,19 @@ class _Documents:
             else:
                 head, body = _turtle_parts(ox.serialize(list(map(items.__getitem__, picked)),
                                                         format=ox.RdfFormat.TRIG, prefixes=self.prefixes))
-            if head != self._trig_head or not body.endswith(b" .\n") or body.startswith(b"\t"):
-                self.trig_ok = False
+            if not self._trig_body(graph, head, body):
                 return
-            graph[2].write(b"\t" + body[:-1].replace(b"\n", b"\n\t") + b"\n")
-            graph[3] = True
+
+    def _trig_body(self, graph: list, head: bytes, body: bytes) -> bool:
+        """A graph's statements of a block (pyoxigraph's TriG of them as the default graph: `head`,
+        `body`) written, a tab before each line, into the graph's temporary file; False (and
+        `trig_ok` False) if the text is not of the shape this relies on."""
+        if head != self._trig_head or not body.endswith(b" .\n") or body.startswith(b"\t"):
+            self.trig_ok = False
+            return False
+        graph[2].write(b"\t" + body[:-1].replace(b"\n", b"\n\t") + b"\n")
+        graph[3] = True
+        return True
 
     def close(self) -> None:
         """Every file of its own closed (the temporary ones go)."""
