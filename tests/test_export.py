@@ -616,7 +616,7 @@ def test_framing_input_read_from_the_text_merges_an_iri_written_two_ways():
     """An IRI written with an escape in one line and plainly in another is one node, one property
     (as pyoxigraph reads it): the reader falls back to gathering each graph's values first."""
     from kg.build import framed
-    from kg.namespaces import GRAPH_DATA, GRAPH_INFERRED
+    from kg.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
 
     pdi, label = "https://w3id.org/paradiplomacy/id/", "http://www.w3.org/2000/01/rdf-schema#label"
     lines = [f'<{pdi}a> <{label}> "A" <{GRAPH_DATA}> .', f'<{pdi}\\u0061> <{label}> "B" <{GRAPH_DATA}> .',
@@ -627,6 +627,16 @@ def test_framing_input_read_from_the_text_merges_an_iri_written_two_ways():
     assert nodes == framed._framing_input_from_lines_by_graph([text])
     assert [n["@id"] for n in nodes] == [pdi + "a", pdi + "b"]
     assert [v["@value"] for v in nodes[0][label]] == ["A", "B"] and len(nodes[1][label]) == 2
+    # an ontology term's labels come with it when the data points at it, written plainly or not
+    for written in ("c", "\\u0063"):
+        more = [f'<{pdi}a> <http://example.org/p> <{pdi}{written}> <{GRAPH_DATA}> .',
+                f'<{pdi}c> <{label}> "Sea"@en <{GRAPH_ONTOLOGY}> .',
+                f'<{pdi}d> <{label}> "Land"@en <{GRAPH_ONTOLOGY}> .']
+        text = "".join(sorted(line + "\n" for line in more)).encode("utf-8")
+        nodes = framed.framing_input_from_lines([text])
+        assert nodes == framed._framing_input_from_lines_by_graph([text])
+        assert [n["@id"] for n in nodes] == [pdi + "a", pdi + "c"]
+        assert nodes[1][label] == [{"@value": "Sea", "@language": "en"}]
 
 
 def test_used_prefixes_found_in_the_chunks_are_those_of_the_written_file(real_dist):
