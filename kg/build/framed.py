@@ -204,7 +204,13 @@ def framing_input_from_lines(chunks: Iterable[bytes]) -> list[dict]:
             else:
                 node[iri] = sorted_values(vals)
         if derived:
-            derived = sorted((prop(p), vals) for p, vals in derived.items())
+            keys = tuple(derived)
+            order = orders.get(keys)
+            if order is None:  # (as the keys above)
+                if len(orders) > 1 << 16:
+                    orders.clear()
+                order = orders[keys] = sorted((prop(p), p) for p in keys)
+            derived = [(iri, derived[p]) for iri, p in order]
             types = [t for p, vals in derived if p == RDF_TYPE for t in vals]
             if types:
                 node[INFERRED_TYPE] = [{"@id": t} for t in sorted(map(type_id, types))]
@@ -277,10 +283,15 @@ def framing_input_from_lines(chunks: Iterable[bytes]) -> list[dict]:
     if held:
         read(held)
     subjects = len(made) + len(only_labels)
-    ids = {_text_term(o.decode("utf-8")) for o in objects}
-    for sid, s, props in only_labels:
-        if sid in ids:  # the labels of an ontology's term the data points at
-            node_of(s, props, None, True)
+    if any(b"\\" in s for _sid, s, _p in only_labels) or b"\\" in b"".join(objects):
+        ids = {_text_term(o.decode("utf-8")) for o in objects}  # (an escape: the IRIs compared as read)
+        for sid, s, props in only_labels:
+            if sid in ids:  # the labels of an ontology's term the data points at
+                node_of(s, props, None, True)
+    else:  # no escape: one text for each IRI
+        for sid, s, props in only_labels:
+            if s in objects:
+                node_of(s, props, None, True)
     if len(props_of) != len(set(props_of.values())) \
             or len({sid for sid, _n in made} | {sid for sid, _s, _p in only_labels}) != subjects:
         return _framing_input_from_lines_by_graph(chunks)  # one IRI written two ways: merged there
