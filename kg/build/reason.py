@@ -330,14 +330,14 @@ def _infer_rules(ontology: Graph, data, construct_queries, store=None) -> Reason
     # superset of what `drop_reason_ox` drops), which then judges each; the others are read out of
     # the store whole (at a million asserted triples, 2,600 candidates of 320,000)
     dropped, drop = {}, []
-    inferred_graph = ox.NamedNode(_RULES_INFERRED)
-    for row in store.query(_MAYBE_DROPPED.format(graph=_RULES_INFERRED, skolem=SKOLEM)):
-        s, p, o = row[0], row[1], row[2]
-        why = drop_reason_ox(s, p, o, SKOLEM)
-        if why:
-            dropped[why] = dropped.get(why, 0) + 1
-            drop.append(ox.Quad(s, p, o, ox.DefaultGraph()))
-            store.remove(ox.Quad(s, p, o, inferred_graph))
+    for graph in run.graphs:  # what the rules derived: a graph a round (`RuleRun.graphs`)
+        for row in store.query(_MAYBE_DROPPED.format(graph=graph.value, skolem=SKOLEM)):
+            s, p, o = row[0], row[1], row[2]
+            why = drop_reason_ox(s, p, o, SKOLEM)
+            if why:
+                dropped[why] = dropped.get(why, 0) + 1
+                drop.append(ox.Quad(s, p, o, ox.DefaultGraph()))
+                store.remove(ox.Quad(s, p, o, graph))
     inferred = list(map(attrgetter("triple"), run.inferred_quads()))
     result = ReasoningResult(inferred_triples=inferred, closure_size=-1, dropped=dropped)
     queries = list(construct_queries)
@@ -346,7 +346,7 @@ def _infer_rules(ontology: Graph, data, construct_queries, store=None) -> Reason
     # no construct query names; a triple holding one is dropped as a blank node's)
     for q in drop:
         store.remove(q)
-    store.update("DROP SILENT GRAPH <urn:x-kg-rules:inferred>")
+    store.update(" ; ".join(f"DROP SILENT GRAPH <{g.value}>" for g in run.graphs))
     if queries:
         from kg.query.embedded import OxigraphEngine
 
@@ -355,7 +355,6 @@ def _infer_rules(ontology: Graph, data, construct_queries, store=None) -> Reason
     return result
 
 
-_RULES_INFERRED = "urn:x-kg-rules:inferred"
 # the inferred triples `drop_reason_ox` may drop (and more): a blank node or a schema blank node's
 # stand-in IRI, a subject that is its object, an object that is a top class, a subject that is
 # owl:Nothing or a term of the standard vocabularies
