@@ -339,7 +339,8 @@ def _rule(head: str, atoms: list[str], values: str = "", filters: str = "") -> l
     of its delta atom (`_atom_keys`): a round whose delta holds none of them skips it, as it
     could derive nothing."""
     def update(body: str) -> str:
-        return (f"INSERT {{ GRAPH <{_NEW.value}> {{ {head} }} }} WHERE {{ {values} {body} {filters} "
+        # into the round's graph and into everything known at once (no copy between graphs)
+        return (f"INSERT {{ GRAPH <{_NEW.value}> {{ {head} }} {head} }} WHERE {{ {values} {body} {filters} "
                 f"FILTER NOT EXISTS {{ {head} }} }}")
 
     bound = getattr(values, "bound", {})
@@ -465,7 +466,6 @@ def run_rules(ontology: Graph, data, store=None) -> RuleRun:
         if next(iter(store.quads_for_pattern(None, None, None, new)), None) is None:
             break
         graphs.append(new)
-        store.update(f"ADD SILENT <{new.value}> TO DEFAULT")
     errors = []
     rdf_type = f"<{RDF.type}>"
     for c1, c2 in sorted(tb.disjoint, key=str):
