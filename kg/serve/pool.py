@@ -26,7 +26,9 @@ import json
 import logging
 import os
 import pickle
+import select
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -183,8 +185,126 @@ def _fail(fut: asyncio.Future, exc_type: type) -> None:
         fut.set_exception(exc_type())
 
 
+def _packet(sock: socket.socket) -> tuple[tuple, list[int]]:
+    """One message of the zygote (a pickle in one SOCK_SEQPACKET packet) and the descriptors it carries."""
+    data, fds, _flags, _addr = socket.recv_fds(sock, 1 << 16, 1)
+    if not data:
+        for fd in fds:
+            os.close(fd)
+        raise EOFError("the zygote closed its connection")
+    return pickle.loads(data), fds
+
+
+class _ForkedProcess:
+    """A worker forked by the zygote, seen from the server through its pidfd (it is the zygote's
+    child, not ours: no waitpid; the pidfd names it even if its pid is reused). The parts of
+    `subprocess.Popen` the pool and its tests use: pid, poll, kill, wait."""
+
+    def __init__(self, pid: int, pidfd: int):
+        self.pid, self.pidfd = pid, pidfd
+        self.returncode: int | None = None  # unknown: -1 once it has ended
+
+    def _ended(self, timeout_ms: int) -> bool:
+        if self.returncode is None:
+            if self.pidfd < 0:  # released: as good as gone
+                return True
+            watch = select.poll()
+            watch.register(self.pidfd, select.POLLIN)
+            if watch.poll(timeout_ms):
+                self.returncode = -1
+        return self.returncode is not None
+
+    def release(self) -> None:
+        """Close the pidfd (after `kill` and `wait`: the pool polls a worker no more once it has
+        taken it out of its set, so no thread is polling it)."""
+        fd, self.pidfd = self.pidfd, -1
+        if fd >= 0:
+            os.close(fd)
+
+    def poll(self) -> int | None:
+        return self.returncode if self._ended(0) else None
+
+    def kill(self) -> None:
+        if self.returncode is None and self.pidfd >= 0:
+            try:
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def wait(self, timeout: float | None = None) -> int:
+        if not self._ended(-1 if timeout is None else int(timeout * 1000)):
+            raise subprocess.TimeoutExpired(f"query worker {self.pid}", timeout)
+        return self.returncode
+
+
+def zygote_possible() -> bool:
+    """Forking workers needs fork and pidfds (Linux 5.3, Python 3.9)."""
+    return (sys.platform.startswith("linux") and hasattr(os, "pidfd_open")
+            and hasattr(signal, "pidfd_send_signal") and hasattr(socket, "send_fds"))
+
+
+class _Zygote:
+    """The process that loads the read-only store once and forks every query worker
+    (`kg.serve.worker.zygote_main`): the workers share the store's pages copy-on-write instead of
+    each holding a copy, and a replacement starts in milliseconds instead of a load. Started as the
+    workers were, a plain subprocess (its allocator, its environment), before any thread runs in it.
+    `fork` is called from the pool's threads, one at a time."""
+
+    def __init__(self, source: dict):
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "kg.serve.worker", "--zygote", str(theirs.fileno()), json.dumps(source)],
+            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=_worker_env(source.get("allocator")))
+        theirs.close()
+        self.sock = ours
+        self.lock = threading.Lock()
+        ours.settimeout(120)
+        try:
+            hello, _ = _packet(ours)
+        except socket.timeout:
+            self.kill()
+            raise RuntimeError("the query workers' zygote did not load the dataset within 120 s") from None
+        except (EOFError, OSError):
+            self.kill()
+            raise RuntimeError("the query workers' zygote stopped while starting (see its message above)") from None
+        if hello[0] != "ready":
+            self.kill()
+            raise RuntimeError(hello[2])
+        ours.settimeout(10)
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def fork(self) -> "tuple[socket.socket, _ForkedProcess]":
+        """A new worker: the server's end of its socket pair, and its process."""
+        parent, child = socket.socketpair()
+        try:
+            with self.lock:
+                socket.send_fds(self.sock, [b"fork"], [child.fileno()])
+                reply, fds = _packet(self.sock)
+        except BaseException:
+            parent.close()
+            raise
+        finally:
+            child.close()
+        if reply[0] != "forked" or len(fds) != 1:
+            for fd in fds:
+                os.close(fd)
+            parent.close()
+            raise RuntimeError(reply[2] if reply[0] == "error" else "the zygote answered a fork with nothing")
+        return parent, _ForkedProcess(reply[1], fds[0])
+
+    def kill(self) -> None:
+        try:
+            self.process.kill()
+            self.process.wait(5)
+        finally:
+            self.sock.close()
+
+
 class _Worker:
-    """One worker process, started as `python -m kg.serve.worker FD SOURCE` over a socket pair.
+    """One worker process over a socket pair: forked by the pool's `_Zygote` (the read-only store),
+    or started as `python -m kg.serve.worker FD SOURCE` (the on-disk store of updates).
 
     A plain subprocess (not multiprocessing's spawn) so that starting a worker never re-imports
     the parent's __main__, whatever program embeds the server. The constructor blocks (it runs in
@@ -192,12 +312,15 @@ class _Worker:
     event loop itself (`_Channel`).
     """
 
-    def __init__(self, source: dict):
-        parent, child = socket.socketpair()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "kg.serve.worker", str(child.fileno()), json.dumps(source)],
-            pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, env=_worker_env(source.get("allocator")))
-        child.close()
+    def __init__(self, source: dict, zygote: "_Zygote | None" = None):
+        if zygote is not None:  # forked from the process that holds the store
+            parent, self.process = zygote.fork()
+        else:
+            parent, child = socket.socketpair()
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "kg.serve.worker", str(child.fileno()), json.dumps(source)],
+                pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, env=_worker_env(source.get("allocator")))
+            child.close()
         self.sock = parent
         self._channel: _Channel | None = None
         self.answered = False  # the last call's reply was read whole
@@ -255,6 +378,8 @@ class _Worker:
         try:
             self.process.kill()
             self.process.wait(5)
+            if isinstance(self.process, _ForkedProcess):
+                self.process.release()
         finally:
             if self._channel is None:
                 self.sock.close()  # an aborted transport closes the socket itself
@@ -295,14 +420,42 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._closed = False
         self._replacing = 0
+        # the read-only store is loaded once, by the zygote, and the workers forked from it (on disk,
+        # with updates, each worker opens the store itself: RocksDB runs threads a fork would lose)
+        self._use_zygote = not updates and zygote_possible()
+        self._zygote: _Zygote | None = None
+        self._zygote_lock = threading.Lock()
         self.restarts = 0
         self.walls: dict = {}
         self.last_error: str | None = None
 
     # -- workers --
 
+    def _zygote_for_fork(self) -> "_Zygote | None":
+        """The zygote, started (again) when there is none or it has ended (pool threads)."""
+        if not self._use_zygote:
+            return None
+        with self._zygote_lock:
+            if self._closed:
+                raise RuntimeError("the pool is closed")
+            if self._zygote is not None and not self._zygote.alive():
+                self._zygote.kill()
+                self._zygote = None
+            if self._zygote is None:
+                self._zygote = _Zygote(self.source)
+            return self._zygote
+
     def _spawn(self) -> _Worker:
-        w = _Worker(self.source)
+        zygote = self._zygote_for_fork()
+        try:
+            w = _Worker(self.source, zygote)
+        except (EOFError, OSError) as exc:  # the zygote's socket broke: it is started again next time
+            if zygote is not None:
+                with self._zygote_lock:
+                    if self._zygote is zygote:
+                        self._zygote = None
+                zygote.kill()
+            raise RuntimeError(f"the query workers' zygote failed: {exc}") from exc
         with self._lock:
             if self._closed:
                 w.kill()
@@ -504,4 +657,8 @@ class WorkerPool:
         for w in workers:
             w.abort_streams()
             w.kill()
+        with self._zygote_lock:
+            zygote, self._zygote = self._zygote, None
+        if zygote is not None:
+            zygote.kill()
         shutil.rmtree(self._tmp, ignore_errors=True)

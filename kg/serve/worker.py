@@ -28,9 +28,11 @@ network to reach even if the guard were wrong), and a memory watchdog (`MemoryWa
 from __future__ import annotations
 
 import ctypes
+import gc
 import json
 import os
 import pickle
+import signal
 import socket
 import struct
 import sys
@@ -377,13 +379,19 @@ def worker_main(conn: MessageSocket, source: dict) -> None:
     except Exception as exc:  # report why the worker cannot start, then stop
         conn.send(("error", "failure", f"the query worker could not load the dataset: {exc}"))
         return
+    serve(conn, engine, source, network)
+
+
+def serve(conn: MessageSocket, engine: OxigraphEngine, source: dict, network: str) -> None:
+    """Start the memory watchdog, say "ready", then answer requests until the connection closes."""
     watchdog = MemoryWatchdog(conn, int(source.get("max_memory") or 0))
     watchdog.start()
     memory = (f"limited to {watchdog.limit // 2**20} MB" if watchdog.active and watchdog.limit > 0
               else "not limited")
     allocator = source.get("allocator")
     conn.send(("ready", {"network": network, "memory": memory, "pid": os.getpid(),
-                         "allocator": f"preloaded {allocator}" if allocator else "the system's malloc"}))
+                         "allocator": f"preloaded {allocator}" if allocator else "the system's malloc",
+                         "store": source.get("store_note", "loaded by this worker")}))
     operations = {"query": run_query, "update": run_update, "graph_store": run_graph_store,
                   "graphs": lambda e, _req: named_graphs(e)}
     while True:
@@ -408,5 +416,82 @@ def worker_main(conn: MessageSocket, source: dict) -> None:
             watchdog.busy.clear()
 
 
+# --- the zygote ------------------------------------------------------------------------------
+
+ZYGOTE_NOTE = "shared: forked from one process that loaded it"
+
+
+def zygote_main(ctrl: socket.socket, source: dict) -> None:
+    """The process that loads the read-only store once and forks the query workers from it, so that
+    they share its pages copy-on-write instead of each loading a copy (`kg.serve.pool._Zygote`).
+
+    It puts up the network wall (its workers inherit the namespace), loads the store, and says
+    ("ready", {...}) on `ctrl`, a SOCK_SEQPACKET socket; then each message b"fork" carrying one
+    descriptor (the worker's end of a new socket pair) forks a worker that serves it (`serve`) and
+    is answered ("forked", pid) carrying the worker's pidfd, with which the server signals and
+    watches a process that is not its child. It starts no thread, and pyoxigraph starts none while
+    loading or answering (checked: /proc/self/task stays at 1), so forking it is safe. It exits when
+    `ctrl` closes (the server gone); its workers, children it never waits for (SIGCHLD ignored:
+    the kernel reaps them), exit when their own sockets close."""
+    network = isolate_network() if source.get("isolate_network", True) else "not isolated: turned off"
+    try:
+        engine = open_engine(source)
+        _StoreGraphs.of(engine)  # read once here, shared by every worker
+    except Exception as exc:
+        _send_packet(ctrl, ("error", "failure", f"the query worker could not load the dataset: {exc}"))
+        return
+    gc.collect()
+    gc.freeze()  # the objects made so far are never traversed again by the workers' collector
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    _send_packet(ctrl, ("ready", {"network": network, "pid": os.getpid()}))
+    source = dict(source, store_note=ZYGOTE_NOTE)
+    while True:
+        try:
+            msg, fds, _flags, _addr = socket.recv_fds(ctrl, 64, 1)
+        except OSError:
+            return
+        if not msg:
+            return  # the server closed its end
+        if msg != b"fork" or len(fds) != 1:
+            for fd in fds:
+                os.close(fd)
+            _send_packet(ctrl, ("error", "failure", "the zygote was sent a malformed request"))
+            continue
+        pid = os.fork()
+        if pid == 0:  # the worker
+            code = 0
+            try:
+                ctrl.close()
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                serve(MessageSocket(socket.socket(fileno=fds[0])), engine, source, network)
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(fds[0])
+        try:
+            pidfd = os.pidfd_open(pid)
+        except OSError as exc:  # it died already (and was reaped)
+            _send_packet(ctrl, ("error", "failure", f"the query worker ended at once: {exc}"))
+            continue
+        try:
+            _send_packet(ctrl, ("forked", pid), pidfd)
+        except OSError:
+            return
+        finally:
+            os.close(pidfd)
+
+
+def _send_packet(sock: socket.socket, obj: Any, fd: int | None = None) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    if fd is None:
+        sock.sendall(data)
+    else:
+        socket.send_fds(sock, [data], [fd])
+
+
 if __name__ == "__main__":
-    worker_main(MessageSocket(socket.socket(fileno=int(sys.argv[1]))), json.loads(sys.argv[2]))
+    if sys.argv[1] == "--zygote":
+        zygote_main(socket.socket(fileno=int(sys.argv[2])), json.loads(sys.argv[3]))
+    else:
+        worker_main(MessageSocket(socket.socket(fileno=int(sys.argv[1]))), json.loads(sys.argv[2]))
