@@ -134,6 +134,49 @@ def test_a_worker_that_dies_is_replaced(client, server):
         assert r.status_code == 200 and r.json()["boolean"] is True
 
 
+def _ppid(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as fh:
+        return int(fh.read().rsplit(")", 1)[1].split()[1])
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="reads /proc")
+def test_the_workers_are_forked_from_one_zygote_that_is_replaced_when_it_dies(client, server):
+    """The read-only store is loaded once, by the zygote, and every worker is its child (they share
+    its pages copy-on-write; /health says so). Killed, the zygote goes on mattering to no worker
+    already running; the next replacement starts a new zygote, whose workers answer."""
+    from kg.serve.pool import zygote_possible
+
+    pool = server.endpoint.pool
+    if not zygote_possible():
+        pytest.skip("no fork and pidfd here: each worker loads its own store")
+    deadline = time.monotonic() + 60
+    while pool.idle_count() < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert client.get("/health").json()["walls"]["store"].startswith("shared")
+    zygote = pool._zygote
+    with pool._lock:
+        pids = [w.process.pid for w in pool._all]
+    assert [_ppid(pid) for pid in pids] == [zygote.process.pid] * 2
+    zygote.process.kill()
+    zygote.process.wait(5)
+    still_answers(client)  # the workers outlive it
+    restarts = pool.restarts
+    for pid in pids:
+        os.kill(pid, signal.SIGKILL)
+    for i in range(2):  # each lands on a dead worker, which is then replaced
+        r = client.get("/sparql", params={"query": f"ASK {{ ?s ?p ?o }} # zygote gone {i}"})
+        assert r.status_code == 500 and "restarted" in r.text
+    deadline = time.monotonic() + 60
+    while (pool.restarts < restarts + 2 or pool.idle_count() < 2) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert pool.restarts == restarts + 2 and pool.idle_count() == 2
+    assert pool._zygote is not zygote and pool._zygote.alive()
+    with pool._lock:
+        assert {_ppid(w.process.pid) for w in pool._all} == {pool._zygote.process.pid}
+    for i in range(4):
+        still_answers(client)
+
+
 # literals that look like JSON structure, escapes at every place: the rows are counted in the bytes
 TRICKY = ('SELECT ?x ?y WHERE { VALUES (?x ?y) { ("a\\\\\\"}},{\\"" "{},[{") (UNDEF UNDEF) '
           '("\\\\\\\\" <http://e/x>) ("\\"" 1) ("{\\"type\\":\\"uri\\"}" "},{}") } }')

@@ -5,9 +5,13 @@ process can be killed. A worker is killed, and replaced in the background, when 
 the time limit, when its client goes away, when it dies or passes its memory limit. Replacement
 never gives up: it retries with a growing pause (at most `MAX_BACKOFF_S`) until a worker starts.
 
-Every worker loads the same snapshot of the dataset (a private copy made when the pool starts), so a
-rebuild of dist/ while the server runs cannot give two workers two datasets; `generation` names it
-(the SHA-256 of its bytes, shortened).
+Every worker serves the same snapshot of the dataset (a private copy made when the pool starts), so
+a rebuild of dist/ while the server runs cannot give two workers two datasets; `generation` names it
+(the SHA-256 of its bytes, shortened). The read-only store is loaded once, by one process (the
+zygote, `_Zygote`), which forks every worker: they share the store's pages copy-on-write instead of
+each holding a copy, and a replacement is a fork (milliseconds), not a load. If the zygote dies, the
+next replacement starts another, which loads the snapshot again. With updates, the single worker
+opens its on-disk store itself (a plain subprocess: RocksDB runs threads that a fork would lose).
 
 Requests wait in a bounded, fair queue: one line per client address, served in turn (round robin),
 at most `max_queue` waiting in all and `max_queue_per_client` per client; past that `PoolFull` at
@@ -432,29 +436,35 @@ class WorkerPool:
     # -- workers --
 
     def _zygote_for_fork(self) -> "_Zygote | None":
-        """The zygote, started (again) when there is none or it has ended (pool threads)."""
+        """The zygote, started (again) when there is none or it has ended (pool threads, one at a
+        time; `close` does not wait for a start: a zygote started as the pool closed is killed here)."""
         if not self._use_zygote:
             return None
         with self._zygote_lock:
+            zygote = self._zygote
+            if zygote is not None and not zygote.alive():
+                zygote.kill()
+                zygote = self._zygote = None
+            if zygote is None and not self._closed:
+                zygote = self._zygote = _Zygote(self.source)
             if self._closed:
-                raise RuntimeError("the pool is closed")
-            if self._zygote is not None and not self._zygote.alive():
-                self._zygote.kill()
                 self._zygote = None
-            if self._zygote is None:
-                self._zygote = _Zygote(self.source)
-            return self._zygote
+                if zygote is not None:
+                    zygote.kill()
+                raise RuntimeError("the pool is closed")
+            return zygote
 
     def _spawn(self) -> _Worker:
         zygote = self._zygote_for_fork()
         try:
             w = _Worker(self.source, zygote)
         except (EOFError, OSError) as exc:  # the zygote's socket broke: it is started again next time
-            if zygote is not None:
-                with self._zygote_lock:
-                    if self._zygote is zygote:
-                        self._zygote = None
-                zygote.kill()
+            if zygote is None:
+                raise
+            with self._zygote_lock:
+                if self._zygote is zygote:
+                    self._zygote = None
+            zygote.kill()
             raise RuntimeError(f"the query workers' zygote failed: {exc}") from exc
         with self._lock:
             if self._closed:
@@ -657,8 +667,7 @@ class WorkerPool:
         for w in workers:
             w.abort_streams()
             w.kill()
-        with self._zygote_lock:
-            zygote, self._zygote = self._zygote, None
+        zygote, self._zygote = self._zygote, None  # (no lock: a start under way sees _closed)
         if zygote is not None:
             zygote.kill()
         shutil.rmtree(self._tmp, ignore_errors=True)
