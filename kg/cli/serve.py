@@ -52,7 +52,7 @@ def register(sub) -> None:
     p.add_argument("--max-request-bytes", type=int, default=DEFAULT_MAX_REQUEST_BYTES,
                    help=f"largest request body or query string; larger is 413 (default {DEFAULT_MAX_REQUEST_BYTES})")
     p.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
-                   help=f"query worker processes, each with its own copy of the store (default: the cores "
+                   help=f"query worker processes, forked from one process holding the store (default: the cores "
                         f"and one more, here {DEFAULT_WORKERS}; 1 with --allow-updates). One client holds at "
                         "most all workers but one")
     p.add_argument("--max-answer-bytes", type=int, default=DEFAULT_MAX_ANSWER_BYTES,

@@ -30,9 +30,10 @@ def default_workers() -> int:
     worker to the others, the security reason for the cap); with one more worker than cores, that
     is every core, so one client's load is not held to fewer cores than it could use (with two
     workers on two cores, a lone client got one worker, and half the machine: 0.60x the Oxigraph
-    server's throughput from one address). The price is memory: every worker holds its own copy
-    of the store (about 170 MB resident at 10x, 1.9 GB at ~1M: the README). Past
-    MAX_DEFAULT_CORES, more copies are the operator's choice (`--workers`)."""
+    server's throughput from one address). The price in memory is small: the workers are forked from one
+    process that loaded the store and share its pages (`kg.serve.pool._Zygote`; the README's
+    figures), so a worker more costs what it writes, not a copy of the store. Past
+    MAX_DEFAULT_CORES, more workers are the operator's choice (`--workers`)."""
     return min(usable_cores(), MAX_DEFAULT_CORES) + 1
 
 

@@ -24,6 +24,12 @@ The guard (`kg.query.guard`) runs here, before the engine, never on the server's
 walls the worker puts up around itself when it starts are reported in its first message: its own
 network namespace where the platform allows it (`isolate_network`: then SERVICE and LOAD have no
 network to reach even if the guard were wrong), and a memory watchdog (`MemoryWatchdog`).
+
+The read-only store is loaded once, by `zygote_main`, which puts up the network wall first and then
+forks every worker (`serve`): the workers share the store's pages copy-on-write and inherit the
+namespace. A forked worker's resident memory still counts the store's pages it has mapped, so the
+watchdog's limit means what it meant when each worker loaded its own copy. With updates, the worker
+is started alone (`worker_main`) and opens its on-disk store itself.
 """
 from __future__ import annotations
 
