@@ -91,7 +91,7 @@ def find_allocator(choice: str) -> str | None:
     return next((p for p in MIMALLOC_PATHS if Path(p).is_file()), None) if sys.platform.startswith("linux") else None
 
 
-def _worker_env(preload: str | None = None) -> dict[str, str]:
+def _worker_env(preload: str | None = None, large_pages: bool = True) -> dict[str, str]:
     # the worker imports this very package, installed or not
     env = dict(os.environ)
     here = str(Path(__file__).resolve().parents[2])
@@ -109,7 +109,13 @@ def _worker_env(preload: str | None = None) -> dict[str, str]:
         # 2 MB pages where the system gives them (transparent huge pages: "madvise" or "always"):
         # fewer TLB misses over the store, 8 % less CPU a canned query at 10x with three workers
         # from 8 addresses (12.14 -> 11.16 ms, every one of three rounds lower)
-        env.setdefault("MIMALLOC_LARGE_OS_PAGES", "1")
+        # Not in the zygote (`large_pages` False): its workers share its pages, and a worker writing
+        # into a shared 2 MB page splits it into 4 KB ones; the forked workers spent 1-6 % more CPU a
+        # canned query with 2 MB pages than the workers that loaded their own copy, and 0-6 % less
+        # without (10x, three workers side by side, /tmp/zyg/wcpu.py 20: 8.33-8.52 ms with, 8.02-8.07
+        # without, against 7.91-8.59 ms for a copy a worker with them, runs in turn)
+        if large_pages:
+            env.setdefault("MIMALLOC_LARGE_OS_PAGES", "1")
     return env
 
 
@@ -258,7 +264,8 @@ class _Zygote:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "kg.serve.worker", "--zygote", str(theirs.fileno()), json.dumps(source)],
-            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=_worker_env(source.get("allocator")))
+            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
+            env=_worker_env(source.get("allocator"), large_pages=False))
         theirs.close()
         self.sock = ours
         self.lock = threading.Lock()
