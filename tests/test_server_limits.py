@@ -237,3 +237,26 @@ def test_the_workers_run_the_allocator_they_report(server):
             assert os.path.realpath(expected) in maps or expected in maps, (pid, expected)
         else:
             assert "libmimalloc" not in maps, pid
+
+
+def test_the_memory_limit_is_what_a_query_adds_not_the_store(real_dist):
+    """`--max-memory` bounds what one query adds to its worker: a worker already holding more than the
+    limit (its interpreter and the dataset's store; 1.9 GB at ~1M triples against the default
+    1024 MB) still answers, and a query that grows it past the limit is refused and its worker
+    replaced. Counted from the worker's whole resident memory, every query would be refused here."""
+    import re
+
+    limit_mb = 16
+    config = config_for(real_dist, timeout_s=20, workers=2, max_memory_mb=limit_mb)
+    with LiveServer(config) as s, httpx.Client(base_url=s.url, timeout=60) as c:
+        memory = c.get("/health").json()["walls"]["memory"]
+        held = re.fullmatch(rf"limited to {limit_mb} MB a query beyond the (\d+) MB the worker holds", memory)
+        assert held and int(held.group(1)) > limit_mb, memory  # the worker alone is over the limit
+        still_answers(c)
+        restarts = s.endpoint.pool.restarts
+        grow = ("SELECT (STRLEN(?x26) AS ?l) WHERE { BIND(\"a\" AS ?x0) "  # a string of 64 MiB
+                + " ".join(f"BIND(CONCAT(?x{i},?x{i}) AS ?x{i + 1})" for i in range(26)) + " }")
+        r = c.get("/sparql", params={"query": grow})
+        assert r.status_code == 413 and "memory" in r.text, r.text
+        assert s.endpoint.pool.restarts == restarts + 1
+        still_answers(c)

@@ -58,7 +58,8 @@ def register(sub) -> None:
     p.add_argument("--max-answer-bytes", type=int, default=DEFAULT_MAX_ANSWER_BYTES,
                    help=f"largest answer body; larger is refused with 413 (default {DEFAULT_MAX_ANSWER_BYTES})")
     p.add_argument("--max-memory", type=int, default=DEFAULT_MAX_MEMORY_MB, metavar="MB",
-                   help=f"resident memory of one query worker; past it the query is refused (413) and the "
+                   help=f"memory one query may add to its worker's resident memory (the worker's own, the "
+                        f"dataset's store included, not counted); past it the query is refused (413) and the "
                         f"worker replaced; 0: no limit (default {DEFAULT_MAX_MEMORY_MB})")
     p.add_argument("--max-queue", type=int, default=DEFAULT_MAX_QUEUE,
                    help=f"queries waiting for a worker, in all; more are refused with 503 (default {DEFAULT_MAX_QUEUE})")

@@ -181,13 +181,17 @@ class MemoryWatchdog:
     """A thread that watches the worker's resident memory every few milliseconds while a request is
     being answered (`busy`: between requests nothing runs that could grow it, and an idle worker
     then costs no CPU: the polling took 20-27 ms of CPU a second per idle worker). Past `limit`
-    bytes it answers the request in progress with ("error", "memory", ...) and ends the process:
-    pyoxigraph cannot stop a query, and the allocator would abort the process anyway. The server
-    replaces the worker; the client gets a refusal, not a dead connection."""
+    bytes beyond its resident memory when it became ready (`baseline`: the interpreter and the
+    store, which a worker forked from the zygote maps too) it answers the request in progress with
+    ("error", "memory", ...) and ends the process: pyoxigraph cannot stop a query, and the
+    allocator would abort the process anyway. The server replaces the worker; the client gets a
+    refusal, not a dead connection. The limit is what a query may add: a store larger than it
+    (1.9 GB at ~1M triples, against the default 1024 MB) does not refuse every query."""
 
     def __init__(self, conn: "MessageSocket", limit: int, period_s: float = 0.005):
         self.conn, self.limit, self.period_s = conn, limit, period_s
-        self.active = _rss_bytes() is not None
+        self.baseline = _rss_bytes()
+        self.active = self.baseline is not None
         self.busy = threading.Event()
 
     def start(self) -> None:
@@ -203,11 +207,11 @@ class MemoryWatchdog:
                 rss = int(os.pread(statm, 128, 0).split()[1]) * page
             except (OSError, ValueError, IndexError):
                 rss = _rss_bytes()
-            if rss is not None and rss > self.limit:
+            if rss is not None and rss > self.baseline + self.limit:
                 try:
                     self.conn.send(("error", "memory",
-                                    f"the query needed more than {self.limit // 2**20} MB of memory (this "
-                                    "server's limit per query worker, --max-memory) and was stopped"))
+                                    f"the query needed more than {self.limit // 2**20} MB of memory beyond "
+                                    "the dataset's (this server's limit per query, --max-memory) and was stopped"))
                 finally:
                     os._exit(75)
             time.sleep(self.period_s)
@@ -392,8 +396,8 @@ def serve(conn: MessageSocket, engine: OxigraphEngine, source: dict, network: st
     """Start the memory watchdog, say "ready", then answer requests until the connection closes."""
     watchdog = MemoryWatchdog(conn, int(source.get("max_memory") or 0))
     watchdog.start()
-    memory = (f"limited to {watchdog.limit // 2**20} MB" if watchdog.active and watchdog.limit > 0
-              else "not limited")
+    memory = (f"limited to {watchdog.limit // 2**20} MB a query beyond the {watchdog.baseline // 2**20} MB "
+              "the worker holds" if watchdog.active and watchdog.limit > 0 else "not limited")
     allocator = source.get("allocator")
     conn.send(("ready", {"network": network, "memory": memory, "pid": os.getpid(),
                          "allocator": f"preloaded {allocator}" if allocator else "the system's malloc",
