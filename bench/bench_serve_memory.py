@@ -29,6 +29,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.bench_memory import _command  # noqa: E402
 from bench.load_test import (oxigraph_binary, protocol_paths, settle, start_oxigraph,  # noqa: E402
                              start_server, stop)
 from kg.query.catalogue import load_catalogue  # noqa: E402
@@ -73,15 +74,7 @@ EACH: list[str] = []  # with --each: one line a process, printed after the table
 
 def _role(pid: int, top: int) -> str:
     """What a process of the tree is: the server itself, or its child's command line, shortened."""
-    if pid == top:
-        return "the server"
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as fh:
-            argv = fh.read().split(b"\0")
-    except OSError:
-        return "?"
-    text = " ".join(a.decode("utf-8", "replace") for a in argv if a)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return "the server" if pid == top else _command(pid)
 
 
 def measure(pid: int, each: bool = False) -> tuple[int, int, int]:

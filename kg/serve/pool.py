@@ -112,8 +112,9 @@ def _worker_env(preload: str | None = None, large_pages: bool = True) -> dict[st
         # Not in the zygote (`large_pages` False): its workers share its pages, and a worker writing
         # into a shared 2 MB page splits it into 4 KB ones; the forked workers spent 1-6 % more CPU a
         # canned query with 2 MB pages than the workers that loaded their own copy, and 0-6 % less
-        # without (10x, three workers side by side, /tmp/zyg/wcpu.py 20: 8.33-8.52 ms with, 8.02-8.07
-        # without, against 7.91-8.59 ms for a copy a worker with them, runs in turn)
+        # without (10x, three workers side by side, each canned query 20 times, the workers' CPU read
+        # in /proc by a script not kept: 8.33-8.52 ms with, 8.02-8.07 without, against 7.91-8.59 ms
+        # for a copy a worker with them, runs in turn)
         if large_pages:
             env.setdefault("MIMALLOC_LARGE_OS_PAGES", "1")
     return env
