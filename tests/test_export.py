@@ -379,17 +379,36 @@ def test_a_block_of_another_shape_makes_the_documents_be_written_by_their_writer
 
 @pytest.mark.parametrize("lines_a_chunk", [1, 7, 300, 10 ** 9])
 def test_the_lines_cut_where_a_subject_ends_are_the_blocks_cut_so(real_dist, lines_a_chunk):
-    """`_subject_line_runs` (what `_Triples` reads) gives the lines of `_subject_runs`'s blocks, list
+    """`subject_line_runs` (what `_Triples` reads) gives the lines of `_subject_runs`'s blocks, list
     for block, whatever the chunks (one line each: every subject's lines go on over several)."""
     from kg.build import export
+    from kg.build.nqtext import subject_line_runs
 
     lines = (real_dist / "paradiplomacy.nq").read_bytes().splitlines(keepends=True)
     chunks = [b"".join(lines[i:i + lines_a_chunk]) for i in range(0, len(lines), lines_a_chunk)]
-    runs = list(export._subject_line_runs(chunks + [b""]))
+    runs = list(subject_line_runs(chunks + [b""]))
     assert runs == [block.split(b"\n")[:-1] for block in export._subject_runs(iter(chunks))]
     assert sum(map(len, runs)) == len(lines)
     if lines_a_chunk <= 7:
         assert len(runs) < len(chunks)
+
+
+@pytest.mark.parametrize("lines_a_chunk", [1, 7, 300, 10 ** 9])
+def test_the_lines_of_some_graphs_cut_where_a_subject_ends(real_dist, lines_a_chunk):
+    """`subject_line_runs` with line ends (the framed views read three graphs of four) gives those
+    graphs' lines, in order, none left out, and no subject's lines in two lists."""
+    from kg.build.nqtext import subject_line_runs
+    from kg.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
+
+    ends = tuple(f" <{g}> .".encode("utf-8") for g in (GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY))
+    lines = (real_dist / "paradiplomacy.nq").read_bytes().splitlines(keepends=True)
+    chunks = [b"".join(lines[i:i + lines_a_chunk]) for i in range(0, len(lines), lines_a_chunk)]
+    kept = [line[:-1] for line in lines if line[:-1].endswith(ends)]
+    assert 0 < len(kept) < len(lines)  # the provenance's lines are left out
+    runs = list(subject_line_runs(chunks, ends))
+    assert [line for run in runs for line in run] == kept
+    subjects = [{line[:line.index(b" ")] for line in run} for run in runs]
+    assert all(a.isdisjoint(b) for a, b in zip(subjects, subjects[1:]))
 
 
 @pytest.mark.parametrize("sendfile", ["kernel", "refused", "partial"])

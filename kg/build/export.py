@@ -25,6 +25,7 @@ from kg.build.canonical import CanonicalDataset, bind_prefixes
 from kg.build.framed import write_framed
 from kg.build.jsonld import _json_ld_parts, _pieces, json_ld_context
 from kg.build.longturtle import TripleIndex, longturtle
+from kg.build.nqtext import subject_line_runs
 from kg.namespaces import (BASE, DCAT, DCTERMS, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_PROVENANCE, PD,
                            PREFIXES, VOID)
 from kg.terms import oxigraph_quads, to_oxigraph
@@ -426,7 +427,7 @@ class _Triples:
         several graphs come together): `_Documents.block`; for a block whose lines are all in one
         graph, with that graph's name (bytes) and None. The blocks are pieces of about 1 MB of
         the dataset's chunks (`jsonld._pieces`) cut again where a subject's lines end
-        (`_subject_line_runs`), so no subject, and no triple, is in two blocks. A block's lists (a
+        (`kg.build.nqtext.subject_line_runs`), so no subject, and no triple, is in two blocks. A block's lists (a
         few objects a line, and pyoxigraph's terms) are a few megabytes: made for a whole chunk
         (100,000 lines, ~24 MB of text) and let go together, their memory went back to the system
         and was faulted in again for the next chunk (at 10x, a sixth of this work's CPU was the
@@ -435,7 +436,7 @@ class _Triples:
         last, n = None, 0
         counter = _VoidCounter()
         with open(path, "wb") as fh:
-            for lines in _subject_line_runs(_pieces(cds.chunks)):
+            for lines in subject_line_runs(_pieces(cds.chunks)):
                 end = lines[-1][lines[-1].rfind(b" <"):]  # the last line's graph name and dot
                 if end.startswith(b" <") and all(map(bytes.endswith, lines, repeat(end))):
                     # every line in one graph (at ~1M, three blocks in four: the provenance's), so
@@ -769,32 +770,6 @@ def _subject_runs(blocks):
             yield block[:start]
     if rest:
         yield rest
-
-
-def _subject_line_runs(chunks):
-    """The lines (without their newline) of `chunks` (bytes of whole lines, each with its newline),
-    in lists cut where a subject's lines end, as `_subject_runs` cuts blocks; each chunk split into
-    lines once, and no bytes copied: the last subject's lines of a list are held back for the next
-    chunk's (a list holds one subject's lines at least)."""
-    held: list = []
-    for chunk in chunks:
-        if not chunk:
-            continue
-        lines = chunk.split(b"\n")
-        lines.pop()  # after the last newline
-        if held:
-            lines[:0] = held
-        last = lines[-1]
-        subject = last[:last.index(b" ") + 1]
-        k = len(lines) - 1
-        while k and lines[k - 1].startswith(subject):
-            k -= 1
-        held = lines[k:]  # the last subject's lines: they may go on in the next chunk
-        del lines[k:]
-        if lines:
-            yield lines
-    if held:
-        yield held
 
 
 def _sorted_xmlns(xml: bytes) -> bytes:

@@ -39,7 +39,7 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from kg.build.jsonld import _pieces, dumps_indented, gc_paused
-from kg.build.nqtext import iri_text, literal_parts
+from kg.build.nqtext import iri_text, literal_parts, subject_line_runs
 from kg.errors import InputError
 from kg.namespaces import BASE, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, PREFIXES
 
@@ -144,9 +144,7 @@ def framing_input_from_lines(chunks: Iterable[bytes]) -> list[dict]:
     `_framing_input_from_lines_by_graph`, which reads the graphs apart (the same nodes)."""
     chunks = list(chunks)  # (read again if it falls back)
     graphs = {f" <{g}> .".encode("utf-8"): i for i, g in enumerate((GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY))}
-    tails = [tail + b"\n" for tail in graphs]
     graph_of = {tail[2:]: i for tail, i in graphs.items()}  # what follows the line's last " <"
-    wanted = methodcaller("endswith", tuple(graphs))
     labels = {f"<{p}>".encode("utf-8") for p in _LABELS}
     at_graph, at_spaces = methodcaller("rpartition", b" <"), methodcaller("split", b" ", 2)
     props_of: dict[bytes, str] = {}  # <p> -> its IRI
@@ -261,27 +259,10 @@ def framing_input_from_lines(chunks: Iterable[bytes]) -> list[dict]:
         if last is not None:
             node_of(last, props, derived, main)
 
-    held: list[bytes] = []
-    for chunk in _pieces(chunks):  # about 1 MB at a time: the lines' lists stay small
-        if not any(tail in chunk for tail in tails):
-            continue  # a piece of provenance alone (the statements' lines come together): skipped whole
-        lines = list(filter(wanted, chunk.split(b"\n")))  # the provenance graph's lines, most, left out in C
-        if not lines:
-            continue
-        if held:
-            held.extend(lines)
-            lines, held = held, []
-        last = lines[-1]
-        subject = last[:last.index(b" ") + 1]
-        k = len(lines) - 1
-        while k and lines[k - 1].startswith(subject):
-            k -= 1
-        held = lines[k:]  # the last subject's lines: they may go on in the next piece
-        del lines[k:]
-        if lines:
-            read(lines)
-    if held:
-        read(held)
+    # about 1 MB at a time (the lines' lists stay small), whole subjects' lines of the three graphs:
+    # the provenance's lines, most of the text, left out in C, and its pieces skipped whole
+    for lines in subject_line_runs(_pieces(chunks), tuple(graphs)):
+        read(lines)
     subjects = len(made) + len(only_labels)
     if any(b"\\" in s for _sid, s, _p in only_labels) or b"\\" in b"".join(objects):
         ids = {_text_term(o.decode("utf-8")) for o in objects}  # (an escape: the IRIs compared as read)

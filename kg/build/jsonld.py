@@ -17,7 +17,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from kg.build.canonical import CanonicalDataset
-from kg.build.nqtext import iri_text, unescape
+from kg.build.nqtext import iri_text, subject_line_runs, unescape
 from kg.namespaces import PD, PREFIXES
 
 __all__ = ["json_ld_context", "dumps_indented", "gc_paused"]
@@ -298,7 +298,7 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = 
 
     def node_texts_from_lines() -> list[list[tuple[str, str]]]:
         """(node id, node object's text) of each named graph of `_GRAPHS`, sorted by id, read from
-        the N-Quads lines in one pass, about a chunk of whole subjects at a time (`_subject_line_runs`)
+        the N-Quads lines in one pass, about a chunk of whole subjects at a time (`kg.build.nqtext.subject_line_runs`)
         and mostly by C code (`map`, `compress`): each line split at its first space, the text after
         the subject (`<p> o <g> .`) looked up in a memo of its value (`value_of_bytes`: read once for
         each distinct text), where each subject's lines start found by comparing each subject with
@@ -307,8 +307,6 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = 
         subjects with as many lines whose k-th values have one graph and key for each k, and keys
         that differ (the statements of the provenance, most of the dataset), all at once, column by
         column (`node_ids`)."""
-        from kg.build.export import _subject_line_runs
-
         graph_of = {f" <{g}> .".encode("utf-8"): i for i, (g, _l) in enumerate(_GRAPHS)}
         texts: list[list[tuple[str, str]]] = [[] for _g in _GRAPHS]
         adds = [t.append for t in texts]
@@ -401,7 +399,7 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = 
                 i = k
 
         part, get_subject, get_rest = methodcaller("partition", b" "), itemgetter(0), itemgetter(2)
-        for lines in _subject_line_runs(_pieces(cds.chunks)):  # whole subjects' lines, about a piece
+        for lines in subject_line_runs(_pieces(cds.chunks)):  # whole subjects' lines, about a piece
             parts = list(map(part, lines))
             subjects, rests = list(map(get_subject, parts)), list(map(get_rest, parts))
             del parts

@@ -6,8 +6,9 @@ graph name (the last ` <`)."""
 from __future__ import annotations
 
 import re
+from operator import methodcaller
 
-__all__ = ["unescape", "iri_text", "literal_parts"]
+__all__ = ["unescape", "iri_text", "literal_parts", "subject_line_runs"]
 
 _ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
@@ -36,3 +37,45 @@ def literal_parts(o: str) -> tuple[str, str, str]:
     if rest[0] == "@":
         return lex, rest[1:], ""
     return lex, "", iri_text(rest[3:-1])
+
+
+def subject_line_runs(chunks, graphs: "tuple[bytes, ...] | None" = None):
+    """The lines (without their newline) of `chunks` (bytes of whole sorted lines, each with its
+    newline), in lists cut where a subject's lines end (the lines are sorted, so a subject's lines
+    are one run: they share its term and the space after it); each chunk split into lines once, and
+    no bytes copied: the last subject's lines of a list are held back for the next chunk's (a list
+    holds one subject's lines at least).
+
+    `graphs`: the line ends (`b" <graph> ."`) of the graphs to keep: the other graphs' lines are
+    left out in C (`filter`), and a chunk holding no line of them is skipped whole without being
+    split (the framed views read three graphs of four: the provenance's statements, most of the
+    text, come in chunks of their own)."""
+    if graphs is not None:
+        tails = [end + b"\n" for end in graphs]
+        wanted = methodcaller("endswith", tuple(graphs))
+    held: list = []
+    for chunk in chunks:
+        if not chunk:
+            continue
+        if graphs is None:
+            lines = chunk.split(b"\n")
+            lines.pop()  # after the last newline
+        else:
+            if not any(tail in chunk for tail in tails):
+                continue
+            lines = list(filter(wanted, chunk.split(b"\n")))  # (what follows the last newline is b"")
+            if not lines:
+                continue
+        if held:
+            lines[:0] = held
+        last = lines[-1]
+        subject = last[:last.index(b" ") + 1]
+        k = len(lines) - 1
+        while k and lines[k - 1].startswith(subject):
+            k -= 1
+        held = lines[k:]  # the last subject's lines: they may go on in the next chunk
+        del lines[k:]
+        if lines:
+            yield lines
+    if held:
+        yield held
