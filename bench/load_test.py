@@ -21,8 +21,9 @@ default parameters bound by a VALUES block (as `kg query --endpoint` sends them)
 GETs from the same client: `kg serve`'s /sparql without its cache, and `oxigraph serve
 --union-default-graph` over the same N-Quads (the same default graph, the union of the graphs),
 in memory as `kg serve`'s read-only store is (`--oxigraph-on-disk`: in RocksDB, as `oxigraph load`
-makes it). Both servers run throughout and take turns (`--rounds`). It prints both and the ratio of
-their throughputs, twice:
+makes it). Both servers run throughout and take turns (`--rounds`). It prints both, with the CPU a
+request of each server's processes (for kg serve also that of its own process, the HTTP side and the
+pool, apart from its query workers'), and the ratio of their throughputs, twice:
 
 - from one address (127.0.0.1, wrk): one client to `kg serve`'s fair queue, which lets one client
   hold all workers but one (`kg.serve.pool`): with the default workers (the cores and one more)
@@ -128,13 +129,15 @@ class Figures:
     p50_ms: float
     p99_ms: float
     cpu_s: float | None = None  # CPU time of the server (its processes) during the phase
+    own_cpu_s: float | None = None  # of those, the server's own process (kg serve's: HTTP and the pool)
 
     def merge(self, other: "Figures") -> "Figures":
         """Two phases as one: requests and walls added; the percentiles are the larger of the two
         (the latencies themselves are not kept)."""
         cpu = None if self.cpu_s is None or other.cpu_s is None else self.cpu_s + other.cpu_s
+        own = None if self.own_cpu_s is None or other.own_cpu_s is None else self.own_cpu_s + other.own_cpu_s
         return Figures(self.ok + other.ok, self.errors + other.errors, self.wall_s + other.wall_s,
-                       max(self.p50_ms, other.p50_ms), max(self.p99_ms, other.p99_ms), cpu)
+                       max(self.p50_ms, other.p50_ms), max(self.p99_ms, other.p99_ms), cpu, own)
 
     @classmethod
     def from_latencies(cls, latencies: list[float], errors: list[str], wall: float) -> "Figures":
@@ -147,6 +150,8 @@ class Figures:
 def report(name: str, f: Figures) -> None:
     if f.ok:
         cpu = f"  CPU {1000 * f.cpu_s / f.ok:6.2f} ms/req" if f.cpu_s is not None else ""
+        if cpu and f.own_cpu_s is not None and f.own_cpu_s < f.cpu_s:  # a server of several processes
+            cpu += f" ({1000 * f.own_cpu_s / f.ok:.2f} its own process)"
         print(f"{name:36s} {f.ok:6d} ok  {len(f.errors):3d} errors  {f.ok / f.wall_s:8.1f} req/s  "
               f"p50 {f.p50_ms:7.2f} ms  p99 {f.p99_ms:7.2f} ms{cpu}")
     else:
@@ -371,6 +376,17 @@ def protocol_paths(catalogue, endpoint: str) -> list[str]:
             for q in catalogue]
 
 
+def own_cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) of process `pid` and its threads alone; None where /proc cannot tell
+    (kg serve's own process: HTTP, the query guard's checks it makes, the pool; not its workers')."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_seconds(pid: int) -> float | None:
     """CPU time (user + system) of process `pid`, its threads and its live descendants, and of
     the children it has reaped (a worker killed and replaced); None where /proc cannot tell."""
@@ -440,6 +456,7 @@ def protocol_phase(args, url: str, paths: list[str], client: str, addresses: int
 
     settle(url)
     cpu0 = cpu_seconds(pid) if pid else None
+    own0 = own_cpu_seconds(pid) if pid else None
     if client == "asyncio" or addresses > 1:
         figures = run_asyncio(url, paths, args.clients, args.requests, args.time_limit, addresses)
     elif client == "wrk":
@@ -447,8 +464,11 @@ def protocol_phase(args, url: str, paths: list[str], client: str, addresses: int
     else:
         figures = Figures.from_latencies(*run_clients(args.clients, args.requests, args.time_limit, http_work))
     cpu1 = cpu_seconds(pid) if pid else None
+    own1 = own_cpu_seconds(pid) if pid else None
     if cpu0 is not None and cpu1 is not None:
         figures.cpu_s = cpu1 - cpu0
+    if own0 is not None and own1 is not None:
+        figures.own_cpu_s = own1 - own0
     settle(url)  # wrk is interrupted with requests in flight: their workers are being replaced
     return figures
 
