@@ -26,6 +26,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from kg.namespaces import DATASET_GRAPHS, FORMATS, PREFIXES, RDF, RDFS, SD, VOID
 from kg.query.catalogue import CannedQuery
 from kg.query.guard import UnreadableQuery, read
+from kg.query.recognise import CannedTexts
 from kg.serve import pages
 from kg.serve.cache import ResultCache
 from kg.serve.config import ServerConfig
@@ -309,6 +310,9 @@ class SparqlEndpoint:
         self.cache = cache
         self.graphs = graphs | {str(g) for g in DATASET_GRAPHS}
         self.catalogue = catalogue
+        # a canned query sent with its parameters bound by VALUES blocks (`kg query --endpoint`) is
+        # run as the embedded engine runs it (kg.query.recognise: the same answer, half the CPU)
+        self.canned_texts = CannedTexts(catalogue)
         self.names = None  # a callable giving the kg.names.NameIndex of the dataset, for canned queries
 
     def endpoint_url(self, request: Request) -> str:
@@ -392,8 +396,16 @@ class SparqlEndpoint:
         else:
             generation = self.cache.generation
             protocol_dataset = bool(defaults or named)
+            run_text, run_subs = text, subs
+            if not subs:  # (the protocol's dataset, if any, is the same for either text)
+                known, found = self.canned_texts.seen(text)
+                if not known:
+                    found = await asyncio.to_thread(self.canned_texts.match, text)
+                if found is not None:
+                    canned, bindings = found
+                    run_text, run_subs = canned.text, {k: to_wire(v) for k, v in bindings.items()}
             _, kind, ctype, body, _size = await self._call(request, {
-                "op": "query", "text": text, "subs": subs, "base_iri": base_iri,
+                "op": "query", "text": run_text, "subs": run_subs, "base_iri": base_iri,
                 "allowed_graphs": STORE_GRAPHS,  # the worker's store's graphs (the same as self.graphs)
                 "max_bytes": self.config.max_answer_bytes,
                 "max_depth": self.config.max_depth,
