@@ -389,7 +389,8 @@ def own_cpu_seconds(pid: int) -> float | None:
 
 def cpu_seconds(pid: int) -> float | None:
     """CPU time (user + system) of process `pid`, its threads and its live descendants, and of
-    the children it has reaped (a worker killed and replaced); None where /proc cannot tell."""
+    the children each of them has reaped (a worker killed and replaced); None where /proc cannot
+    tell."""
     tick = os.sysconf("SC_CLK_TCK")
     stats: dict[int, list[str]] = {}
     for entry in Path("/proc").iterdir() if Path("/proc/self/stat").exists() else ():
@@ -408,9 +409,10 @@ def cpu_seconds(pid: int) -> float | None:
     while todo:
         p = todo.pop()
         fields = stats[p]
-        total += int(fields[11]) + int(fields[12])  # utime, stime
+        # utime, stime, and cutime, cstime: its children reaped (a worker killed and replaced is
+        # the zygote's child, not the server's)
+        total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
         todo += children.get(p, [])
-    total += int(stats[pid][13]) + int(stats[pid][14])  # cutime, cstime: reaped children
     return total / tick
 
 
@@ -473,6 +475,39 @@ def protocol_phase(args, url: str, paths: list[str], client: str, addresses: int
     return figures
 
 
+def _rows(body: bytes) -> tuple[list, list]:
+    """A SPARQL JSON answer as (variables, sorted rows), each blank node's label made the same (the
+    two servers label them apart): the answers compared as multisets."""
+    doc = json.loads(body)
+    if "boolean" in doc:
+        return [], [doc["boolean"]]
+    names = doc["head"]["vars"]
+
+    def value(term) -> tuple:
+        if term is None:
+            return ()
+        if term["type"] == "bnode":
+            return ("bnode",)
+        return (term["type"], term["value"], term.get("xml:lang", ""), term.get("datatype", ""))
+
+    return names, sorted(tuple(value(row.get(v)) for v in names) for row in doc["results"]["bindings"])
+
+
+def same_answers(catalogue, url_a: str, paths_a: list[str], url_b: str, paths_b: list[str]) -> None:
+    """Each canned query asked of both servers once, before they are timed: the answers must be the
+    same (as multisets), or the comparison of their speeds means nothing; prints how many were."""
+    accept = {"Accept": "application/sparql-results+json"}
+    differ = []
+    with httpx.Client(timeout=120) as c:
+        for q, a, b in zip(catalogue, paths_a, paths_b):
+            if _rows(c.get(url_a + a, headers=accept).content) != _rows(c.get(url_b + b, headers=accept).content):
+                differ.append(q.name)
+    print(f"the same answers from both servers: {len(catalogue) - len(differ)} of {len(catalogue)} queries"
+          + (f"; different: {', '.join(differ)}" if differ else ""), flush=True)
+    if differ:
+        raise RuntimeError("the two servers answer differently: their throughputs are not comparable")
+
+
 def oxigraph_comparison(args, data: Path, root: Path | None, catalogue, client: str) -> dict[str, Figures]:
     """`kg serve` /sparql without its cache beside the Oxigraph server, the same queries and client.
 
@@ -494,6 +529,7 @@ def oxigraph_comparison(args, data: Path, root: Path | None, catalogue, client: 
             try:
                 servers = [("kg serve /sparql", kg_url, protocol_paths(catalogue, "/sparql"), kg_server.pid),
                            ("oxigraph serve /query", ox_url, protocol_paths(catalogue, "/query"), ox_server.pid)]
+                same_answers(catalogue, servers[0][1], servers[0][2], servers[1][1], servers[1][2])
                 for r in range(args.rounds):
                     for label, c, addresses in kinds:
                         for name, url, paths, pid in servers:
