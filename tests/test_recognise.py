@@ -77,6 +77,9 @@ def test_what_is_not_a_canned_query_so_bound_is_not_recognised():
     none_bound = [n for n, c in CATALOGUE.items() if not c.params and c.role == "report"]
     assert none_bound and texts.match(CATALOGUE[none_bound[0]].text) is None
     assert texts.match("not SPARQL at all VALUES (") is None
+    # a text longer than any canned query bound is not read, nor kept (the server's memory)
+    kept = len(texts._seen)
+    assert texts.match(sent + " #" + "x" * 100_000) is None and len(texts._seen) == kept
 
 
 def test_kg_serve_answers_a_recognised_text_as_the_text_itself(real_dist):

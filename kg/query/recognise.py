@@ -18,8 +18,7 @@ text asks, and `kg serve` answers it as `kg query NAME` does. The two forms give
 `tests/test_stores.py` every canned query as VALUES text on the Oxigraph server and Virtuoso beside
 the embedded engine, `tests/test_recognise.py` each through a real `kg serve` beside pyoxigraph
 answering the text as sent, and `bench/bench_bound.py` writes both answers' bytes. Anything
-else (another query, a text edited) is not
-recognised, and runs as sent. The matches are kept (by text, a bounded number), so that a text
+else (another query, a text edited) is not recognised, and runs as sent. The matches are kept (by text, a bounded number), so that a text
 sent again costs a dictionary look-up; so are the misses.
 """
 from __future__ import annotations
@@ -71,6 +70,7 @@ class CannedTexts:
         self._queries = [q for q in catalogue.values() if getattr(q, "params", None)]
         # a longer text cannot be one of them bound (its terms are short): not read at all, so that
         # a client sending large texts costs the server's event loop no lexer pass over each
+        # (nor kept: the texts kept are at most this long, 256 of them a few megabytes)
         self._longest = 2 * max((len(q.text) for q in self._queries), default=0) + 4096
         self._by_key: dict[str, object] | None = None  # made on the first look-up
         self._seen: OrderedDict[str, tuple | None] = OrderedDict()
@@ -90,6 +90,8 @@ class CannedTexts:
     def match(self, text: str) -> "tuple[object, dict[str, Node]] | None":
         """(canned query, bindings) if `text` is that query with those bindings bound by VALUES
         blocks (`bind_with_values`), else None."""
+        if len(text) > self._longest or "VALUES" not in text:
+            return None  # (not kept: a look at the text is as quick as one in the dictionary)
         known, found = self.seen(text)
         if known:
             return found
@@ -104,8 +106,6 @@ class CannedTexts:
         return found
 
     def _match(self, text: str) -> "tuple[object, dict[str, Node]] | None":
-        if len(text) > self._longest or "VALUES" not in text:
-            return None
         if self._by_key is None:
             self._by_key = {_key(compact(q.text)): q for q in self._queries}
         sent = compact(text)

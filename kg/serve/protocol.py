@@ -399,7 +399,7 @@ class SparqlEndpoint:
             run_text, run_subs = text, subs
             if not subs:  # (the protocol's dataset, if any, is the same for either text)
                 known, found = self.canned_texts.seen(text)
-                if not known:
+                if not known and "VALUES" in text:  # read off the event loop (a lexer pass)
                     found = await asyncio.to_thread(self.canned_texts.match, text)
                 if found is not None:
                     canned, bindings = found
