@@ -30,29 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_memory import _command  # noqa: E402
-from bench.load_test import (oxigraph_binary, protocol_paths, settle, start_oxigraph,  # noqa: E402
-                             start_server, stop)
+from bench.load_test import (oxigraph_binary, process_tree, protocol_paths, settle,  # noqa: E402
+                             start_oxigraph, start_server, stop)
 from kg.query.catalogue import load_catalogue  # noqa: E402
-
-
-def _tree(pid: int) -> list[int]:
-    """`pid` and its live descendants (the children of each of a process's threads: kg serve starts
-    its zygote from a thread of its own)."""
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        try:
-            tasks = os.listdir(f"/proc/{p}/task")
-        except OSError:
-            continue
-        for task in tasks:
-            try:
-                with open(f"/proc/{p}/task/{task}/children") as fh:
-                    todo += [int(x) for x in fh.read().split()]
-            except OSError:
-                pass
-    return out
 
 
 def _rollup(pid: int) -> dict[str, int]:
@@ -79,7 +59,7 @@ def _role(pid: int, top: int) -> str:
 
 def measure(pid: int, each: bool = False) -> tuple[int, int, int]:
     """(processes, summed PSS, summed RSS) of `pid`'s tree; with `each`, a line a process in EACH."""
-    got = [(p, r) for p, r in ((p, _rollup(p)) for p in _tree(pid)) if r]
+    got = [(p, r) for p, r in ((p, _rollup(p)) for p in process_tree(pid)) if r]
     EACH[:] = [f"    pid {p:<8d} PSS {r['Pss'] / 2**20:8.0f} MB  RSS {r['Rss'] / 2**20:8.0f} MB  {_role(p, pid)}"
                for p, r in got] if each else []
     return len(got), sum(r["Pss"] for _p, r in got), sum(r["Rss"] for _p, r in got)

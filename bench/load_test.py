@@ -367,53 +367,60 @@ def protocol_paths(catalogue, endpoint: str) -> list[str]:
     from urllib.parse import quote
 
     from kg.query.binding import bind_with_values
-    from kg.query.lexer import tokens
-
-    def compact(text: str) -> str:
-        return "".join(" " if t.kind in ("ws", "comment") else t.text for t in tokens(text)).strip()
+    from kg.query.recognise import compact
 
     return [f"{endpoint}?query={quote(compact(bind_with_values(q.text, q.bind())), safe='')}"
             for q in catalogue]
 
 
-def own_cpu_seconds(pid: int) -> float | None:
-    """CPU time (user + system) of process `pid` and its threads alone; None where /proc cannot tell
-    (kg serve's own process: HTTP, the query guard's checks it makes, the pool; not its workers')."""
+def _stat(pid: int) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command's name (state first); None if it is gone."""
     try:
         text = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    fields = text[text.rindex(")") + 2:].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return text[text.rindex(")") + 2:].split()
+
+
+def process_tree(pid: int) -> list[int]:
+    """`pid` and its live descendants (the children of each of a process's threads: kg serve starts
+    its zygote from a thread of its own)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            tasks = os.listdir(f"/proc/{p}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    todo += [int(x) for x in fh.read().split()]
+            except OSError:
+                pass
+    return out
+
+
+def own_cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) of process `pid` and its threads alone; None where /proc cannot tell
+    (kg serve's own process: HTTP, the query guard's checks it makes, the pool; not its workers')."""
+    fields = _stat(pid)
+    return None if fields is None else (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds(pid: int) -> float | None:
     """CPU time (user + system) of process `pid`, its threads and its live descendants, and of
-    the children each of them has reaped (a worker killed and replaced); None where /proc cannot
-    tell."""
-    tick = os.sysconf("SC_CLK_TCK")
-    stats: dict[int, list[str]] = {}
-    for entry in Path("/proc").iterdir() if Path("/proc/self/stat").exists() else ():
-        if entry.name.isdigit():
-            try:
-                text = (entry / "stat").read_text()
-            except OSError:
-                continue
-            stats[int(entry.name)] = text[text.rindex(")") + 2:].split()
-    if pid not in stats:
+    the children each of them has reaped (a worker killed and replaced is the zygote's child, not
+    the server's); None where /proc cannot tell."""
+    if _stat(pid) is None:
         return None
-    children: dict[int, list[int]] = {}
-    for p, fields in stats.items():
-        children.setdefault(int(fields[1]), []).append(p)
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        fields = stats[p]
-        # utime, stime, and cutime, cstime: its children reaped (a worker killed and replaced is
-        # the zygote's child, not the server's)
-        total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
-        todo += children.get(p, [])
-    return total / tick
+    total = 0
+    for p in process_tree(pid):
+        fields = _stat(p)
+        if fields is not None:  # (utime, stime, cutime, cstime)
+            total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def settle(url: str, time_limit: float = 300.0) -> None:
