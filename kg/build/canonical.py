@@ -57,6 +57,9 @@ class CanonicalDataset:
     # (start, stop, line end, n): chunks[start:stop] are n lines that all end with `line end`
     # (` <graph> .\n`: the provenance's statements, put in whole by `_dataset`); `count` skips them
     whole: tuple | None = field(default=None, repr=False, compare=False)
+    # the answers of the two statement-* violation queries, known to the build that made the
+    # provenance (`kg.build.statement_checks`); None where they are not
+    statement_answers: object = field(default=None, repr=False, compare=False)
     _counts: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
@@ -182,14 +185,21 @@ def build_canonical(ontology: Graph, plain_triples, inferred, sourced_quads, *, 
     if made is None:  # a blank node in the data: the statements need plain sorting
         data_lines, provenance = data_and_provenance_lines(sourced_quads)
         return canonical_dataset(ontology, plain_triples, inferred, provenance, data_lines=data_lines)
+    from kg.build.statement_checks import StatementAnswers, unstated
+
     data_lines, block = made
     del made
-    sources = [_graph_lines(GRAPH_ONTOLOGY, ontology, raw=True), _graph_text(GRAPH_DATA, plain_triples),
-               _graph_text(GRAPH_INFERRED, inferred)]
+    plain = _graph_text(GRAPH_DATA, plain_triples)
+    missing = unstated(plain, data_lines)
+    sources = [_graph_lines(GRAPH_ONTOLOGY, ontology, raw=True), plain, _graph_text(GRAPH_INFERRED, inferred)]
+    del plain
     # the data's lines hold no blank node (else `made` is None): they go in as they are
     lines = _sorted_lines(sources, consume=True, clean=data_lines)
     del data_lines
-    return _dataset(lines, block)
+    cds = _dataset(lines, block)
+    if missing is not None:
+        cds.statement_answers = StatementAnswers(missing, block.copied)
+    return cds
 
 
 def _graph_text(name: URIRef, triples) -> bytes:

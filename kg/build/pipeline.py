@@ -39,6 +39,7 @@ from kg.build.export import write_all
 from kg.build.jsonld import gc_paused
 from kg.build.reason import InconsistentError, Method, infer
 from kg.build.shacl import Finding, Inference, locate_findings, validate_shapes
+from kg.build.statement_checks import plan_check
 from kg.build.sources import SourceTree, check_terms_defined, load_tree, source_files
 from kg.dataset import Progress, dist_dir
 from kg.errors import BuildFailed, InputError, os_error_parts
@@ -231,7 +232,8 @@ class _ProvenanceChild:
     without the child; a child dies with the build (`kg.build.checkrun.die_with_parent`).
 
     Through the pipe: the byte length of a pickled head, the head (("ok", the chunks' lengths,
-    the statement lines' count, the first and the last line, the data's text length) or ("blank",):
+    the statement lines' count, the first and the last line, the data's text length, the copied
+    blocks found: `SortedChunks.copied`) or ("blank",):
     a blank node in the data, which the plain way handles), the chunks, then the data's lines,
     sorted, as one text."""
 
@@ -280,7 +282,7 @@ class _ProvenanceChild:
                 elif head is not None:
                     from kg.build.provenance import SortedChunks
 
-                    _ok, lengths, count, first, last, data_size = head
+                    _ok, lengths, count, first, last, data_size, copied = head
                     chunks = []
                     for n in lengths:
                         chunks.append(fh.read(n))
@@ -292,7 +294,7 @@ class _ProvenanceChild:
                     data_lines = data.split(b"\n")
                     del data
                     data_lines.pop()  # after the last newline
-                    made = data_lines, SortedChunks(chunks, count, first, last)
+                    made = data_lines, SortedChunks(chunks, count, first, last, copied)
         except Exception:  # a short or unreadable text: none
             made = _NO_TEXT
         finally:
@@ -339,7 +341,7 @@ def _write_provenance(fd: int, sourced_quads: list) -> None:
         data = b"\n".join(data_lines)
         del data_lines
         head = pickle.dumps(("ok", [len(c) for c in block.chunks], block.count, block.first, block.last,
-                             len(data)))
+                             len(data), block.copied))
         fh.write(len(head).to_bytes(8, "little") + head)
         for chunk in block.chunks:
             fh.write(chunk)
@@ -370,7 +372,8 @@ def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, pa
     # canonical text holds everything from here on
     del tree
     _give_back_memory()
-    violations = [(q.name, q.text, q.summary) for q in catalogue.values() if q.role == "violation"]
+    violations = [(q.name, q.text, q.summary, q.reads_provenance) for q in catalogue.values()
+                  if q.role == "violation"]
     report.violation_queries = [v[0] for v in violations]
     if defer_check:  # the caller runs them (`_build`: in a child beside the export)
         return cds, shacl.report, violations
@@ -460,8 +463,9 @@ def _give_back_memory() -> None:
 
 
 def _run_check(cds: CanonicalDataset, violations: list) -> list:
-    """The check stage in this process (`kg.build.checks.check_text` of the canonical chunks)."""
-    return check_text(cds.chunks, violations)
+    """The check stage in this process (`kg.build.checks.check_text` of the canonical chunks, all
+    of them or those `plan_check` keeps)."""
+    return check_text(*plan_check(cds, violations))
 
 
 def _raise_failures(failures: list) -> None:
@@ -500,16 +504,17 @@ def _start_check_process():
 
 
 def _feed_check(proc, cds: CanonicalDataset, violations: list) -> None:
-    """Write the violation queries and the canonical text to the check's process (its input's
-    format: `kg.build.checkrun`), then close this process's end of the pipe; a process that has
-    gone (a broken pipe) ends it early: it then gives no verdict."""
+    """Write the violation queries and the canonical text (what `plan_check` keeps of them) to the
+    check's process (its input's format: `kg.build.checkrun`), then close this process's end of the
+    pipe; a process that has gone (a broken pipe) ends it early: it then gives no verdict."""
     import json
 
+    chunks, violations = plan_check(cds, violations)
     head = json.dumps([list(v) for v in violations]).encode("utf-8")
     fd = proc.stdin.fileno()
     def parts():
-        yield b"%d %d\n" % (len(head), len(cds.chunks)) + head
-        for chunk in cds.chunks:
+        yield b"%d %d\n" % (len(head), len(chunks)) + head
+        for chunk in chunks:
             yield b"%d\n" % len(chunk)
             yield chunk
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph
@@ -109,6 +109,8 @@ class SortedChunks:
     count: int
     first: bytes
     last: bytes
+    # statement-copied-block-violation's rows before its last filter (`kg.build.statement_checks`)
+    copied: list = field(default_factory=list)
 
 
 def data_and_provenance_lines(sourced, *, with_data: bool = True) -> tuple[list[str], list[str]]:
@@ -200,6 +202,9 @@ def data_and_provenance_chunks(sourced, chunk_lines: int) -> tuple[list[bytes], 
             # the statement's N-Triples line is the quad's without its graph name
             add_row((hexlify(sha1(body + b" .").digest()), source, body, i, body.index(b" ", i + 1)))
         del lines
+    from kg.build.statement_checks import copied_candidates
+
+    copied = copied_candidates(rows)
     rows.sort()
     chunks: list[bytes] = []
     part: list[bytes] = []
@@ -226,9 +231,10 @@ def data_and_provenance_chunks(sourced, chunk_lines: int) -> tuple[list[bytes], 
         chunks.append(b"".join(part))
         count += n
     if not chunks:
-        return data, SortedChunks([], 0, b"", b"")
+        return data, SortedChunks([], 0, b"", b"", copied)
     head, tail = chunks[0], chunks[-1]
-    return data, SortedChunks(chunks, count, head[:head.index(b"\n")], tail[tail.rfind(b"\n", 0, len(tail) - 1) + 1:-1])
+    return data, SortedChunks(chunks, count, head[:head.index(b"\n")], tail[tail.rfind(b"\n", 0, len(tail) - 1) + 1:-1],
+                              copied)
 
 
 _BATCH = 100_000

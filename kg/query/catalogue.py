@@ -17,6 +17,12 @@ the text.
 
 Roles, by name: `*-violation.rq` must return no rows on the real data or the build fails;
 `construct-*.rq` derive triples; every other query is a report.
+
+`#+ reads-provenance: no` says that the query's answer is the same without `graph/provenance` (the
+statements of docs/PROVENANCE.md); the build's check then loads the dataset without that graph
+(`kg.build.statement_checks.plan_check`). A query that names the graph, or `rdf:subject`,
+`rdf:predicate` or `rdf:object`, cannot say so; `tests/test_statement_checks.py` asks each query
+that says so with and without the graph.
 """
 from __future__ import annotations
 
@@ -56,6 +62,9 @@ class CannedQuery:
     question_id: str = ""
     params: list[Param] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    # `#+ reads-provenance: no`: the answer is the same without graph/provenance (the build's check
+    # then loads the dataset without it: `kg.build.statement_checks.plan_check`)
+    reads_provenance: bool = True
     _prefixes: tuple[str, dict[str, str]] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -144,6 +153,16 @@ def parse_header(path: Path, text: str) -> CannedQuery:
             q.question_id = value
         elif key == "tags":
             q.tags = [t.strip() for t in value.split(",") if t.strip()]
+        elif key == "reads-provenance":
+            if value not in ("yes", "no"):
+                raise QueryCatalogueError(f"{path}:{lineno}: reads-provenance is 'yes' or 'no', not {value!r}")
+            q.reads_provenance = value == "yes"
+            if not q.reads_provenance:
+                named = _PROVENANCE_TERMS.search(_code_of(text))
+                if named:
+                    raise QueryCatalogueError(
+                        f"{path}:{lineno}: the query says it does not read graph/provenance but names "
+                        f"{named.group(0)!r}, which is read there; remove the line '#+ reads-provenance: no'")
         elif key == "param":
             parts = [s.strip() for s in value.split("|")]
             if len(parts) != 4:
@@ -160,10 +179,23 @@ def parse_header(path: Path, text: str) -> CannedQuery:
             q.params.append(Param(name, typ, default or None, desc, cls))
         else:
             raise QueryCatalogueError(
-                f"{path}:{lineno}: unknown header key {key!r}; use summary, question-en, question-id, param, tags")
+                f"{path}:{lineno}: unknown header key {key!r}; use summary, question-en, question-id, param, tags, "
+                "reads-provenance")
     if not q.summary:
         raise QueryCatalogueError(f"{path}: the header has no '#+ summary:' line")
     return q
+
+
+# what a query that reads graph/provenance names: the graph, or a statement's own predicates
+_PROVENANCE_TERMS = re.compile(r"graph/provenance|\brdf:(?:subject|predicate|object)\b|"
+                               r"22-rdf-syntax-ns#(?:subject|predicate|object)>")
+
+
+def _code_of(text: str) -> str:
+    """The query's text without its comments."""
+    from kg.query.lexer import tokens
+
+    return "".join(t.text for t in tokens(text) if t.kind != "comment")
 
 
 def queries_dir(root: Path | None = None) -> Path:
