@@ -122,13 +122,13 @@ def _made_here(monkeypatch, *, die_in_the_child: bool) -> list:
     parent, real = os.getpid(), provenance.data_and_provenance_chunks
     here: list = []
 
-    def spied(*args):
+    def spied(*args, **kwargs):
         if os.getpid() != parent:
             if die_in_the_child:
                 os._exit(3)
         else:
             here.append(args)
-        return real(*args)
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(provenance, "data_and_provenance_chunks", spied)
     return here

@@ -328,7 +328,7 @@ def _write_provenance(fd: int, sourced_quads: list) -> None:
         import fcntl
 
         fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
-    made = data_and_provenance_chunks(sourced_quads, _CHUNK_LINES)
+    made = data_and_provenance_chunks(sourced_quads, _CHUNK_LINES, bodies=True)
     with os.fdopen(fd, "wb") as fh:
         if made is None:
             head = pickle.dumps(("blank",))
@@ -336,9 +336,11 @@ def _write_provenance(fd: int, sourced_quads: list) -> None:
             return
         data_lines, block = made
         del made
-        data_lines.sort()  # canonicalise sorts them among the other lines: a sorted run is merged
+        # the data's triples (their lines without the graph name), sorted: canonicalise sorts the
+        # lines among the other lines, and a sorted run is merged
+        data_lines.sort()
         data_lines.append(b"")
-        data = b"\n".join(data_lines)
+        data = f" <{GRAPH_DATA}> .\n".encode("utf-8").join(data_lines)  # each line with its graph
         del data_lines
         head = pickle.dumps(("ok", [len(c) for c in block.chunks], block.count, block.first, block.last,
                              len(data), block.copied))

@@ -167,12 +167,18 @@ def data_and_provenance_lines(sourced, *, with_data: bool = True) -> tuple[list[
     return data, out
 
 
-def data_and_provenance_chunks(sourced, chunk_lines: int) -> tuple[list[bytes], SortedChunks] | None:
+def data_and_provenance_chunks(sourced, chunk_lines: int, *, bodies: bool = False
+                               ) -> tuple[list[bytes], SortedChunks] | None:
     """`data_and_provenance_lines` as UTF-8 text, what the build uses: the data's lines as bytes,
     and the statements as `SortedChunks` of about `chunk_lines` lines a chunk, made piece by piece
     into the chunk's bytes (at a million triples the 3.6 million lines never live as objects of
     their own, and no text is encoded). None if a blank node is in a triple or names a graph: then
-    `data_and_provenance_lines`' plain sorting is needed."""
+    `data_and_provenance_lines`' plain sorting is needed. With `bodies`, the data's lines are given
+    without their graph name and dot (` <graph/data> .`: the caller joins them with it), the very
+    bytes objects the statements are made from (at a million triples, 160 MB fewer; sorted, they
+    are in the order of the lines: a body ends with its object's whole term, so one that is
+    another's prefix sorts first either way, a space being below every character that can follow a
+    term)."""
     from binascii import hexlify
 
     g = f" <{GRAPH_PROVENANCE}> .\n".encode()
@@ -185,6 +191,8 @@ def data_and_provenance_chunks(sourced, chunk_lines: int) -> tuple[list[bytes], 
     data: list[bytes] = []
     rows: list[tuple] = []
     add_data, add_row = data.append, rows.append
+    sources: dict[bytes, bytes] = {}  # one bytes object a passage, not one a line
+    source_of = sources.setdefault
     quads = sourced if isinstance(sourced, list) else list(sourced)
     for k in range(0, len(quads), _BATCH):
         # pyoxigraph writes a batch as N-Quads text, split in C; a blank node anywhere in it is
@@ -197,7 +205,8 @@ def data_and_provenance_chunks(sourced, chunk_lines: int) -> tuple[list[bytes], 
         del text
         for line in lines:
             body, source, _dot = line.rsplit(b" ", 2)  # the graph name is an IRI: no space in it
-            add_data(body + data_g)
+            source = source_of(source, source)
+            add_data(body if bodies else body + data_g)
             i = body.index(b" ")
             # the statement's N-Triples line is the quad's without its graph name
             add_row((hexlify(sha1(body + b" .").digest()), source, body, i, body.index(b" ", i + 1)))
