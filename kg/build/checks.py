@@ -1,6 +1,7 @@
 """The `queries/*-violation.rq` checks: queries that must return no rows (or ASK false) on the
 built dataset, or the build fails. They run on the canonical dataset, inferences included, after
-SHACL and reasoning (`kg.build.pipeline`)."""
+SHACL and reasoning (`kg.build.pipeline`); without its graph/provenance where the build answers the
+two queries that read it (`kg.build.statement_checks.plan_check`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
