@@ -561,3 +561,42 @@ def test_a_literal_with_a_unicode_line_separator_stays_one_line(fixture_tree):
         values = [q.object.value for q in ox.parse(path=str(fixture_tree / "dist" / name), format=fmt)
                   if isinstance(q.object, ox.Literal)]
         assert text in values, name
+
+
+def test_idle_cores_reads_the_machine():
+    """The cores' idle time over 0.1 s: a number between none and all of them (Linux's /proc/stat)."""
+    import os
+    import sys
+
+    from kg.build.pipeline import _idle_cores
+
+    idle = _idle_cores()
+    if not sys.platform.startswith("linux"):
+        assert idle is None
+        return
+    assert idle is not None and 0 <= idle <= (os.cpu_count() or 1) + 0.01
+
+
+def test_a_load_average_that_lags_is_checked_against_the_idle_cores(monkeypatch):
+    """Right after another job the load average still says busy; for a large tree the build asks the
+    cores (`sample`), and forks its children only if one really is free. A small tree does not ask."""
+    import os
+    import threading
+
+    import kg.build.pipeline as pipeline
+
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this platform: the build never forks, and never asks")
+    # a machine of two cores whose load average says both are busy, and no other thread (a thread of
+    # another test still running would make the build refuse any fork, before this rule)
+    cores = 2
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(os, "getloadavg", lambda: (2.0, 2.0, 2.0))
+    asked = []
+    monkeypatch.setattr(pipeline, "_idle_cores", lambda: asked.append(1) or idle[0])
+    idle = [float(cores)]
+    assert pipeline._can_fork() is False and asked == []
+    assert pipeline._can_fork(sample=True) is True and asked == [1]
+    idle[0] = 1.2  # one core busy with something else: none spare for a child
+    assert pipeline._can_fork(sample=True) is False

@@ -127,14 +127,16 @@ def _reason(tree: SourceTree, catalogue, method: Method, report: BuildReport, st
     return rr
 
 
-def _can_fork(*, even_if_busy: bool = False) -> bool:
+def _can_fork(*, even_if_busy: bool = False, sample: bool = False) -> bool:
     """Fork only where it is safe and useful: POSIX, no other thread running (a thread holding a
     lock at fork time would leave the child stuck; `kg serve` calls the build from threads, and
     then it simply runs the stages one after the other), and a core to spare (`even_if_busy`: a
     second core, however busy: the export's child does work the parent would do, none twice, so
     on a busy machine it still gets the build a second share of the processors; measured on the
     seed, the whole build at load 6 on 2 cores, 9 runs each: median wall the same with and without
-    the export's child, fastest 2.07 s against 2.54 s, peak memory 112 against 122 MiB)."""
+    the export's child, fastest 2.07 s against 2.54 s, peak memory 112 against 122 MiB). With
+    `sample` (a tree large enough for the provenance's child), a load average that says busy is
+    checked against the cores' idle time over 0.1 s (`_idle_cores`)."""
     import threading
 
     if not hasattr(os, "fork") or threading.active_count() != 1:
@@ -144,7 +146,32 @@ def _can_fork(*, even_if_busy: bool = False) -> bool:
     # a spare core must really be free: on a busy machine the child only slows the reasoning down
     # (measured: 3.2 s against 2.9 s sequential with the load average at 1.5 on 2 cores)
     spare = (os.cpu_count() or 1) - 1 - os.getloadavg()[0]
+    if spare < 0.5 and sample:
+        # the load average is the last minute's: right after another job (a build run again) it
+        # still says busy for a minute or more when the cores are idle; ask them, for 0.1 s
+        idle = _idle_cores()
+        if idle is not None:
+            spare = idle - 1
     return spare >= 0.5
+
+
+def _idle_cores(seconds: float = 0.1) -> float | None:
+    """How many cores stood idle over the next `seconds` (Linux's /proc/stat: the idle and I/O-wait
+    time of all of them, over all their time); None where it cannot be read."""
+    def times() -> tuple[int, int]:
+        with open("/proc/stat") as fh:
+            fields = [int(x) for x in fh.readline().split()[1:9]]
+        return fields[3] + fields[4], sum(fields)
+
+    try:
+        idle0, total0 = times()
+        time.sleep(seconds)
+        idle1, total1 = times()
+    except (OSError, ValueError, IndexError):
+        return None
+    if total1 <= total0:
+        return None
+    return (os.cpu_count() or 1) * (idle1 - idle0) / (total1 - total0)
 
 
 def _data_store(tree: SourceTree):
@@ -358,13 +385,17 @@ def _write_provenance(fd: int, sourced_quads: list) -> None:
 
 
 def _check(root: Path, report: BuildReport, clock: _Clock, *, method: Method, parser: str,
-           shacl_inference: Inference, parallel: bool = False, defer_check: bool = False) -> tuple:
+           shacl_inference: Inference, parallel: bool | None = False, defer_check: bool = False) -> tuple:
     """Every stage before the export; the canonical dataset and the SHACL report. With
-    `defer_check`, the violation queries are not run but returned, as a third item."""
+    `defer_check`, the violation queries are not run but returned, as a third item. `parallel`
+    None: decided once the sources are read (`_can_fork`, sampling the cores' idle time for a tree
+    large enough for the provenance's child)."""
     with clock.stage("parse"):
         tree = load_tree(root, parser=parser)  # type: ignore[arg-type]
         check_terms_defined(tree, root)
         catalogue = load_catalogue(root)
+    if parallel is None:
+        parallel = _can_fork(sample=len(tree.sourced_quads) >= PROVENANCE_CHILD_MIN_QUADS)
     # below a few thousand triples a fork costs more than it saves
     parallel = parallel and len(tree.ontology) + len(tree.sourced_quads) + len(tree.plain_triples) >= PARALLEL_MIN_TRIPLES
     # the provenance's text is made in a child of its own from here to canonicalise
@@ -660,7 +691,7 @@ def check(root: Path | None = None, progress: Progress | None = None, *, method:
     report = BuildReport(root=root, version=__version__)
     with gc_paused():
         _check(root, report, _Clock(report, progress), method=method, parser=parser,
-               shacl_inference=shacl_inference, parallel=_can_fork() if parallel is None else parallel)
+               shacl_inference=shacl_inference, parallel=parallel)
     return report
 
 
@@ -767,7 +798,7 @@ def _build(root: Path, dist: Path, report: BuildReport, progress: Progress | Non
     # the export reads the canonical dataset only
     cds, shacl_report, violations = _check(root, report, clock, method=method, parser=parser,
                                            shacl_inference=shacl_inference,
-                                           parallel=_can_fork() if parallel is None else parallel,
+                                           parallel=parallel,
                                            defer_check=fork)
     fork = fork and cds.lines_count >= PARALLEL_MIN_TRIPLES
     checking = None
