@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from kg.build.provenance import lines_of
+from kg.build.statement_checks import StatementAnswers, unstated
 from kg.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_PROVENANCE, PREFIXES
 from kg.terms import from_oxigraph, oxigraph_quads
 
@@ -185,8 +186,6 @@ def build_canonical(ontology: Graph, plain_triples, inferred, sourced_quads, *, 
     if made is None:  # a blank node in the data: the statements need plain sorting
         data_lines, provenance = data_and_provenance_lines(sourced_quads)
         return canonical_dataset(ontology, plain_triples, inferred, provenance, data_lines=data_lines)
-    from kg.build.statement_checks import StatementAnswers, unstated
-
     data_lines, block = made
     del made
     plain = _graph_text(GRAPH_DATA, plain_triples)

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph
 from rdflib.namespace import RDF
 
+from kg.build.statement_checks import copied_candidates
 from kg.namespaces import GRAPH_DATA, GRAPH_PROVENANCE, PROV, STATEMENT
 from kg.terms import to_oxigraph
 
@@ -211,8 +212,6 @@ def data_and_provenance_chunks(sourced, chunk_lines: int, *, bodies: bool = Fals
             # the statement's N-Triples line is the quad's without its graph name
             add_row((hexlify(sha1(body + b" .").digest()), source, body, i, body.index(b" ", i + 1)))
         del lines
-    from kg.build.statement_checks import copied_candidates
-
     copied = copied_candidates(rows)
     rows.sort()
     chunks: list[bytes] = []
