@@ -527,6 +527,44 @@ def test_the_export_child_writes_the_json_ld_files_and_a_failed_child_leaves_the
     assert snapshot(tmp_path / "failed") == snapshot(tmp_path / "seq")
 
 
+def test_the_export_child_writes_the_provenance_piece_of_the_json_ld_and_a_failed_child_leaves_it_to_the_parent(
+        real_tree, tmp_path, monkeypatch):
+    """On the project's sources (TriG: the provenance is one block of chunks), the export's child
+    writes the JSON-LD document's provenance graph while this process writes the rest, which it
+    then puts together: the same bytes as a build without the child; when the child fails, this
+    process writes the whole document, and no piece is left in dist/."""
+    import os
+
+    import kg.build.export as export
+
+    monkeypatch.setattr("kg.build.pipeline.PARALLEL_MIN_TRIPLES", 0)
+    build(real_tree, dist=tmp_path / "seq", parallel=False)
+    parent, real_parts, parts = os.getpid(), export._json_ld_parts, []
+
+    def recorded(*args, **kwargs):
+        if os.getpid() == parent:
+            parts.append(kwargs.get("part"))
+        return real_parts(*args, **kwargs)
+
+    monkeypatch.setattr(export, "_json_ld_parts", recorded)
+    build(real_tree, dist=tmp_path / "child", parallel=True)
+    assert parts == ["before", "after"]  # the provenance's piece by the child
+    assert snapshot(tmp_path / "child") == snapshot(tmp_path / "seq")
+
+    real_framed = export.write_framed
+
+    def framed_failing_in_the_child(*args, **kwargs):
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return real_framed(*args, **kwargs)
+
+    parts.clear()
+    monkeypatch.setattr(export, "write_framed", framed_failing_in_the_child)
+    build(real_tree, dist=tmp_path / "failed", parallel=True)
+    assert parts == ["before", None]  # the whole document again, here
+    assert snapshot(tmp_path / "failed") == snapshot(tmp_path / "seq")
+
+
 def test_every_shacl_finding_names_the_file_and_line_of_its_focus_node(real_dist):
     """`kg validate` points at the data: each warning starts with the file and line where its
     focus node is described. Section B.1's staff count ("Pegawai ... ada 95 orang", while its parts

@@ -672,3 +672,42 @@ def test_used_prefixes_found_in_the_chunks_are_those_of_the_written_file(real_di
         chunks = [b"".join(lines[i:i + size]) for i in range(0, len(lines), size)]
         assert export._used_prefixes_in_chunks(chunks) == expected
     assert export._used_prefixes_in_chunks([]) == {}
+
+
+PIECES_TRIG = """@prefix pdi: <https://w3id.org/paradiplomacy/id/> . @prefix pd: <https://w3id.org/paradiplomacy/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+GRAPH pdi:passage-p1 { pdi:a a pd:Agreement ; rdfs:label "a"@en ; pd:signedOn "2005-01-02" . <urn:after> rdfs:label "last" . }
+GRAPH pdi:passage-p2 { pdi:a rdfs:label "a"@en . pdi:b rdfs:label "b" , "b"@id ; rdfs:seeAlso <urn:after> . }
+"""
+
+
+@pytest.mark.parametrize("chunk_lines", [2, 10 ** 6])
+def test_json_ld_in_pieces_is_the_whole_document(monkeypatch, chunk_lines):
+    """The export's two processes write the JSON-LD document in pieces (`part`): the provenance's
+    graph object from its block of chunks, the head and the other graphs from the lines before
+    and after that block (`<urn:after>` sorts after every statement), then the closing. In that
+    order they are the document, with either writer; the provenance's piece alone holds the
+    statements."""
+    from kg.build import canonical
+    from kg.build.canonical import build_canonical
+    from kg.build.jsonld import _json_ld_parts, json_ld_context, split_for_provenance
+
+    monkeypatch.setattr(canonical, "_CHUNK_LINES", chunk_lines)
+    ontology = Graph().parse(data=ODD_ONTOLOGY, format="turtle")
+    inferred = list(ox.parse('<urn:after> <http://www.w3.org/2000/01/rdf-schema#comment> "inferred" .',
+                             format=ox.RdfFormat.N_TRIPLES))
+    cds = build_canonical(ontology, [], inferred, list(ox.parse(PIECES_TRIG, format=ox.RdfFormat.TRIG)))
+    assert split_for_provenance(cds)
+    start, stop, _end, _count = cds.whole
+    assert 0 < start and (chunk_lines > 2 or stop - start > 1)  # lines before the block; with 2 a chunk, several chunks in it
+    context = json_ld_context(ontology)
+    whole = "".join(_json_ld_parts(cds, context))
+    pieces = ["".join(_json_ld_parts(cds, context, part=part)) for part in ("before", "provenance", "after")]
+    assert "".join(pieces) == whole
+    assert "statement/" in pieces[1] and "statement/" not in pieces[0]
+    after = '{\n          "@id": "urn:after"'  # its node objects: in graph/data and graph/inferred
+    assert pieces[0].count(after) == 2 and after not in pieces[1] and '"inferred"' in pieces[0]
+    assert pieces[1] == "".join(_json_ld_parts(cds, context, part="provenance", from_text=False))
+    assert pieces[0] == "".join(_json_ld_parts(cds, context, part="before", from_text=False))
+    parsed = {str(q) for q in ox.parse(whole.encode("utf-8"), format=ox.RdfFormat.JSON_LD)}
+    assert parsed == {str(q) for q in ox.parse(cds.nquads(), format=ox.RdfFormat.N_QUADS)}

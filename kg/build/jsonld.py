@@ -66,9 +66,16 @@ def _json_ld(cds: "CanonicalDataset", context: dict) -> bytes:
     return "".join(_json_ld_parts(cds, context)).encode("utf-8")
 
 
-def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = True):
+def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = True,
+                   part: str | None = None):
     """Compacted JSON-LD of the dataset, written directly from the sorted quads: one graph object
     a named graph (`{"@id": <graph>, "@graph": [...]}`), as the TriG and N-Quads keep them.
+
+    `part` writes a piece of the document, read from its own lines only, for two processes to
+    write at once (`kg.build.export.write_all`): "before" the document up to the provenance's graph
+    object (the head and the other graphs, read from the lines around the provenance's block of
+    chunks), "provenance" that graph object (from the block alone), "after" the rest; the three
+    pieces in that order are the whole document. Only where `split_for_provenance(cds)` holds.
 
     The shape is simple (one flat node object per subject and graph, no nesting), so compaction against our
     own context is a few rules: a property uses its term when the term's type coercion fits the
@@ -398,9 +405,9 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = 
                 adds[g]((nid, id_text + several(vals, i, k) + ends))
                 i = k
 
-        part, get_subject, get_rest = methodcaller("partition", b" "), itemgetter(0), itemgetter(2)
-        for lines in subject_line_runs(_pieces(cds.chunks)):  # whole subjects' lines, about a piece
-            parts = list(map(part, lines))
+        split, get_subject, get_rest = methodcaller("partition", b" "), itemgetter(0), itemgetter(2)
+        for lines in subject_line_runs(_pieces(chunks)):  # whole subjects' lines, about a piece
+            parts = list(map(split, lines))
             subjects, rests = list(map(get_subject, parts)), list(map(get_rest, parts))
             del parts
             vals = list(map(get, rests))
@@ -450,8 +457,20 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = 
     # written as text, graph by graph and node by node, with the characters dumps_indented would
     # give the same document (every value is a string or a flat object of strings); one graph's
     # nodes are held at a time
+    chunks, wanted = cds.chunks, range(len(_GRAPHS))
+    if part is not None:
+        start, stop, _end, _count = cds.whole
+        last = len(_GRAPHS) - 1
+        if part == "provenance":
+            chunks, wanted = cds.chunks[start:stop], [last]
+        elif part == "before":
+            chunks, wanted = cds.chunks[:start] + cds.chunks[stop:], range(last)
+        else:
+            yield "\n  ]\n}\n"
+            return
     head = dumps_indented({"@context": ctx})
-    out = [head[:-2], ',\n  "@graph": [']  # the document so far, without its closing "\n}"
+    # the document so far, without its closing "\n}"
+    out = [head[:-2], ',\n  "@graph": ['] if part in (None, "before") else []
     every = None
     if from_text:
         try:
@@ -460,6 +479,8 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = 
         except _NotPlain:
             every = None
     for i, (gname, _local) in enumerate(_GRAPHS):  # each named graph a graph object, in the TriG's order
+        if i not in wanted:
+            continue
         texts = every[i] if every is not None else None
         if texts is None:
             nodes = graph_nodes(gname)
@@ -476,8 +497,19 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = 
         del texts
         if every is not None:
             every[i] = None
-    out.append("\n  ]\n}\n")
+    if part is None:
+        out.append("\n  ]\n}\n")
     yield "".join(out)
+
+
+def split_for_provenance(cds: "CanonicalDataset") -> bool:
+    """Whether `_json_ld_parts` can write the document in its `part`s: the provenance's lines are
+    one block of chunks (`cds.whole`, which no other graph's line falls in) and its graph object
+    is the document's last."""
+    from kg.build.export import _GRAPHS
+    from kg.namespaces import GRAPH_PROVENANCE
+
+    return cds.whole is not None and _GRAPHS[-1][0] == GRAPH_PROVENANCE
 
 
 class _NotPlain(Exception):
