@@ -71,6 +71,17 @@ def test_diy_agreements_in_force_before_2003_are_the_articles(real_dist):
             "agreement-diy-kyoto-prefecture-1985", "agreement-diy-california-1997", "agreement-diy-tyrol-1999"}
 
 
+def test_agreements_in_force_name_the_status_in_the_language_asked(real_dist):
+    """The status column follows `lang`, as in every query with that parameter: California's fate,
+    "(habis masa berlakunya tahun 2002)", is "expired" in English and "habis masa berlaku" in
+    Indonesian (the status's labels, ontology/vocabularies.ttl). Both engines."""
+    quoted("ditandatangani pada 25 Agustus 1997 (habis masa berlakunya tahun 2002)")
+    for lang, label in (("en", "expired"), ("id", "habis masa berlaku")):
+        for rows in run(real_dist, "agreements-in-force", date="2002-01-01", lang=lang):
+            assert [r.get("status") for r in rows if r["agreement"].endswith("/agreement-diy-california-1997")] \
+                == [label]
+
+
 def test_diy_agreements_of_actor_one_row_per_agreement(real_dist):
     """Chungcheongnam-do's MoU "secara substantive batal ... dan sampai sekarang belumoptimal
     realisasinya": two statuses in one row, so the rows count the agreements."""
