@@ -9,6 +9,8 @@ views) before the framer's memo (`--collector-on`, `--no-memo`), in the same pro
     .venv/bin/python bench/bench_jsonld.py                     # the checkout's dist/ (build first)
     .venv/bin/python bench/bench_jsonld.py --dist /tmp/kg-10x/dist --runs 3
     .venv/bin/python bench/bench_jsonld.py --only text         # one part alone, once: CPU and peak RSS
+    .venv/bin/python bench/bench_jsonld.py --dist /tmp/kg-1m/dist --only piece-provenance  # the export child's piece
+    .venv/bin/python bench/bench_jsonld.py --dist /tmp/kg-1m/dist --only piece-before      # the build's own pieces
     .venv/bin/python bench/bench_jsonld.py --dist /tmp/kg-1m/dist --only text --out /tmp/m1.jsonld
     cmp /tmp/m1.jsonld /tmp/kg-1m/dist/paradiplomacy.jsonld     # (that dist/ built by the code before)
     .venv/bin/python bench/bench_jsonld.py --dist /tmp/kg-1m/dist --only framed --out /tmp/m1-framed
@@ -135,8 +137,11 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dist", type=Path, default=REPO / "dist", help="a built dist/ (default: the checkout's)")
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--only", choices=("text", "reference", "framed", "framed-reference", "input"),
-                    help="time one part alone, once, and print nothing else")
+    ap.add_argument("--only", choices=("text", "reference", "framed", "framed-reference", "input", "piece-provenance",
+                                       "piece-before"),
+                    help="time one part alone, once, and print nothing else (piece-*: a piece of the JSON-LD "
+                         "document as the export's two processes write it; its own CPU is printed first, then "
+                         "the total with the dataset's re-cut)")
     ap.add_argument("--out", type=Path, help="with --only text|reference: write the JSON-LD there; with --only "
                     "framed|framed-reference: the views in that folder, <view>.json")
     ap.add_argument("--collector-on", action="store_true",
@@ -160,6 +165,31 @@ def main(argv=None) -> int:
 
     def fresh() -> CanonicalDataset:
         return CanonicalDataset(chunks=list(chunks), lines_count=count)
+
+    def with_block() -> CanonicalDataset:
+        """The dataset with its provenance's lines in a block of chunks of their own (`whole`), as
+        the build holds it: the JSON-LD document's pieces (`_json_ld_parts(part=...)`) read it."""
+        from kg.build.canonical import _CHUNK_LINES
+
+        end = f" <{GRAPH_PROVENANCE}> .\n".encode("utf-8")
+        groups: tuple[list, list, list] = ([], [], [])
+        k = 0
+        for chunk in chunks:
+            for line in chunk.splitlines(keepends=True):
+                here = line.endswith(end)
+                if here and k == 2:
+                    raise SystemExit("the provenance's lines are not in one run: no pieces")
+                k = 1 if here else (2 if k == 1 else k)
+                groups[k].append(line)
+        a, b, c = ([b"".join(ls[i:i + _CHUNK_LINES]) for i in range(0, len(ls), _CHUNK_LINES)] for ls in groups)
+        return CanonicalDataset(chunks=a + b + c, lines_count=count, whole=(len(a), len(a) + len(b), end, len(groups[1])))
+
+    def piece(part: str) -> str:
+        cds = with_block()
+        t0 = time.process_time()
+        text = "".join(_json_ld_parts(cds, context, part=part))
+        print(f"  ({part}: {time.process_time() - t0:.2f} s CPU of the piece alone, {len(text)} characters)")
+        return text
 
     context = json_ld_context(fresh().graph(GRAPH_ONTOLOGY))
 
@@ -194,7 +224,8 @@ def main(argv=None) -> int:
             return fr.framing_input_from_lines(fresh().chunks)
 
     parts = {"input": framed_input, "text": lambda: json_ld(True), "reference": lambda: json_ld(False),
-             "framed": lambda: framed(True), "framed-reference": lambda: framed(False)}
+             "framed": lambda: framed(True), "framed-reference": lambda: framed(False),
+             "piece-provenance": lambda: piece("provenance"), "piece-before": lambda: piece("before")}
     if args.only:
         import resource
 
