@@ -527,17 +527,22 @@ def test_the_export_child_writes_the_json_ld_files_and_a_failed_child_leaves_the
     assert snapshot(tmp_path / "failed") == snapshot(tmp_path / "seq")
 
 
-def test_the_export_child_writes_the_provenance_piece_of_the_json_ld_and_a_failed_child_leaves_it_to_the_parent(
-        real_tree, tmp_path, monkeypatch):
-    """On the project's sources (TriG: the provenance is one block of chunks), the export's child
-    writes the JSON-LD document's provenance graph while this process writes the rest, which it
-    then puts together: the same bytes as a build without the child; when the child fails, this
-    process writes the whole document, and no piece is left in dist/."""
+@pytest.mark.parametrize("chunk_lines", [500, 10 ** 6])
+def test_the_export_writes_the_json_ld_provenance_in_slices_from_both_processes(real_tree, tmp_path, monkeypatch,
+                                                                              chunk_lines):
+    """On the project's sources (TriG: the provenance is one block of chunks; 500 lines a chunk makes
+    ~40 slices, a million one), the export's child, after the framed views, and this process,
+    after its other formats and the JSON-LD document's head and other graphs, write the
+    provenance's graph object in slices, which this process puts together: the same bytes as a
+    build without the child, and no slice left in dist/. A slice that cannot be read alone has the
+    piece written whole, here; a failed child, the whole document."""
     import os
 
     import kg.build.export as export
+    from kg.build import canonical
 
     monkeypatch.setattr("kg.build.pipeline.PARALLEL_MIN_TRIPLES", 0)
+    monkeypatch.setattr(canonical, "_CHUNK_LINES", chunk_lines)
     build(real_tree, dist=tmp_path / "seq", parallel=False)
     parent, real_parts, parts = os.getpid(), export._json_ld_parts, []
 
@@ -548,8 +553,16 @@ def test_the_export_child_writes_the_provenance_piece_of_the_json_ld_and_a_faile
 
     monkeypatch.setattr(export, "_json_ld_parts", recorded)
     build(real_tree, dist=tmp_path / "child", parallel=True)
-    assert parts == ["before", "after"]  # the provenance's piece by the child
+    assert parts[0] == "before" and parts[-2:] == ["ends", "after"] and set(parts[1:-2]) <= {"slice"}
     assert snapshot(tmp_path / "child") == snapshot(tmp_path / "seq")
+
+    real_slice = export.provenance_slice
+    parts.clear()
+    monkeypatch.setattr(export, "provenance_slice", lambda cds, k: None if k == 0 else real_slice(cds, k))
+    build(real_tree, dist=tmp_path / "unread", parallel=True)
+    assert parts[-2:] == ["provenance", "after"]  # the piece whole, here
+    assert snapshot(tmp_path / "unread") == snapshot(tmp_path / "seq")
+    monkeypatch.setattr(export, "provenance_slice", real_slice)
 
     real_framed = export.write_framed
 
@@ -561,8 +574,34 @@ def test_the_export_child_writes_the_provenance_piece_of_the_json_ld_and_a_faile
     parts.clear()
     monkeypatch.setattr(export, "write_framed", framed_failing_in_the_child)
     build(real_tree, dist=tmp_path / "failed", parallel=True)
-    assert parts == ["before", None]  # the whole document again, here
+    assert parts[-1] is None  # the whole document again, here
     assert snapshot(tmp_path / "failed") == snapshot(tmp_path / "seq")
+
+
+def test_slices_out_of_order_leave_the_piece_whole(tmp_path):
+    """`put_in` writes nothing, and says so, when a slice is missing or when a slice's last id is not
+    before the next one's first (two subjects compacted to one id, or out of order): the caller
+    then writes the piece whole."""
+    import json as json_
+
+    from kg.build.export import _ProvenanceSlices
+
+    class Whole:  # what put_in reads of the dataset before it writes (nothing here)
+        whole = (0, 2, b"", 0)
+        chunks = [b"", b""]
+
+    slices = _ProvenanceSlices(tmp_path, Whole(), {}, "doc.jsonld")
+    try:
+        out = tmp_path / "out"
+        with open(out, "wb") as fh:
+            assert not slices.put_in(fh)  # none written
+            for k, ids in enumerate((["st:a", "st:c"], ["st:c", "st:d"])):  # "st:c" in both
+                slices._path(k).write_bytes((json_.dumps(ids) + "\n{}").encode("utf-8"))
+            assert not slices.put_in(fh)
+        assert out.read_bytes() == b""
+    finally:
+        slices.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
 def test_every_shacl_finding_names_the_file_and_line_of_its_focus_node(real_dist):

@@ -711,3 +711,44 @@ def test_json_ld_in_pieces_is_the_whole_document(monkeypatch, chunk_lines):
     assert pieces[0] == "".join(_json_ld_parts(cds, context, part="before", from_text=False))
     parsed = {str(q) for q in ox.parse(whole.encode("utf-8"), format=ox.RdfFormat.JSON_LD)}
     assert parsed == {str(q) for q in ox.parse(cds.nquads(), format=ox.RdfFormat.N_QUADS)}
+
+
+@pytest.mark.parametrize("chunk_lines", [2, 6, 10 ** 6])
+def test_the_provenance_piece_in_slices_is_the_piece(monkeypatch, chunk_lines):
+    """Slices of the provenance's block (one a chunk) written apart and joined as
+    `_ProvenanceSlices.put_in` joins them: the piece written whole, their ids in order. (The
+    block's chunks hold whole statements, one at least: with 2 lines a chunk, one a chunk.)"""
+    from kg.build import canonical
+    from kg.build.canonical import build_canonical
+    from kg.build.jsonld import _json_ld_parts, json_ld_context, provenance_slice
+
+    monkeypatch.setattr(canonical, "_CHUNK_LINES", chunk_lines)
+    ontology = Graph().parse(data=ODD_ONTOLOGY, format="turtle")
+    cds = build_canonical(ontology, [], [], list(ox.parse(PIECES_TRIG, format=ox.RdfFormat.TRIG)))
+    context = json_ld_context(ontology)
+    start, stop, _end, _count = cds.whole
+    lines = [provenance_slice(cds, k) for k in range(stop - start)]
+    assert b"".join(lines) == b"".join(cds.chunks[start:stop])  # every line once, in order
+    ids: list = []
+    texts = ["".join(_json_ld_parts(cds, context, part="slice", lines=part, ids=ids)) for part in lines]
+    assert all(last < first for last, first in zip(ids[1:-1:2], ids[2::2]))  # each slice's last before the next one's first
+    head, tail = _json_ld_parts(cds, context, part="ends")
+    assert head + ",\n".join(texts) + tail == "".join(_json_ld_parts(cds, context, part="provenance"))
+    assert len(texts) == (1 if chunk_lines > 100 else stop - start) and (chunk_lines > 100 or len(texts) > 2)
+
+
+def test_a_slice_holds_the_subjects_that_begin_in_its_chunk():
+    """Chunks that cut subjects (a: 3 lines, b: 2, c: 3; 2 lines a chunk): each slice holds the
+    whole subjects whose first line is in its chunk, the rest of the last one taken from the next
+    chunk; a chunk that only goes on with the subject before has no slice (None)."""
+    from kg.build.canonical import CanonicalDataset
+    from kg.build.jsonld import provenance_slice
+
+    def line(s: str, n: int) -> bytes:
+        return f"<urn:{s}> <urn:p{n}> <urn:o> <urn:g> .\n".encode()
+
+    a1, a2, a3, b1, b2, c1, c2, c3 = (line("a", 1), line("a", 2), line("a", 3), line("b", 1), line("b", 2),
+                                      line("c", 1), line("c", 2), line("c", 3))
+    chunks = [b"<urn:0> <urn:p> <urn:o> .\n", a1 + a2, a3 + b1, b2 + c1, c2 + c3]
+    cds = CanonicalDataset(chunks=chunks, lines_count=9, whole=(1, 5, b" <urn:g> .\n", 8))
+    assert [provenance_slice(cds, k) for k in range(4)] == [a1 + a2 + a3, b1 + b2, c1 + c2 + c3, None]

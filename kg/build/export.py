@@ -23,7 +23,8 @@ from rdflib.namespace import OWL, RDF, XSD
 
 from kg.build.canonical import CanonicalDataset, bind_prefixes
 from kg.build.framed import write_framed
-from kg.build.jsonld import _json_ld_parts, _pieces, json_ld_context, split_for_provenance
+from kg.build.jsonld import (_NotPlain, _json_ld_parts, _pieces, json_ld_context, provenance_slice,
+                             split_for_provenance)
 from kg.build.longturtle import TripleIndex, longturtle
 from kg.build.nqtext import subject_line_runs
 from kg.namespaces import (BASE, DCAT, DCTERMS, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_PROVENANCE, PD,
@@ -300,31 +301,33 @@ def write_all(out: Path, cds: CanonicalDataset, report: Graph, version: str, *,
             for text in _json_ld_parts(cds, context, part=part):
                 fh.write(text.encode("utf-8"))
 
-    # With a child, the JSON-LD document is written in two pieces at once: the provenance's graph
-    # object by the child (at ~1M 10-13 s of the document's ~15 s of CPU), the rest here, after
-    # the other formats; the child's piece is then put in place in the file (`_append_file`).
-    # Without the split, the child's share (the whole document and the framed views, ~34 s of CPU
-    # at ~1M) ran alone on one core for the export's last 11-16 s.
-    split = fork and split_for_provenance(cds)
-    provenance_piece = out / f".{FORMATS['jsonld'][0]}.provenance"
+    # With a child, the JSON-LD document is written in pieces by both processes: the head and the
+    # other graphs here, after the other formats; the provenance's graph object (at ~1M 10-13 s of
+    # the document's ~15 s of CPU) in slices that the child, after the framed views, and this
+    # process, after its own share, take in turn until none is left (`_ProvenanceSlices`), so
+    # that neither waits long for the other whatever the machine's speed at the time; then put
+    # together here. Before, the child's share (the whole document and the framed views, ~34 s of
+    # CPU at ~1M) ran alone on one core for the export's last 11-16 s.
+    slices = _ProvenanceSlices(out, cds, context, FORMATS["jsonld"][0]) \
+        if fork and split_for_provenance(cds) else None
 
     def json_files(whole: bool = True) -> None:
-        """context.jsonld, the JSON-LD dump (or, not `whole`, its provenance's piece), the framed
-        views and ontology.ttl (the child's share: on the seed about as long as the other
+        """context.jsonld, the JSON-LD dump (or, not `whole`, slices of its provenance's piece), the
+        framed views and ontology.ttl (the child's share: on the seed about as long as the other
         formats)."""
         (out / "ontology.ttl").write_bytes(longturtle(ontology))
         (out / "context.jsonld").write_bytes(
             (json.dumps(context, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
         if whole:
             write_json_ld(out / FORMATS["jsonld"][0])
-        else:
-            write_json_ld(provenance_piece, "provenance")
         # framed/<view>.json: plain-JSON views (kg.build.framed), not dumps in VoID
         write_framed(out, chunks=cds.chunks)
+        if not whole:
+            slices.take()
 
     # the child first: it is the export's longest share, and it needs nothing this process writes,
     # so it does not wait for the N-Quads file and its prefixes (4.6 s of CPU at ~1M)
-    child = _fork(lambda: json_files(whole=not split)) if fork else None
+    child = _fork(lambda: json_files(whole=slices is None)) if fork else None
     try:
         used = write_chunks(FORMATS["nq"][0], cds.chunks)  # the quads' prefixes (TriG, RDF/XML)
         stop()
@@ -368,24 +371,26 @@ def write_all(out: Path, cds: CanonicalDataset, report: Graph, version: str, *,
         stop()
         put("validation-report.ttl", _canonical_turtle(report))
         stop()
-        if child is not None and split:  # the document's other pieces, while the child writes its own
+        if child is not None and slices is not None:  # the document's other pieces, then slices
             write_json_ld(out / FORMATS["jsonld"][0], "before")
-            stop()
+            slices.take(stop)
         if child is not None:
             ok, child = wait_for(child), None
             if not ok:  # written here instead; an error is raised here
                 json_files()
-            elif split:
+            elif slices is not None:
                 # (not "ab": sendfile refuses a file opened to append)
-                with open(out / FORMATS["jsonld"][0], "r+b") as fh, open(provenance_piece, "rb") as piece:
+                with open(out / FORMATS["jsonld"][0], "r+b") as fh:
                     fh.seek(0, os.SEEK_END)
-                    _append_file(piece, fh)
+                    if not slices.put_in(fh):  # (a slice missing or out of order) the piece whole
+                        for text in _json_ld_parts(cds, context, part="provenance"):
+                            fh.write(text.encode("utf-8"))
                     fh.write("".join(_json_ld_parts(cds, context, part="after")).encode("utf-8"))
-            if split:
-                provenance_piece.unlink(missing_ok=True)
     finally:
         if child is not None:  # this process failed first: the child is stopped before the folder goes
             _kill(child)
+        if slices is not None:
+            slices.close()
     for name in ("context.jsonld", FORMATS["jsonld"][0], "ontology.ttl"):
         sizes[name] = (out / name).stat().st_size
     order = [FORMATS["nq"][0], FORMATS["nt"][0], FORMATS["trig"][0], FORMATS["ttl"][0], "context.jsonld",
@@ -393,6 +398,94 @@ def write_all(out: Path, cds: CanonicalDataset, report: Graph, version: str, *,
     sizes = {name: sizes[name] for name in order}  # in the order the files were always listed
     put("void.ttl", _ox_turtle_triples(void_triples(cds, triples, version, dict(sizes))))
     return sizes
+
+
+class _ProvenanceSlices:
+    """The JSON-LD document's provenance piece in slices (`jsonld.provenance_slice`, one a chunk of
+    the provenance's block), taken by the export's two processes from a pipe holding their numbers
+    (4 bytes each, written before the fork: each read of 4 bytes takes one, and the pipe gives it
+    to one reader), each written into a hidden file of the new dist/ (renamed there once whole),
+    its first and last node ids on its first line; then put together, in order, by the build's
+    process (`put_in`). A slice not written (the text reader could not read it alone, a subject
+    over a whole chunk) or slices out of order leave the piece to be written whole."""
+
+    MAX = 1 << 14  # slices whose numbers fit the pipe's 64 KiB, written before anyone reads
+
+    def __init__(self, out: Path, cds: CanonicalDataset, context: dict, name: str):
+        import os
+
+        start, stop, _end, _count = cds.whole
+        self.count = min(stop - start, self.MAX + 1)
+        self.out, self.cds, self.context, self.prefix = out, cds, context, f".{name}.slice-"
+        self.fd, w = os.pipe()
+        if self.count <= self.MAX:
+            os.write(w, b"".join(k.to_bytes(4, "little") for k in range(self.count)))
+        os.close(w)  # (none taken: too many slices; put_in finds none and the piece is written whole)
+
+    def _path(self, k: int) -> Path:
+        return self.out / f"{self.prefix}{k:05d}"
+
+    def take(self, stop: Callable[[], None] | None = None) -> None:
+        """Write slices until none is left (`stop`, if given, called before each)."""
+        import os
+
+        while True:
+            if stop is not None:
+                stop()
+            token = os.read(self.fd, 4)
+            if len(token) < 4:
+                return
+            k = int.from_bytes(token, "little")
+            lines = provenance_slice(self.cds, k)
+            if lines is None:
+                continue
+            ids: list = []
+            try:
+                text = "".join(_json_ld_parts(self.cds, self.context, part="slice", lines=lines, ids=ids))
+            except _NotPlain:
+                continue
+            del lines
+            path = self._path(k)
+            part = path.with_name(path.name + ".part")
+            with open(part, "wb") as fh:
+                fh.write((json.dumps(ids, ensure_ascii=False) + "\n").encode("utf-8"))
+                fh.write(text.encode("utf-8"))
+            os.replace(part, path)
+
+    def put_in(self, fh) -> bool:
+        """The piece written at the end of `fh` (open, binary, at its end) from the slices: False,
+        and nothing written, unless every slice is there and each one's last id comes before the
+        next one's first (each is sorted in itself, so the whole is sorted, with no id twice, as
+        the piece written whole)."""
+        paths = [self._path(k) for k in range(self.count)]
+        if self.count > self.MAX or not all(p.is_file() for p in paths):
+            return False
+        bounds = []
+        for path in paths:
+            with open(path, "rb") as src:
+                bounds.append(json.loads(src.readline()))
+        if any(bounds[k][1] >= bounds[k + 1][0] for k in range(self.count - 1)):
+            return False
+        head, tail = _json_ld_parts(self.cds, self.context, part="ends")
+        fh.write(head.encode("utf-8"))
+        for k, path in enumerate(paths):
+            if k:
+                fh.write(b",\n")
+            with open(path, "rb") as src:
+                src.readline()
+                _append_file(src, fh, src.tell())
+        fh.write(tail.encode("utf-8"))
+        return True
+
+    def close(self) -> None:
+        """The pipe closed and every slice's file removed."""
+        import os
+
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+        for path in self.out.glob(f"{self.prefix}*"):
+            path.unlink(missing_ok=True)
 
 
 def _fork(work) -> int | None:
@@ -654,15 +747,16 @@ class _Documents:
         return {trig.name: size, self.ttl.name: self.ttl.stat().st_size, self.rdf.name: self.rdf.stat().st_size}
 
 
-def _append_file(src, dst) -> None:
-    """The whole of the file `src` written at the end of the file `dst` (both open, binary): copied
-    by the kernel (`os.sendfile`), not read into this process, where the system allows it."""
+def _append_file(src, dst, start: int = 0) -> None:
+    """The file `src` from byte `start` on written at the end of the file `dst` (both open,
+    binary): copied by the kernel (`os.sendfile`), not read into this process, where the system
+    allows it."""
     import os
     import shutil
 
     src.flush()
     dst.flush()
-    size, offset = os.fstat(src.fileno()).st_size, 0
+    size, offset = os.fstat(src.fileno()).st_size, start
     try:
         while offset < size:
             sent = os.sendfile(dst.fileno(), src.fileno(), offset, size - offset)

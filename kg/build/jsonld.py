@@ -67,7 +67,7 @@ def _json_ld(cds: "CanonicalDataset", context: dict) -> bytes:
 
 
 def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = True,
-                   part: str | None = None):
+                   part: str | None = None, lines: bytes | None = None, ids: list | None = None):
     """Compacted JSON-LD of the dataset, written directly from the sorted quads: one graph object
     a named graph (`{"@id": <graph>, "@graph": [...]}`), as the TriG and N-Quads keep them.
 
@@ -76,6 +76,12 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = 
     object (the head and the other graphs, read from the lines around the provenance's block of
     chunks), "provenance" that graph object (from the block alone), "after" the rest; the three
     pieces in that order are the whole document. Only where `split_for_provenance(cds)` holds.
+    The provenance's piece may itself be written in slices, by either process (`provenance_slice`):
+    "slice" is the node objects of the whole subjects' `lines` (bytes), joined as in the graph's
+    list, their first and last ids appended to `ids` (`_NotPlain` if the text reader cannot read
+    them: the slice is left to the piece); "ends" the provenance's graph object's text before its
+    first node and after its last: the piece is the head, the slices in order (sorted by id, no id
+    in two) joined by ",\n", and the tail.
 
     The shape is simple (one flat node object per subject and graph, no nesting), so compaction against our
     own context is a few rules: a property uses its term when the term's type coercion fits the
@@ -303,7 +309,7 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = 
             return g, t[0], v, t[1] + v, t[1], v
         return g, t[0], t[3] + v + t[4], t[5] + v + t[6], t[1], t[7] + v + t[8]
 
-    def node_texts_from_lines() -> list[list[tuple[str, str]]]:
+    def node_texts_from_lines(chunks: list[bytes]) -> list[list[tuple[str, str]]]:
         """(node id, node object's text) of each named graph of `_GRAPHS`, sorted by id, read from
         the N-Quads lines in one pass, about a chunk of whole subjects at a time (`kg.build.nqtext.subject_line_runs`)
         and mostly by C code (`map`, `compress`): each line split at its first space, the text after
@@ -461,6 +467,18 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = 
     if part is not None:
         start, stop, _end, _count = cds.whole
         last = len(_GRAPHS) - 1
+        if part == "ends":
+            yield ',\n    {\n      "@id": ' + _enc(compact(str(_GRAPHS[last][0]))) + ',\n      "@graph": [\n'
+            yield "\n      ]\n    }"
+            return
+        if part == "slice":
+            with gc_paused():
+                texts = node_texts_from_lines([lines])[last] if lines else []
+            if not texts:
+                raise _NotPlain  # (no node: not a slice of the block)
+            ids.extend((texts[0][0], texts[-1][0]))
+            yield ",\n".join(map(_second, texts))
+            return
         if part == "provenance":
             chunks, wanted = cds.chunks[start:stop], [last]
         elif part == "before":
@@ -475,7 +493,7 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = 
     if from_text:
         try:
             with gc_paused():
-                every = node_texts_from_lines()
+                every = node_texts_from_lines(chunks)
         except _NotPlain:
             every = None
     for i, (gname, _local) in enumerate(_GRAPHS):  # each named graph a graph object, in the TriG's order
@@ -500,6 +518,41 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = 
     if part is None:
         out.append("\n  ]\n}\n")
     yield "".join(out)
+
+
+def _last_subject(chunk: bytes) -> bytes:
+    """The subject of a chunk's last line, with the space after it."""
+    begin = chunk.rfind(b"\n", 0, len(chunk) - 1) + 1
+    return chunk[begin:chunk.index(b" ", begin) + 1]
+
+
+def _skip_subject(chunk: bytes, subject: bytes) -> int:
+    """Where the chunk's first line not of `subject` (with its space) begins (len(chunk): none)."""
+    at = 0
+    while chunk.startswith(subject, at):
+        at = chunk.index(b"\n", at) + 1
+    return at
+
+
+def provenance_slice(cds: "CanonicalDataset", k: int) -> bytes | None:
+    """Slice `k` of the provenance's block (one a chunk of it, `cds.whole`): the lines of the
+    subjects whose first line is in its k-th chunk, whole (the lines of the subject that goes on
+    into the next chunks taken from there). None for a chunk that only goes on with the subject
+    before (its lines are in an earlier slice; the piece is then written whole: the build's
+    block holds whole statements a chunk, so this is never so there)."""
+    start, stop, _end, _count = cds.whole
+    block = cds.chunks[start:stop]
+    chunk = block[k]
+    begin = _skip_subject(chunk, _last_subject(block[k - 1])) if k else 0
+    if begin == len(chunk):
+        return None
+    more, subject = [], _last_subject(chunk)
+    for nxt in block[k + 1:]:
+        end = _skip_subject(nxt, subject)
+        more.append(nxt[:end])
+        if end < len(nxt):
+            break
+    return b"".join([chunk[begin:], *more]) if begin or any(more) else chunk
 
 
 def split_for_provenance(cds: "CanonicalDataset") -> bool:
