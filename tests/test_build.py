@@ -604,6 +604,25 @@ def test_slices_out_of_order_leave_the_piece_whole(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
+def test_more_slices_than_the_pipe_holds_are_none(tmp_path, monkeypatch):
+    """Numbers that would not fit the pipe (more slices than `MAX`) are not written: none is taken,
+    `put_in` says no, and the piece is written whole (nothing waits on a full pipe)."""
+    from kg.build.export import _ProvenanceSlices
+
+    class Whole:
+        whole = (0, 3, b"", 0)
+        chunks = [b"", b"", b""]
+
+    monkeypatch.setattr(_ProvenanceSlices, "MAX", 2)
+    slices = _ProvenanceSlices(tmp_path, Whole(), {}, "doc.jsonld")
+    try:
+        slices.take()  # returns at once: no number to take (a slice of this dataset would raise)
+        with open(tmp_path / "out", "wb") as fh:
+            assert not slices.put_in(fh)
+    finally:
+        slices.close()
+
+
 def test_every_shacl_finding_names_the_file_and_line_of_its_focus_node(real_dist):
     """`kg validate` points at the data: each warning starts with the file and line where its
     focus node is described. Section B.1's staff count ("Pegawai ... ada 95 orang", while its parts

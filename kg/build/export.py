@@ -418,9 +418,18 @@ class _ProvenanceSlices:
         self.count = min(stop - start, self.MAX + 1)
         self.out, self.cds, self.context, self.prefix = out, cds, context, f".{name}.slice-"
         self.fd, w = os.pipe()
-        if self.count <= self.MAX:
-            os.write(w, b"".join(k.to_bytes(4, "little") for k in range(self.count)))
-        os.close(w)  # (none taken: too many slices; put_in finds none and the piece is written whole)
+        numbers = b"".join(k.to_bytes(4, "little") for k in range(self.count)) if self.count <= self.MAX else b""
+        os.set_blocking(w, False)  # a pipe made smaller (the user's pipes over the system's soft limit)
+        try:                       # must not hold the build here, before anyone reads
+            written = os.write(w, numbers) if numbers else 0
+        except BlockingIOError:
+            written = 0
+        os.close(w)
+        if written < len(numbers) or not numbers:  # none taken: put_in finds none, the piece is written whole
+            os.close(self.fd)
+            self.fd, w = os.pipe()
+            os.close(w)
+            self.count = self.MAX + 1
 
     def _path(self, k: int) -> Path:
         return self.out / f"{self.prefix}{k:05d}"
