@@ -415,7 +415,7 @@ class _ProvenanceSlices:
         import os
 
         start, stop, _end, _count = cds.whole
-        self.count = min(stop - start, self.MAX + 1)
+        self.count = stop - start
         self.out, self.cds, self.context, self.prefix = out, cds, context, f".{name}.slice-"
         self.fd, w = os.pipe()
         numbers = b"".join(k.to_bytes(4, "little") for k in range(self.count)) if self.count <= self.MAX else b""
@@ -425,11 +425,12 @@ class _ProvenanceSlices:
         except BlockingIOError:
             written = 0
         os.close(w)
-        if written < len(numbers) or not numbers:  # none taken: put_in finds none, the piece is written whole
+        # every number in the pipe, or none taken (an empty pipe): put_in says no, the piece is whole
+        self.ready = bool(numbers) and written == len(numbers)
+        if not self.ready:
             os.close(self.fd)
             self.fd, w = os.pipe()
             os.close(w)
-            self.count = self.MAX + 1
 
     def _path(self, k: int) -> Path:
         return self.out / f"{self.prefix}{k:05d}"
@@ -467,7 +468,7 @@ class _ProvenanceSlices:
         next one's first (each is sorted in itself, so the whole is sorted, with no id twice, as
         the piece written whole)."""
         paths = [self._path(k) for k in range(self.count)]
-        if self.count > self.MAX or not all(p.is_file() for p in paths):
+        if not self.ready or not all(p.is_file() for p in paths):
             return False
         bounds = []
         for path in paths:
