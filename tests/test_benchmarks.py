@@ -31,3 +31,12 @@ def test_bench_bound_finds_every_canned_answer_the_same_both_ways(real_dist):
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     rows = [line for line in proc.stdout.splitlines() if line.endswith(("True", "False"))]
     assert len(rows) >= 10 and all(line.endswith("True") for line in rows), proc.stdout
+
+
+def test_bench_passage_check_asks_each_shape_of_the_other_model(real_dist):
+    """On the real data every asserted triple is in a passage's graph (statement-provenance-violation
+    has no row), so each shape of the check under the passage-graph model finds none either."""
+    proc = _run("bench/bench_passage_check.py", "--root", str(real_dist.parent), "--runs", "1")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    shapes = [line for line in proc.stdout.splitlines() if line.endswith("row(s)")]
+    assert len(shapes) == 5 and sum(line.endswith(" 0 row(s)") for line in shapes) == 4, proc.stdout
