@@ -1,8 +1,8 @@
 """The benchmarks still run against the code they measure. Not timed tests: nothing here reads a
-figure. `bench/bench_scale.py` (issue 22's runs at every size) failed on every build for weeks after
-the check stage moved (it patched a name the pipeline no longer had), and `bench/bench_bound.py`
-exits 1 when a canned query gives different bytes bound by VALUES and recognised, which it found
-in agreements-in-force; both run here at the seed's size."""
+figure. `bench/bench_scale.py` (issue 22's runs at every size) failed on every build from 2c68eee
+on, when the check stage moved (it patched a name the pipeline no longer had); `bench/bench_bound.py`
+exits 1 when a canned query gives different bytes bound by VALUES and recognised, which it found in
+agreements-in-force. Each runs here at the seed's size, with `bench/bench_passage_check.py`."""
 from __future__ import annotations
 
 import subprocess
