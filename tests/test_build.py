@@ -696,3 +696,50 @@ def test_a_load_average_that_lags_is_checked_against_the_idle_cores(monkeypatch)
     assert pipeline._can_fork(sample=True) is True and asked == [1]
     idle[0] = 1.2  # one core busy with something else: none spare for a child
     assert pipeline._can_fork(sample=True) is False
+
+
+def test_a_terminated_build_stops_its_children_and_leaves_no_temporary_folder(fixture_tree, tmp_path):
+    """SIGTERM (a `timeout`, a service manager) in the middle of the export, while the JSON-LD
+    child writes beside it: `kg build` ends as on Ctrl-C, with status 143; the last good dist/ is
+    as it was, no `.dist.tmp-*` folder is left beside it, and the export's child is gone. (With
+    Python's default, the process ended at once and left the folder: 3.7 GB at ~1M.) The build
+    sends the signal to itself at the first block of its N-Triples pass, so the moment is the same
+    on every machine."""
+    import os
+    import subprocess
+    import sys
+
+    assert main(["--root", str(fixture_tree), "build", "-q"]) == 0
+    dist = dist_dir(fixture_tree)
+    before = snapshot(dist)
+    forked = tmp_path / "forked"
+    code = f"""
+import os, signal, sys, time
+import kg.build.export as ex, kg.build.pipeline as pl
+pl.PARALLEL_MIN_TRIPLES = 0  # the fixture tree is small: fork as at scale
+pl._can_fork = lambda **kwargs: True
+fork = ex._fork
+def recorded(work):
+    pid = fork(work)
+    with open({str(forked)!r}, "a") as fh:
+        fh.write(f"{{pid}}\\n")
+    return pid
+ex._fork = recorded
+def terminated(self, *args):
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(60)
+ex._Documents.block = terminated
+from kg.cli import main
+sys.exit(main(["--root", {str(fixture_tree)!r}, "build", "-q"]))
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          cwd=Path(kg.__file__).resolve().parents[1])
+    assert proc.returncode == 128 + 15, (proc.returncode, proc.stderr)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert snapshot(dist) == before
+    assert not list(fixture_tree.glob(f".{dist.name}.tmp-*")), "the new build's folder was left"
+    children = [int(pid) for pid in forked.read_text().split()]
+    assert children, "the export forked no child: nothing was tested about it"
+    for pid in children:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
