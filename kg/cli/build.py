@@ -99,7 +99,7 @@ def _terminated_as_interrupted():
     unwinds the build, which stops its children, removes its temporary folder beside dist/ and
     leaves the last good dist/ as it was; the exit status is 143 (128 + 15). With Python's default
     the process ended at once: its children ran on, and the half-written new dist/ stayed beside
-    the old one (3.7 GB at ~1M)."""
+    the old one (3.6 GB left at ~1M)."""
     def raise_exit(signum, _frame):
         raise SystemExit(128 + signum)
 
