@@ -702,7 +702,7 @@ def test_a_terminated_build_stops_its_children_and_leaves_no_temporary_folder(fi
     """SIGTERM (a `timeout`, a service manager) in the middle of the export, while the JSON-LD
     child writes beside it: `kg build` ends as on Ctrl-C, with status 143; the last good dist/ is
     as it was, no `.dist.tmp-*` folder is left beside it, and the export's child is gone. (With
-    Python's default, the process ended at once and left the folder: 3.7 GB at ~1M.) The build
+    Python's default, the process ended at once and left the folder: 3.6 GB at ~1M.) The build
     sends the signal to itself at the first block of its N-Triples pass, so the moment is the same
     on every machine."""
     import os

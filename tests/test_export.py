@@ -704,6 +704,8 @@ def test_json_ld_in_pieces_is_the_whole_document(monkeypatch, chunk_lines):
     whole = "".join(_json_ld_parts(cds, context))
     pieces = ["".join(_json_ld_parts(cds, context, part=part)) for part in ("before", "provenance", "after")]
     assert "".join(pieces) == whole
+    with pytest.raises(ValueError):  # a part that is none of them is refused, not taken for the end
+        list(_json_ld_parts(cds, context, part="afterwards"))
     assert "statement/" in pieces[1] and "statement/" not in pieces[0]
     after = '{\n          "@id": "urn:after"'  # its node objects: in graph/data and graph/inferred
     assert pieces[0].count(after) == 2 and after not in pieces[1] and '"inferred"' in pieces[0]

@@ -113,32 +113,17 @@ def _order_keys(text: str) -> list[str] | None:
     from kg.query.lexer import significant
 
     tokens = significant(text)
-    starts = [i for i in range(len(tokens) - 1)
-              if tokens[i].text.upper() == "ORDER" and tokens[i + 1].text.upper() == "BY"]
+    starts = [i for i, t in enumerate(tokens[:-1])
+              if t.keyword == "ORDER" and t.depth == 0 and tokens[i + 1].keyword == "BY"]
     if not starts:
         return None
     keys = []
     for t in tokens[starts[-1] + 2:]:
-        if t.kind == "word" and t.text.upper() in ("LIMIT", "OFFSET", "VALUES"):
+        if t.keyword in ("LIMIT", "OFFSET", "VALUES"):
             break
         if t.kind == "var":
             keys.append(t.text[1:])
     return keys
-
-
-def _projection(text: str) -> list[str]:
-    """The variables of the outermost SELECT's projection (the tokens up to its WHERE or `{`)."""
-    from kg.query.lexer import significant
-
-    tokens = significant(text)
-    start = next(i for i, t in enumerate(tokens) if t.text.upper() == "SELECT")
-    out = []
-    for t in tokens[start + 1:]:
-        if t.text.upper() == "WHERE" or t.text == "{":
-            break
-        if t.kind == "var":
-            out.append(t.text)
-    return out
 
 
 # (not the violation queries: no rows on the real data)
@@ -157,10 +142,12 @@ def test_order_by_leaves_no_two_different_rows_tied(name, given, real_dist):
     do's two statuses, "not yet optimal" and "cancelled in substance", in either order.) The keys
     are the variables the ORDER BY names: two rows whose expressions agree on different values (a
     COALESCE falling back alike) are not seen as tied."""
+    from kg.query.lexer import projected_variables
+
     q = CATALOGUE[name]
     keys = _order_keys(q.text)
     text = q.text
-    hidden = [k for k in keys if f"?{k}" not in _projection(text)]
+    hidden = [k for k in keys if k not in projected_variables(text)]
     if hidden:  # a variable ordered by but not shown (provenance-of's ?order) is shown here too
         select = re.search(r"^SELECT(\s+DISTINCT)?", text, re.MULTILINE)
         assert select, f"{name}: no SELECT at the start of a line"

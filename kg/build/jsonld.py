@@ -483,9 +483,11 @@ def _json_ld_parts(cds: "CanonicalDataset", context: dict, *, from_text: bool = 
             chunks, wanted = cds.chunks[start:stop], [last]
         elif part == "before":
             chunks, wanted = cds.chunks[:start] + cds.chunks[stop:], range(last)
-        else:
+        elif part == "after":
             yield "\n  ]\n}\n"
             return
+        else:
+            raise ValueError(f"no part {part!r} of the JSON-LD document")
     head = dumps_indented({"@context": ctx})
     # the document so far, without its closing "\n}"
     out = [head[:-2], ',\n  "@graph": ['] if part in (None, "before") else []
