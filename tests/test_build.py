@@ -743,3 +743,23 @@ sys.exit(main(["--root", {str(fixture_tree)!r}, "build", "-q"]))
     for pid in children:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def test_the_last_builds_folder_is_removed_but_nothing_its_links_point_at(tmp_path):
+    """`_remove_tree` (the swapped-out dist/, its files unlinked a few at a time): the folder and
+    everything in it goes; a file or folder outside that a link inside points at stays."""
+    from kg.build.pipeline import _remove_tree
+
+    outside_file, outside_dir = tmp_path / "keep.txt", tmp_path / "keep"
+    outside_file.write_text("kept")
+    outside_dir.mkdir()
+    (outside_dir / "inner.txt").write_text("kept")
+    old = tmp_path / ".dist.tmp-old"
+    (old / "framed").mkdir(parents=True)
+    for name in ("paradiplomacy.nq", "paradiplomacy.ttl", "void.ttl", "framed/actors.json"):
+        (old / name).write_bytes(b"x" * 4096)
+    (old / "link-to-file").symlink_to(outside_file)
+    (old / "link-to-dir").symlink_to(outside_dir, target_is_directory=True)
+    _remove_tree(old)
+    assert not old.exists() and not old.is_symlink()
+    assert outside_file.read_text() == "kept" and (outside_dir / "inner.txt").read_text() == "kept"
