@@ -19,7 +19,7 @@ Each query is run --runs times; the CPU seconds of each run and the rows (0 on a
 triples all have a passage) are printed, and last a plain count of every quad, the floor of any
 shape that reads them all.
 Issue 22 asks every canned query to answer within 1 s at ~1M: under reification, reading what the
-query must read takes 2.1 s (`bench_variants.py --reads`); this measures the other model."""
+query must read takes 2.1 s (`bench_variants.py --reads`); this measures the other two."""
 from __future__ import annotations
 
 import argparse
