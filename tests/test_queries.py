@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 
-
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.plugins.sparql.parser import parseQuery
